@@ -1,0 +1,5 @@
+// Every migration, in order. Listed explicitly (no glob) so the same list serves the compiled server,
+// the migration command and the tests. Names: <epoch-ms>-<PascalName>.ts, plain SQL, our constraint names.
+import { PlatformMetadata1764010000000 } from './1764010000000-PlatformMetadata';
+
+export const allMigrations = [PlatformMetadata1764010000000];

@@ -1,0 +1,30 @@
+import { DynamicModule, Module, type ForwardReference, type Type } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { LoggerModule } from 'nestjs-pino';
+import { loggerParams } from './common/logging';
+import { AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './modules/health/health.module';
+
+/** The platform. `config` is the already-validated configuration (validated once, in main or a test). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, extraImports: ModuleImport[] = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] }),
+        { module: AppConfigHolder, global: true, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] },
+        LoggerModule.forRoot(loggerParams(config)),
+        DatabaseModule,
+        HealthModule,
+        ...extraImports,
+      ],
+    };
+  }
+}
+
+@Module({})
+class AppConfigHolder {}
+
+export type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardReference;

@@ -1,0 +1,96 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { CryptoError } from '../../crypto/errors';
+import { DomainError } from '../errors/domain-error';
+import type { ErrorBody } from './error-body';
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'too_many_requests',
+  503: 'unavailable',
+};
+
+/** body-parser errors carry `type` and `status`; they never reach Nest as HttpExceptions. */
+interface BodyParserError {
+  type: string;
+  status?: number;
+  statusCode?: number;
+}
+
+function isBodyParserError(e: unknown): e is BodyParserError {
+  return typeof e === 'object' && e !== null && typeof (e as BodyParserError).type === 'string' &&
+    typeof ((e as BodyParserError).status ?? (e as BodyParserError).statusCode) === 'number';
+}
+
+/**
+ * Maps every error to `{ error, message, details? }`. Domain and crypto errors become 4xx; anything
+ * unexpected becomes a 500 whose body says nothing about internals (the log has the stack).
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.toBody(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (response.headersSent) return;
+    response.status(status).json(body);
+  }
+
+  toBody(e: unknown): [number, ErrorBody] {
+    if (e instanceof DomainError) {
+      return [e.status, { error: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) }];
+    }
+    if (e instanceof CryptoError) {
+      const status = e.code === 'INVALID_PROOF' || e.code === 'INVALID_SIGNATURE' ? 422 : 400;
+      return [status, { error: `crypto_${e.code.toLowerCase()}`, message: e.message }];
+    }
+    if (e instanceof HttpException) {
+      const status = e.getStatus();
+      const res = e.getResponse();
+      const code = STATUS_CODES[status] ?? (status >= 500 ? 'internal' : 'error');
+      if (typeof res === 'object' && res !== null) {
+        const r = res as { message?: unknown; error?: unknown; details?: unknown[] };
+        // ValidationPipe puts the list of failed constraints in `message`.
+        if (Array.isArray(r.message)) {
+          return [status, { error: status === 400 ? 'validation_failed' : code, message: 'The request is not valid', details: r.message }];
+        }
+        const message = typeof r.message === 'string' ? r.message : e.message;
+        return [status, { error: code, message, ...(r.details ? { details: r.details } : {}) }];
+      }
+      return [status, { error: code, message: String(res) }];
+    }
+    if (isBodyParserError(e)) {
+      const status = e.status ?? e.statusCode ?? 400;
+      if (status < 500) {
+        const messages: Record<string, string> = {
+          'entity.too.large': 'The request body is larger than the limit',
+          'entity.parse.failed': 'The request body is not valid JSON',
+          'encoding.unsupported': 'The request body encoding is not supported',
+          'charset.unsupported': 'The request body charset is not supported',
+          'request.aborted': 'The request was aborted',
+          'entity.verify.failed': 'The request body could not be verified',
+          'request.size.invalid': 'The request body size does not match its Content-Length',
+        };
+        return [status, { error: STATUS_CODES[status] ?? 'bad_request', message: messages[e.type] ?? 'The request body could not be read' }];
+      }
+    }
+    if (e instanceof QueryFailedError) {
+      const driverError = (e as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError;
+      if (driverError?.code === '23505') {
+        return [409, { error: 'conflict', message: 'The request conflicts with an existing record', details: driverError.constraint ? [driverError.constraint] : undefined }];
+      }
+    }
+    return [HttpStatus.INTERNAL_SERVER_ERROR, { error: 'internal', message: 'An unexpected error occurred' }];
+  }
+}

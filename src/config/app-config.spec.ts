@@ -1,0 +1,49 @@
+import { ConfigurationError, loadConfig } from './app-config';
+
+function problems(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigurationError) return e.message;
+    throw e;
+  }
+  throw new Error('configuration was accepted');
+}
+
+describe('loadConfig', () => {
+  it('gives working defaults: embedded database, port 3000', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(3000);
+    expect(c.usesEmbeddedDatabase).toBe(true);
+    expect(c.publicUrl).toBe('http://127.0.0.1:3000');
+  });
+
+  it('converts and keeps valid values', () => {
+    const c = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@db:5432/evote', BODY_LIMIT_BYTES: '4096', API_DOCS: 'false' });
+    expect(c).toMatchObject({ PORT: 8080, BODY_LIMIT_BYTES: 4096, API_DOCS: false, usesEmbeddedDatabase: false });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT must be an integer between 0 and 65535 \(got "eighty"\)/],
+    [{ PORT: '70000' }, /PORT must be an integer/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\//],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ BODY_LIMIT_BYTES: '10' }, /BODY_LIMIT_BYTES must be an integer/],
+    [{ PUBLIC_URL: 'not a url' }, /PUBLIC_URL must be an absolute http\(s\) URL/],
+    [{ API_DOCS: 'maybe' }, /API_DOCS must be true or false/],
+    [{ NODE_ENV: 'staging' }, /NODE_ENV must be one of/],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(problems(env as Record<string, string>)).toMatch(message);
+  });
+
+  it('lists every bad variable at once', () => {
+    const m = problems({ PORT: 'x', LOG_LEVEL: 'y' });
+    expect(m).toMatch(/PORT/);
+    expect(m).toMatch(/LOG_LEVEL/);
+  });
+
+  it('never echoes a database password', () => {
+    expect(problems({ DATABASE_URL: 'postgres://u:hunter2@db/x', PORT: 'x' })).not.toMatch(/hunter2/);
+    expect(problems({ DATABASE_URL: 'mysql://u:hunter2@db/x' })).not.toMatch(/hunter2/);
+  });
+});

@@ -1,0 +1,131 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  return v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : value;
+};
+
+/**
+ * The whole configuration of the platform, read from environment variables once at start-up.
+ * Property names are the environment variables' names, so validation messages name the variable.
+ * Defaults give a working development platform (embedded database, sandbox identity provider).
+ */
+export class AppConfig {
+  @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')}` })
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be an integer between 0 and 65535' })
+  @Min(0, { message: 'PORT must be an integer between 0 and 65535' })
+  @Max(65535, { message: 'PORT must be an integer between 0 and 65535' })
+  PORT = 3000;
+
+  @IsString()
+  @Matches(/^[0-9a-zA-Z.:\-[\]]+$/, { message: 'HOST must be a host name or IP address to listen on' })
+  HOST = '127.0.0.1';
+
+  /** The URL voters and identity providers reach this platform at (redirect URIs, JWKS, links). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, {
+    message: 'PUBLIC_URL must be an absolute http(s) URL such as https://vote.example.be',
+  })
+  PUBLIC_URL?: string;
+
+  /** PostgreSQL connection string; when unset the embedded PostgreSQL (PGlite) under DATA_DIR is used. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// connection URL' })
+  DATABASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'DATABASE_POOL_SIZE must be an integer between 1 and 200' })
+  @Min(1, { message: 'DATABASE_POOL_SIZE must be an integer between 1 and 200' })
+  @Max(200, { message: 'DATABASE_POOL_SIZE must be an integer between 1 and 200' })
+  DATABASE_POOL_SIZE = 10;
+
+  /** Folder for the embedded database and development keys. */
+  @IsString()
+  @MinLength(1, { message: 'DATA_DIR must be a non-empty folder path' })
+  DATA_DIR = './data';
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Largest accepted request body, in bytes. */
+  @Transform(toInt)
+  @IsInt({ message: 'BODY_LIMIT_BYTES must be an integer between 1024 and 16777216' })
+  @Min(1024, { message: 'BODY_LIMIT_BYTES must be an integer between 1024 and 16777216' })
+  @Max(16 * 1024 * 1024, { message: 'BODY_LIMIT_BYTES must be an integer between 1024 and 16777216' })
+  BODY_LIMIT_BYTES = 256 * 1024;
+
+  /** Serve the OpenAPI description and UI at /api/docs. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'API_DOCS must be true or false' })
+  API_DOCS = true;
+
+  /** Listen address as a URL, derived. */
+  get publicUrl(): string {
+    return (this.PUBLIC_URL ?? `http://${this.HOST.includes(':') ? `[${this.HOST}]` : this.HOST}:${this.PORT}`).replace(/\/$/, '');
+  }
+
+  get usesEmbeddedDatabase(): boolean {
+    return this.DATABASE_URL === undefined;
+  }
+}
+
+/** Start-up refused because of the configuration; the message names every offending variable. */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/**
+ * Validates the environment once. Unknown variables are ignored (the process environment holds many);
+ * empty strings count as unset so that `FOO=` does not silently become an invalid value.
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const known = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL']);
+  const raw: Record<string, string> = {};
+  for (const key of new Set(known)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length > 0) throw new ConfigurationError(flatten(errors, raw));
+  return Object.freeze(config);
+}
+
+function flatten(errors: ValidationError[], raw: Record<string, string>): string[] {
+  return errors.flatMap((e) => {
+    const got = e.property in raw ? ` (got ${JSON.stringify(redactIfSecret(e.property, raw[e.property]))})` : '';
+    return Object.values(e.constraints ?? {}).map((m) => `${m}${got}`);
+  });
+}
+
+function redactIfSecret(name: string, value: string): string {
+  if (/SECRET|KEY|PASSWORD|TOKEN/.test(name)) return '<redacted>';
+  // A database URL may carry a password.
+  return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:<redacted>@');
+}
