@@ -1,0 +1,163 @@
+/**
+ * Byte and text helpers shared by the cryptographic core. Pure, no Node-only APIs (no Buffer), so the
+ * same code runs in the browser, the CLI and the server.
+ *
+ * The project-wide JSON convention for 32-byte values (points and scalars) is **lowercase hex, exactly
+ * 64 characters**. Parsers here are strict: uppercase, odd length, wrong length or any non-hex character
+ * is an `ENCODING` error, so each value has exactly one accepted textual form (no malleability).
+ */
+import { CryptoError, cryptoAssert } from './errors';
+
+const HEX_DIGITS = '0123456789abcdef';
+const BYTE_TO_HEX: readonly string[] = Object.freeze(
+  Array.from({ length: 256 }, (_, i) => HEX_DIGITS[i >> 4] + HEX_DIGITS[i & 15]),
+);
+
+/** Returns `true` iff `value` is a `Uint8Array` (including subclasses such as a Node `Buffer`). */
+export function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array || (ArrayBuffer.isView(value) && value.constructor.name === 'Uint8Array');
+}
+
+/**
+ * Asserts that `value` is a byte array, optionally of an exact length.
+ * @throws CryptoError `ENCODING` otherwise.
+ */
+export function assertBytes(value: unknown, length?: number, what = 'bytes'): asserts value is Uint8Array {
+  cryptoAssert(isBytes(value), 'ENCODING', `${what}: expected Uint8Array`);
+  if (length !== undefined) {
+    cryptoAssert(value.length === length, 'ENCODING', `${what}: expected ${length} bytes, got ${value.length}`);
+  }
+}
+
+/** Lowercase hex of `bytes` (the only hex form the project emits). */
+export function bytesToHex(bytes: Uint8Array): string {
+  assertBytes(bytes);
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += BYTE_TO_HEX[bytes[i]];
+  return out;
+}
+
+function hexNibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  if (code >= 97 && code <= 102) return code - 87; // a-f (lowercase only, by design)
+  return -1;
+}
+
+/**
+ * Strict lowercase-hex decoder.
+ * @param hex - lowercase hex string, no `0x` prefix, no whitespace.
+ * @param length - if given, the exact number of bytes expected.
+ * @throws CryptoError `ENCODING` for non-strings, odd length, uppercase or other non-hex characters, or a
+ *   length different from `length`.
+ */
+export function hexToBytes(hex: string, length?: number, what = 'hex'): Uint8Array {
+  cryptoAssert(typeof hex === 'string', 'ENCODING', `${what}: expected a string`);
+  cryptoAssert(hex.length % 2 === 0, 'ENCODING', `${what}: odd hex length`);
+  if (length !== undefined) {
+    cryptoAssert(hex.length === 2 * length, 'ENCODING', `${what}: expected ${2 * length} hex chars, got ${hex.length}`);
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = hexNibble(hex.charCodeAt(2 * i));
+    const lo = hexNibble(hex.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) throw new CryptoError('ENCODING', `${what}: not lowercase hex`);
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+/** Concatenation of byte arrays into a fresh array. */
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) {
+    assertBytes(p);
+    total += p.length;
+  }
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/**
+ * Equality of two byte arrays whose running time depends only on the lengths (not on where they differ).
+ * "Constant-ish": JavaScript gives no hard guarantees, but there is no early exit on content.
+ */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  assertBytes(a);
+  assertBytes(b);
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+
+const textEncoder = new TextEncoder();
+const textDecoderStrict = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 encoding of a string (WHATWG TextEncoder; lone surrogates become U+FFFD). */
+export function utf8ToBytes(text: string): Uint8Array {
+  cryptoAssert(typeof text === 'string', 'ENCODING', 'utf8: expected a string');
+  return textEncoder.encode(text);
+}
+
+/** Strict UTF-8 decoding. @throws CryptoError `ENCODING` on invalid UTF-8. */
+export function bytesToUtf8(bytes: Uint8Array): string {
+  assertBytes(bytes);
+  try {
+    return textDecoderStrict.decode(bytes);
+  } catch {
+    throw new CryptoError('ENCODING', 'utf8: invalid UTF-8');
+  }
+}
+
+/** 4-byte big-endian encoding of an unsigned 32-bit integer. @throws CryptoError `ENCODING` if out of range. */
+export function u32be(value: number): Uint8Array {
+  cryptoAssert(Number.isSafeInteger(value) && value >= 0 && value <= 0xffffffff, 'ENCODING', 'u32: out of range');
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, value, false);
+  return out;
+}
+
+/** 8-byte big-endian encoding of an unsigned 64-bit integer. @throws CryptoError `ENCODING` if out of range. */
+export function u64be(value: bigint | number): Uint8Array {
+  const v = typeof value === 'number' ? (Number.isSafeInteger(value) ? BigInt(value) : -1n) : value;
+  cryptoAssert(typeof v === 'bigint' && v >= 0n && v < 1n << 64n, 'ENCODING', 'u64: out of range');
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, v, false);
+  return out;
+}
+
+/** Little-endian bytes (fixed `length`) → bigint. */
+export function bytesToBigIntLE(bytes: Uint8Array): bigint {
+  assertBytes(bytes);
+  let n = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i]);
+  return n;
+}
+
+/** bigint → little-endian bytes of a fixed `length`. @throws CryptoError `ENCODING` if it does not fit. */
+export function bigIntToBytesLE(value: bigint, length: number): Uint8Array {
+  cryptoAssert(typeof value === 'bigint' && value >= 0n, 'ENCODING', 'expected a non-negative bigint');
+  const out = new Uint8Array(length);
+  let v = value;
+  for (let i = 0; i < length; i++) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  cryptoAssert(v === 0n, 'ENCODING', `integer does not fit in ${length} bytes`);
+  return out;
+}
+
+/** Random bytes from WebCrypto (`globalThis.crypto.getRandomValues`), available in browsers and Node ≥ 20. */
+export function randomBytes(length: number): Uint8Array {
+  const c = (globalThis as { crypto?: { getRandomValues?: (a: Uint8Array) => Uint8Array } }).crypto;
+  cryptoAssert(c !== undefined && typeof c.getRandomValues === 'function', 'ENCODING', 'WebCrypto is unavailable');
+  const out = new Uint8Array(length);
+  // getRandomValues is limited to 65,536 bytes per call.
+  for (let off = 0; off < length; off += 65536) c.getRandomValues(out.subarray(off, Math.min(length, off + 65536)));
+  return out;
+}

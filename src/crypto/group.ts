@@ -1,0 +1,315 @@
+/**
+ * The prime-order group abstraction of the protocol and its reference implementation over ristretto255
+ * (RFC 9496) with `@noble/curves`.
+ *
+ * Protocol code (ElGamal, proofs, threshold, ballots) depends only on the {@link Group} interface and the
+ * opaque {@link GroupElement} type, never on noble directly, so a faster backend (e.g. libsodium WASM) can be
+ * swapped in. Any backend MUST be byte-identical to this one: same encodings, same hash-to-scalar and
+ * hash-to-group outputs (see docs/protocol/10-group-transcript-elgamal-proofs.md).
+ *
+ * Scalars are `bigint` in [0, ℓ). Every function that takes a scalar checks its range and throws
+ * `CryptoError('INVALID_SCALAR')` otherwise; scalar arithmetic helpers always return reduced values.
+ */
+import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
+import { pippenger } from '@noble/curves/abstract/curve.js';
+import { expand_message_xmd } from '@noble/curves/abstract/hash-to-curve.js';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { CryptoError, cryptoAssert } from './errors';
+import { assertBytes, bigIntToBytesLE, bytesToBigIntLE, bytesToHex, hexToBytes, randomBytes, utf8ToBytes } from './encoding';
+
+declare const groupElementBrand: unique symbol;
+
+/**
+ * An element of the group, opaque to protocol code. Only the {@link Group} that created it may operate on it;
+ * obtain one via `decode`, `generator`, `identity`, arithmetic, or hashing. Immutable.
+ */
+export interface GroupElement {
+  readonly [groupElementBrand]: true;
+}
+
+/** Options for {@link Group.decode}. */
+export interface DecodeOptions {
+  /** Accept the identity element (all-zero encoding). Default `false`: the identity is rejected. */
+  readonly allowIdentity?: boolean;
+}
+
+/** Options for {@link Group.decodeScalar}. */
+export interface ScalarDecodeOptions {
+  /** Accept the scalar 0. Default `true`. */
+  readonly allowZero?: boolean;
+}
+
+/**
+ * A cyclic group of prime order ℓ, written additively, with 32-byte canonical encodings for elements and
+ * scalars. All methods are pure; elements are immutable.
+ */
+export interface Group {
+  /** Backend-independent identifier of the group, e.g. `"ristretto255"`. */
+  readonly name: string;
+  /** The prime order ℓ. */
+  readonly order: bigint;
+  /** Length of an element encoding in bytes (32). */
+  readonly elementBytes: number;
+  /** Length of a scalar encoding in bytes (32). */
+  readonly scalarBytes: number;
+  /** The standard generator G (RFC 9496 base point). Multiplication by it uses a precomputed table. */
+  readonly generator: GroupElement;
+  /** The identity element (encoded as 32 zero bytes). */
+  readonly identity: GroupElement;
+
+  add(a: GroupElement, b: GroupElement): GroupElement;
+  sub(a: GroupElement, b: GroupElement): GroupElement;
+  neg(a: GroupElement): GroupElement;
+  /** s·P for a possibly secret scalar s (constant-time backend path). */
+  mul(s: bigint, p: GroupElement): GroupElement;
+  /** s·P for a PUBLIC scalar s (variable-time, faster). Never use with secrets. */
+  mulPublic(s: bigint, p: GroupElement): GroupElement;
+  /** s·G with the fixed-base precomputed table of the generator (constant-time backend path). */
+  mulBase(s: bigint): GroupElement;
+  /**
+   * Multi-scalar multiplication Σ sᵢ·Pᵢ (Pippenger). VARIABLE-TIME: for verification with public scalars only.
+   * @throws CryptoError `INVALID_STATEMENT` if the lengths differ.
+   */
+  msm(scalars: readonly bigint[], points: readonly GroupElement[]): GroupElement;
+  /**
+   * Returns an element equal to `p` that carries a fixed-window precomputed table, so repeated `mul`
+   * by it (e.g. the election public key K) is several times faster. Cheap to call again on the same object.
+   */
+  precompute(p: GroupElement): GroupElement;
+  equals(a: GroupElement, b: GroupElement): boolean;
+  isIdentity(a: GroupElement): boolean;
+
+  /** Canonical 32-byte encoding (RFC 9496 §4.3.2). */
+  encode(p: GroupElement): Uint8Array;
+  /**
+   * Strict decoding (RFC 9496 §4.3.1): rejects wrong length and non-canonical encodings, and the identity
+   * unless `opts.allowIdentity`.
+   * @throws CryptoError `ENCODING` (wrong type/length) or `INVALID_POINT` (not a canonical encoding, or identity).
+   */
+  decode(bytes: Uint8Array, opts?: DecodeOptions): GroupElement;
+  /** Lowercase hex (64 chars) of `encode(p)`: the JSON form of a point. */
+  toHex(p: GroupElement): string;
+  /** Strict JSON decoding: lowercase hex, 64 chars, then {@link decode}. */
+  fromHex(hex: string, opts?: DecodeOptions): GroupElement;
+  /**
+   * RFC 9496 §4.3.4 one-way map ("element derivation") from 64 uniform bytes. Exposed for test vectors
+   * and for callers that already have uniform bytes; protocol code should use {@link hashToGroup}.
+   */
+  fromUniformBytes(bytes: Uint8Array): GroupElement;
+  /**
+   * RFC 9380 hash_to_ristretto255 with suite `ristretto255_XMD:SHA-512_R255MAP_RO_`:
+   * expand_message_xmd(SHA-512, msg, dst, 64), then the one-way map. `dst`: 1..255 bytes, required.
+   */
+  hashToGroup(msg: Uint8Array, dst: string | Uint8Array): GroupElement;
+
+  /** True iff `s` is a bigint in [0, ℓ). */
+  isScalar(s: unknown): s is bigint;
+  /** 32-byte little-endian encoding. @throws CryptoError `INVALID_SCALAR` if not in [0, ℓ). */
+  encodeScalar(s: bigint): Uint8Array;
+  /**
+   * Strict decoding of 32 little-endian bytes; rejects values ≥ ℓ (no reduction), and 0 if `allowZero` is false.
+   * @throws CryptoError `ENCODING` (wrong type/length) or `INVALID_SCALAR`.
+   */
+  decodeScalar(bytes: Uint8Array, opts?: ScalarDecodeOptions): bigint;
+  /** Lowercase hex (64 chars) of `encodeScalar(s)`: the JSON form of a scalar. */
+  scalarToHex(s: bigint): string;
+  /** Strict JSON decoding of a scalar: lowercase hex, 64 chars, then {@link decodeScalar}. */
+  scalarFromHex(hex: string, opts?: ScalarDecodeOptions): bigint;
+  /** Uniformly random non-zero scalar from WebCrypto (64 random bytes reduced mod ℓ, rejecting 0). */
+  randomScalar(): bigint;
+  /**
+   * Hash to a scalar: expand_message_xmd(SHA-512, msg, dst, 64) read as a 512-bit LITTLE-endian integer,
+   * reduced mod ℓ (as RFC 9497 HashToScalar and libsodium `crypto_core_ristretto255_scalar_reduce`).
+   * `dst`: 1..255 bytes, required.
+   */
+  hashToScalar(msg: Uint8Array, dst: string | Uint8Array): bigint;
+  /** 64 bytes read little-endian, reduced mod ℓ (libsodium `crypto_core_ristretto255_scalar_reduce`). */
+  scalarFromWideBytes(bytes: Uint8Array): bigint;
+
+  /** (a + b) mod ℓ */
+  scalarAdd(a: bigint, b: bigint): bigint;
+  /** (a − b) mod ℓ */
+  scalarSub(a: bigint, b: bigint): bigint;
+  /** (a · b) mod ℓ */
+  scalarMul(a: bigint, b: bigint): bigint;
+  /** (−a) mod ℓ */
+  scalarNeg(a: bigint): bigint;
+  /** a⁻¹ mod ℓ. @throws CryptoError `INVALID_SCALAR` for 0. */
+  scalarInv(a: bigint): bigint;
+  /** Reduce any integer (possibly negative or ≥ ℓ) into [0, ℓ). For small public integers such as votes. */
+  scalarFromInt(n: bigint | number): bigint;
+}
+
+type RPoint = InstanceType<typeof ristretto255.Point>;
+const RistrettoPoint = ristretto255.Point;
+const L: bigint = RistrettoPoint.Fn.ORDER;
+
+function mod(a: bigint): bigint {
+  const r = a % L;
+  return r < 0n ? r + L : r;
+}
+
+function dstBytes(dst: string | Uint8Array): Uint8Array {
+  const d = typeof dst === 'string' ? utf8ToBytes(dst) : dst;
+  assertBytes(d, undefined, 'DST');
+  // RFC 9380 §5.3.3: longer DSTs would need the oversize-DST hashing; we simply forbid them.
+  cryptoAssert(d.length >= 1 && d.length <= 255, 'ENCODING', 'DST must be 1..255 bytes');
+  return d;
+}
+
+function pt(p: GroupElement): RPoint {
+  if (!(p instanceof RistrettoPoint)) throw new CryptoError('INVALID_POINT', 'not a ristretto255 element of this backend');
+  return p as unknown as RPoint;
+}
+
+function el(p: RPoint): GroupElement {
+  return p as unknown as GroupElement;
+}
+
+function scalar(s: unknown, what = 'scalar'): bigint {
+  if (typeof s !== 'bigint' || s < 0n || s >= L) throw new CryptoError('INVALID_SCALAR', `${what} not in [0, ℓ)`);
+  return s;
+}
+
+/** Variable-time s·P (noble's `multiply` refuses 0; `multiplyUnsafe` accepts it). */
+function mulVar(s: bigint, p: RPoint): RPoint {
+  return s === 0n ? RistrettoPoint.ZERO : p.multiplyUnsafe(s);
+}
+
+/** Constant-time s·P except for s = 0, which noble rejects and which has no secret to protect. */
+function mulCt(s: bigint, p: RPoint): RPoint {
+  return s === 0n ? RistrettoPoint.ZERO : p.multiply(s);
+}
+
+const G: RPoint = RistrettoPoint.BASE;
+// noble keeps precomputed tables per point object; BASE already has a default one. W = 8 trades ~64 KiB of
+// table for fewer additions per fixed-base multiplication.
+G.precompute(8); // lazy: built on first use
+
+function decodePoint(bytes: Uint8Array, opts?: DecodeOptions): GroupElement {
+  assertBytes(bytes, 32, 'group element');
+  let p: RPoint;
+  try {
+    p = RistrettoPoint.fromBytes(bytes);
+  } catch {
+    throw new CryptoError('INVALID_POINT', 'not a canonical ristretto255 encoding');
+  }
+  if (!opts?.allowIdentity && p.is0()) throw new CryptoError('INVALID_POINT', 'identity element not allowed');
+  return el(p);
+}
+
+function decodeScalar(bytes: Uint8Array, opts?: ScalarDecodeOptions): bigint {
+  assertBytes(bytes, 32, 'scalar');
+  const s = bytesToBigIntLE(bytes);
+  cryptoAssert(s < L, 'INVALID_SCALAR', 'scalar not canonical (≥ ℓ)');
+  cryptoAssert(opts?.allowZero !== false || s !== 0n, 'INVALID_SCALAR', 'zero scalar not allowed');
+  return s;
+}
+
+function hashToScalar(msg: Uint8Array, dst: string | Uint8Array): bigint {
+  assertBytes(msg, undefined, 'message');
+  return mod(bytesToBigIntLE(expand_message_xmd(msg, dstBytes(dst), 64, sha512)));
+}
+
+/** The reference {@link Group}: ristretto255 (RFC 9496) via `@noble/curves`. Frozen singleton. */
+export const ristretto255Group: Group = Object.freeze({
+  name: 'ristretto255',
+  order: L,
+  elementBytes: 32,
+  scalarBytes: 32,
+  generator: el(G),
+  identity: el(RistrettoPoint.ZERO),
+
+  add: (a: GroupElement, b: GroupElement) => el(pt(a).add(pt(b))),
+  sub: (a: GroupElement, b: GroupElement) => el(pt(a).subtract(pt(b))),
+  neg: (a: GroupElement) => el(pt(a).negate()),
+  mul: (s: bigint, p: GroupElement) => el(mulCt(scalar(s), pt(p))),
+  mulPublic: (s: bigint, p: GroupElement) => el(mulVar(scalar(s), pt(p))),
+  mulBase: (s: bigint) => el(mulCt(scalar(s), G)),
+  msm(scalars: readonly bigint[], points: readonly GroupElement[]): GroupElement {
+    cryptoAssert(
+      Array.isArray(scalars) && Array.isArray(points) && scalars.length === points.length,
+      'INVALID_STATEMENT',
+      'msm: scalars and points must be arrays of equal length',
+    );
+    if (scalars.length === 0) return el(RistrettoPoint.ZERO);
+    const ss = scalars.map((s, i) => scalar(s, `msm scalar ${i}`));
+    const ps = points.map(pt);
+    // For tiny inputs Pippenger's bucket set-up costs more than it saves.
+    if (ss.length <= 2) {
+      let acc = RistrettoPoint.ZERO;
+      for (let i = 0; i < ss.length; i++) acc = acc.add(mulVar(ss[i], ps[i]));
+      return el(acc);
+    }
+    return el(pippenger(RistrettoPoint, ps, ss));
+  },
+  precompute(p: GroupElement): GroupElement {
+    // noble keys its tables by object identity: a fresh wrapper (via add(ZERO)) keeps the caller's object
+    // untouched and gives the table a stable owner.
+    const q = pt(p).add(RistrettoPoint.ZERO);
+    q.precompute(8, false);
+    return el(q);
+  },
+  equals: (a: GroupElement, b: GroupElement) => pt(a).equals(pt(b)),
+  isIdentity: (a: GroupElement) => pt(a).is0(),
+
+  encode: (p: GroupElement) => pt(p).toBytes(),
+  decode: decodePoint,
+  toHex: (p: GroupElement) => bytesToHex(pt(p).toBytes()),
+  fromHex: (hex: string, opts?: DecodeOptions) => decodePoint(hexToBytes(hex, 32, 'group element'), opts),
+  fromUniformBytes(bytes: Uint8Array): GroupElement {
+    assertBytes(bytes, 64, 'uniform bytes');
+    return el(ristretto255_hasher.deriveToCurve!(bytes));
+  },
+  hashToGroup(msg: Uint8Array, dst: string | Uint8Array): GroupElement {
+    assertBytes(msg, undefined, 'message');
+    return el(ristretto255_hasher.deriveToCurve!(expand_message_xmd(msg, dstBytes(dst), 64, sha512)));
+  },
+
+  isScalar: (s: unknown): s is bigint => typeof s === 'bigint' && s >= 0n && s < L,
+  encodeScalar: (s: bigint) => bigIntToBytesLE(scalar(s), 32),
+  decodeScalar,
+  scalarToHex: (s: bigint) => bytesToHex(bigIntToBytesLE(scalar(s), 32)),
+  scalarFromHex: (hex: string, opts?: ScalarDecodeOptions) => decodeScalar(hexToBytes(hex, 32, 'scalar'), opts),
+  randomScalar(): bigint {
+    // 64 bytes → statistical distance from uniform ≈ 2^-259; loop only guards the (negligible) zero.
+    for (;;) {
+      const s = mod(bytesToBigIntLE(randomBytes(64)));
+      if (s !== 0n) return s;
+    }
+  },
+  hashToScalar,
+  scalarFromWideBytes(bytes: Uint8Array): bigint {
+    assertBytes(bytes, 64, 'wide scalar bytes');
+    return mod(bytesToBigIntLE(bytes));
+  },
+
+  scalarAdd: (a: bigint, b: bigint) => mod(scalar(a) + scalar(b)),
+  scalarSub: (a: bigint, b: bigint) => mod(scalar(a) - scalar(b)),
+  scalarMul: (a: bigint, b: bigint) => mod(scalar(a) * scalar(b)),
+  scalarNeg: (a: bigint) => mod(-scalar(a)),
+  scalarInv(a: bigint): bigint {
+    cryptoAssert(scalar(a) !== 0n, 'INVALID_SCALAR', 'cannot invert 0');
+    // Fermat: a^(ℓ−2) mod ℓ. Variable-time square-and-multiply; fine for public values (Lagrange coefficients).
+    let result = 1n;
+    let base = a;
+    let e = L - 2n;
+    while (e > 0n) {
+      if (e & 1n) result = (result * base) % L;
+      base = (base * base) % L;
+      e >>= 1n;
+    }
+    return result;
+  },
+  scalarFromInt(n: bigint | number): bigint {
+    if (typeof n === 'number') {
+      cryptoAssert(Number.isSafeInteger(n), 'INVALID_SCALAR', 'not a safe integer');
+      return mod(BigInt(n));
+    }
+    cryptoAssert(typeof n === 'bigint', 'INVALID_SCALAR', 'not an integer');
+    return mod(n);
+  },
+});
+
+/** The group used by protocol version 1. */
+export const defaultGroup: Group = ristretto255Group;
