@@ -10,7 +10,7 @@ import {
   publicEncrypt,
 } from 'node:crypto';
 import { CryptoError, cryptoAssert } from '../../crypto/errors';
-import { bytesToBigInt, fromBase64Url } from '../../crypto/tokens/bytes';
+import { bytesToBigInt } from '../../crypto/tokens/bytes';
 import {
   ISSUER_MODULUS_BITS,
   type IssuerPublicKeyJwk,
@@ -26,6 +26,7 @@ interface KeyInfo {
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
   readonly n: bigint;
+  readonly modulusBits: number;
   readonly modulusLength: number;
 }
 
@@ -43,16 +44,16 @@ function keyInfo(key: IssuerPrivateKey, options: RsaKeyOptions): KeyInfo {
     'ENCODING',
     'issuer key must be an RSA private key (not RSA-PSS, not public)',
   );
-  const cached = infoCache.get(privateKey);
-  if (cached) {
-    // Options may differ between calls; the size check is cheap.
-    parseIssuerPublicKeyJwk(issuerPublicKeyToJwkFromKey(cached.publicKey), options);
-    return cached;
+  let info = infoCache.get(privateKey);
+  if (!info) {
+    const publicKey = createPublicKey(privateKey);
+    // Validates e = 65537, n odd and the size under the caller's options.
+    const pk = parseIssuerPublicKeyJwk(issuerPublicKeyToJwkFromKey(publicKey), options);
+    info = { privateKey, publicKey, n: pk.n, modulusBits: pk.modulusBits, modulusLength: pk.modulusLength };
+    infoCache.set(privateKey, info);
   }
-  const publicKey = createPublicKey(privateKey);
-  const pk = parseIssuerPublicKeyJwk(issuerPublicKeyToJwkFromKey(publicKey), options);
-  const info = { privateKey, publicKey, n: pk.n, modulusLength: pk.modulusLength };
-  infoCache.set(privateKey, info);
+  const allowed = options.allowedModulusBits ?? [ISSUER_MODULUS_BITS];
+  cryptoAssert(allowed.includes(info.modulusBits), 'ENCODING', `RSA modulus must be ${allowed.join(' or ')} bits`);
   return info;
 }
 
@@ -116,13 +117,12 @@ export async function generateIssuerKey(): Promise<IssuerKeyPair> {
 export function issuerPublicJwk(key: string | KeyObject, options: RsaKeyOptions = {}): IssuerPublicKeyJwk {
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey(key);
+    // createPublicKey derives from private keys and PEM text but refuses a public KeyObject.
+    publicKey = typeof key !== 'string' && key.type === 'public' ? key : createPublicKey(key);
   } catch {
     throw new CryptoError('ENCODING', 'unreadable issuer key');
   }
   cryptoAssert(publicKey.asymmetricKeyType === 'rsa', 'ENCODING', 'issuer key must be RSA');
-  const jwk = issuerPublicKeyToJwkFromKey(publicKey);
-  // Normalise (node already emits minimal big-endian n) and validate.
-  fromBase64Url(jwk.n);
-  return issuerPublicKeyToJwk(parseIssuerPublicKeyJwk(jwk, options));
+  // Re-encode after validation so the output is the canonical {kty, n, e} whatever node emits.
+  return issuerPublicKeyToJwk(parseIssuerPublicKeyJwk(issuerPublicKeyToJwkFromKey(publicKey), options));
 }
