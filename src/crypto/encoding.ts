@@ -161,3 +161,40 @@ export function randomBytes(length: number): Uint8Array {
   for (let off = 0; off < length; off += 65536) c.getRandomValues(out.subarray(off, Math.min(length, off + 65536)));
   return out;
 }
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  // Object.prototype of any realm (jest runs tests in a separate vm context), or a null prototype.
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/**
+ * Checks that `json` is a plain object whose own keys are exactly `keys` (no more, no fewer).
+ * @throws CryptoError `ENCODING` otherwise.
+ */
+export function expectObject(json: unknown, keys: readonly string[], what: string): Record<string, unknown> {
+  cryptoAssert(
+    isPlainObject(json),
+    'ENCODING',
+    `${what}: expected a plain JSON object`,
+  );
+  const actual = Object.keys(json).sort();
+  const expected = [...keys].sort();
+  cryptoAssert(
+    actual.length === expected.length && actual.every((k, i) => k === expected[i]),
+    'ENCODING',
+    `${what}: expected exactly the keys ${expected.join(', ')}`,
+  );
+  return json as Record<string, unknown>;
+}
+
+/**
+ * Checks that `json` is an array of at most `maxLength` elements.
+ * @throws CryptoError `ENCODING` otherwise.
+ */
+export function expectArray(json: unknown, what: string, maxLength = 1 << 16): readonly unknown[] {
+  cryptoAssert(Array.isArray(json), 'ENCODING', `${what}: expected a JSON array`);
+  cryptoAssert(json.length <= maxLength, 'ENCODING', `${what}: too many elements`);
+  return json;
+}

@@ -313,3 +313,63 @@ export const ristretto255Group: Group = Object.freeze({
 
 /** The group used by protocol version 1. */
 export const defaultGroup: Group = ristretto255Group;
+
+/**
+ * Source of secret scalars (ElGamal nonces, proof commitments, simulated challenges/responses).
+ * Every prover takes one, so tests and vector generators can inject a deterministic source.
+ * `label` names the purpose of the requested scalar (used by deterministic sources; ignored by random ones).
+ * Must return a scalar in [1, ℓ).
+ */
+export type NonceSource = (label: string) => bigint;
+
+/** The production nonce source: fresh WebCrypto randomness for every call. */
+export function randomNonces(group: Group = defaultGroup): NonceSource {
+  return () => group.randomScalar();
+}
+
+/** DST of {@link deterministicNonces}. */
+export const DETERMINISTIC_NONCE_DST = 'evote/v1/deterministic-nonce';
+
+/**
+ * A DETERMINISTIC nonce source for test vectors and reproducible tests only — never for real ballots or keys
+ * (anyone who knows the seed learns every secret). The i-th call (i = 0, 1, ...) returns
+ * `hashToScalar(u8(len(purpose)) ‖ purpose ‖ u32(len(seed)) ‖ seed ‖ u32(i) ‖ u8(len(label)) ‖ label,
+ * DETERMINISTIC_NONCE_DST)` (big-endian lengths, UTF-8 strings), retrying with the next i on the negligible 0.
+ * Stateful: the counter advances on every call.
+ */
+export function deterministicNonces(seed: Uint8Array, purpose: string, group: Group = defaultGroup): NonceSource {
+  assertBytes(seed, undefined, 'seed');
+  const p = utf8ToBytes(purpose);
+  cryptoAssert(p.length >= 1 && p.length <= 255, 'ENCODING', 'purpose must be 1..255 UTF-8 bytes');
+  const seedCopy = seed.slice();
+  let counter = 0;
+  return (label: string) => {
+    const l = utf8ToBytes(label);
+    cryptoAssert(l.length <= 255, 'ENCODING', 'nonce label must be at most 255 UTF-8 bytes');
+    for (;;) {
+      const msg = new Uint8Array(1 + p.length + 4 + seedCopy.length + 4 + 1 + l.length);
+      const dv = new DataView(msg.buffer);
+      let o = 0;
+      msg[o++] = p.length;
+      msg.set(p, o);
+      o += p.length;
+      dv.setUint32(o, seedCopy.length, false);
+      o += 4;
+      msg.set(seedCopy, o);
+      o += seedCopy.length;
+      dv.setUint32(o, counter++, false);
+      o += 4;
+      msg[o++] = l.length;
+      msg.set(l, o);
+      const s = group.hashToScalar(msg, DETERMINISTIC_NONCE_DST);
+      if (s !== 0n) return s;
+    }
+  };
+}
+
+/** Draws a nonce from `nonces` and checks it is a non-zero scalar (a broken source must not leak keys). */
+export function drawNonce(group: Group, nonces: NonceSource, label: string): bigint {
+  const s = nonces(label);
+  cryptoAssert(group.isScalar(s) && s !== 0n, 'INVALID_SCALAR', `nonce source returned an invalid scalar for ${label}`);
+  return s;
+}

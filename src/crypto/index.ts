@@ -4,3 +4,6 @@ export * from './errors';
 export * from './encoding';
 export * from './group';
 export * from './transcript';
+export * from './elgamal';
+export * from './dlog';
+export * from './proofs';
