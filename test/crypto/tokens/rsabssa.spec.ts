@@ -274,8 +274,8 @@ describe('3072-bit round trip cross-checked with node:crypto and WebCrypto', () 
       false,
       ['verify'],
     );
-    expect(await subtle.verify({ name: 'RSA-PSS', saltLength: 48 }, key, sig, preparedMsg)).toBe(true);
-    expect(await subtle.verify({ name: 'RSA-PSS', saltLength: 48 }, key, sig, msg)).toBe(false);
+    expect(await subtle.verify({ name: 'RSA-PSS', saltLength: 48 }, key, new Uint8Array(sig), new Uint8Array(preparedMsg))).toBe(true);
+    expect(await subtle.verify({ name: 'RSA-PSS', saltLength: 48 }, key, new Uint8Array(sig), msg)).toBe(false);
   });
 
   it('the pure-TS verifier agrees with node:crypto on node-made PSS signatures', () => {
