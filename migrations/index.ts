@@ -1,5 +1,6 @@
 // Every migration, in order. Listed explicitly (no glob) so the same list serves the compiled server,
 // the migration command and the tests. Names: <epoch-ms>-<PascalName>.ts, plain SQL, our constraint names.
 import { PlatformMetadata1764010000000 } from './1764010000000-PlatformMetadata';
+import { ElectionsAndBulletinBoard1764020000000 } from './1764020000000-ElectionsAndBulletinBoard';
 
-export const allMigrations = [PlatformMetadata1764010000000];
+export const allMigrations = [PlatformMetadata1764010000000, ElectionsAndBulletinBoard1764020000000];

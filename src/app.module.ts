@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { loggerParams } from './common/logging';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { BoardModule } from './modules/board/board.module';
 import { HealthModule } from './modules/health/health.module';
 
 /** The platform. `config` is the already-validated configuration (validated once, in main or a test). */
@@ -18,6 +19,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerParams(config)),
         DatabaseModule,
         HealthModule,
+        BoardModule,
         ...extraImports,
       ],
     };

@@ -82,6 +82,14 @@ export class AppConfig {
   @IsBoolean({ message: 'API_DOCS must be true or false' })
   API_DOCS = true;
 
+  /**
+   * The bulletin board's Ed25519 signing key: 64 lowercase hex characters (the 32-byte seed), or a path
+   * to a file holding them (mode 0600). Unset: generated into DATA_DIR/keys on first start (development).
+   */
+  @IsOptional()
+  @Matches(/^([0-9a-f]{64}|file:.+)$/, { message: 'BOARD_SIGNING_KEY must be 64 lowercase hex characters or file:<path>' })
+  BOARD_SIGNING_KEY?: string;
+
   /** Listen address as a URL, derived. */
   get publicUrl(): string {
     return (this.PUBLIC_URL ?? `http://${this.HOST.includes(':') ? `[${this.HOST}]` : this.HOST}:${this.PORT}`).replace(/\/$/, '');
@@ -105,7 +113,7 @@ export class ConfigurationError extends Error {
  * empty strings count as unset so that `FOO=` does not silently become an invalid value.
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const known = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL']);
+  const known = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'BOARD_SIGNING_KEY']);
   const raw: Record<string, string> = {};
   for (const key of new Set(known)) {
     const value = env[key];

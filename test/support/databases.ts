@@ -47,11 +47,14 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   }
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
+  // Keys generated in development go to DATA_DIR: a folder of its own, never the repository's ./data.
+  const dataDir = mkdtempSync(join(tmpdir(), 'evote-pg-data-'));
   return {
     backend: 'postgres',
     url: url.toString(),
-    env: { DATABASE_URL: url.toString() },
+    env: { DATABASE_URL: url.toString(), DATA_DIR: dataDir },
     async drop() {
+      rmSync(dataDir, { recursive: true, force: true });
       const c = new Client({ connectionString: TEST_DATABASE_URL });
       await c.connect();
       try {
