@@ -56,6 +56,8 @@ export interface BallotToken {
 }
 
 const ISSUER_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
+/** Bound on signature entries, so a hostile token cannot make the verifier do unbounded RSA work. */
+export const MAX_TOKEN_SIGNATURES = 64;
 /** Largest accepted signature (4096-bit key); the exact length is checked against the issuer's key. */
 const MAX_SIGNATURE_BYTES = 512;
 
@@ -153,7 +155,11 @@ export function validateBallotToken(x: unknown, options: { allowUnsorted?: boole
   cryptoAssert(isValidPseudonymPublicKey(fromHex(x.pseudonym, 32)), 'ENCODING', 'invalid pseudonym public key');
   cryptoAssert(typeof x.prefix === 'string', 'ENCODING', 'prefix must be a string');
   fromBase64Url(x.prefix, PREFIX_LENGTH);
-  cryptoAssert(Array.isArray(x.signatures) && x.signatures.length >= 1, 'ENCODING', 'signatures must be a non-empty array');
+  cryptoAssert(
+    Array.isArray(x.signatures) && x.signatures.length >= 1 && x.signatures.length <= MAX_TOKEN_SIGNATURES,
+    'ENCODING',
+    `signatures must be an array of 1..${MAX_TOKEN_SIGNATURES} entries`,
+  );
   const signatures: BallotTokenSignature[] = [];
   for (const s of x.signatures as unknown[]) {
     cryptoAssert(isPlainObject(s), 'ENCODING', 'signature entry must be an object');

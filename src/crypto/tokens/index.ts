@@ -33,6 +33,7 @@ export {
   BALLOT_TOKEN_DOMAIN,
   BALLOT_TOKEN_VERSION,
   ELECTION_BASE_HASH_LENGTH,
+  MAX_TOKEN_SIGNATURES,
   type BallotTokenMessageInput,
   type BallotTokenSignature,
   type BallotToken,

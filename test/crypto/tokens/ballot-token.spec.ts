@@ -153,7 +153,8 @@ describe('issuance and k-of-n verification', () => {
   it('reports malformed tokens as invalid and bad configuration as THRESHOLD errors', () => {
     const { publicKey } = generatePseudonymKeyPair();
     const token = issue('e', publicKey, [0]);
-    for (const bad of [null, 'x', {}, { ...token, v: 2 }, { ...token, pseudonym: 'AB' }, { ...token, signatures: [] }, { ...token, extra: 1 }]) {
+    for (const bad of [null, 'x', {}, { ...token, v: 2 }, { ...token, pseudonym: 'AB' }, { ...token, signatures: [] }, { ...token, extra: 1 },
+      { ...token, signatures: Array(65).fill(token.signatures[0]) }]) {
       const r = verifyTokenSignatures(bad, registry(), 1);
       expect(r.valid).toBe(false);
       expect(r.error).toBeDefined();
