@@ -1,9 +1,10 @@
-// Prints one plain closing line, `tests: N passed, N failed, N skipped`, after Jest's own summary, so CI
-// logs state the count in a form any reader (human or machine) recognises.
+// Prints one plain closing line, `tests: N passed, N failed, N skipped`, as the very last line of the run
+// (at process exit, after Jest's own summary), so CI logs end with the counts in a form any reader knows.
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
-    process.stdout.write(`\ntests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped\n`);
+    const line = `tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped\n`;
+    process.once('exit', () => process.stdout.write(line));
   }
 }
 module.exports = SummaryReporter;
