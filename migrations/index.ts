@@ -2,5 +2,6 @@
 // the migration command and the tests. Names: <epoch-ms>-<PascalName>.ts, plain SQL, our constraint names.
 import { PlatformMetadata1764010000000 } from './1764010000000-PlatformMetadata';
 import { ElectionsAndBulletinBoard1764020000000 } from './1764020000000-ElectionsAndBulletinBoard';
+import { TokenIssuance1764030000000 } from './1764030000000-TokenIssuance';
 
-export const allMigrations = [PlatformMetadata1764010000000, ElectionsAndBulletinBoard1764020000000];
+export const allMigrations = [PlatformMetadata1764010000000, ElectionsAndBulletinBoard1764020000000, TokenIssuance1764030000000];

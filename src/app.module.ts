@@ -6,6 +6,7 @@ import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { BoardModule } from './modules/board/board.module';
 import { HealthModule } from './modules/health/health.module';
+import { TokensModule } from './modules/tokens/tokens.module';
 
 /** The platform. `config` is the already-validated configuration (validated once, in main or a test). */
 @Module({})
@@ -20,6 +21,7 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         BoardModule,
+        TokensModule,
         ...extraImports,
       ],
     };

@@ -90,6 +90,21 @@ export class AppConfig {
   @Matches(/^([0-9a-f]{64}|file:.+)$/, { message: 'BOARD_SIGNING_KEY must be 64 lowercase hex characters or file:<path>' })
   BOARD_SIGNING_KEY?: string;
 
+  /**
+   * Ballot-token issuer private keys (RSA-3072, PEM): a comma-separated list of `file:<path>` (mode 0600).
+   * Unset: ISSUER_COUNT keys generated into DATA_DIR/keys on first start (development and the demo).
+   */
+  @IsOptional()
+  @Matches(/^file:[^,]+(,file:[^,]+)*$/, { message: 'ISSUER_KEYS must be a comma-separated list of file:<path> entries' })
+  ISSUER_KEYS?: string;
+
+  /** How many issuers run in this process when ISSUER_KEYS is unset (each its own key and issuance record). */
+  @Transform(toInt)
+  @IsInt({ message: 'ISSUER_COUNT must be an integer between 1 and 16' })
+  @Min(1, { message: 'ISSUER_COUNT must be an integer between 1 and 16' })
+  @Max(16, { message: 'ISSUER_COUNT must be an integer between 1 and 16' })
+  ISSUER_COUNT = 2;
+
   /** Listen address as a URL, derived. */
   get publicUrl(): string {
     return (this.PUBLIC_URL ?? `http://${this.HOST.includes(':') ? `[${this.HOST}]` : this.HOST}:${this.PORT}`).replace(/\/$/, '');
@@ -113,7 +128,7 @@ export class ConfigurationError extends Error {
  * empty strings count as unset so that `FOO=` does not silently become an invalid value.
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const known = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'BOARD_SIGNING_KEY']);
+  const known = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'BOARD_SIGNING_KEY', 'ISSUER_KEYS']);
   const raw: Record<string, string> = {};
   for (const key of new Set(known)) {
     const value = env[key];
