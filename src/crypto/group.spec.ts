@@ -241,6 +241,12 @@ describe('group laws, precomputation and msm', () => {
       }),
       { numRuns: 20 },
     );
+    // the Pippenger path (> 128 terms)
+    const n = 150;
+    const scalars = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0n : g.hashToScalar(Uint8Array.of(i), 'msm.spec')));
+    const points = Array.from({ length: n }, (_, i) => g.mulBase(BigInt(i + 1)));
+    const expected = g.mulBase(scalars.reduce((acc, s, i) => g.scalarAdd(acc, g.scalarMul(s, BigInt(i + 1))), 0n));
+    expect(g.equals(g.msm(scalars, points), expected)).toBe(true);
     expectCryptoError(() => g.msm([1n], []), 'INVALID_STATEMENT');
     expectCryptoError(() => g.msm([L], [g.generator]), 'INVALID_SCALAR');
   });
