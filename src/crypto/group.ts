@@ -176,9 +176,14 @@ function mulVar(s: bigint, p: RPoint): RPoint {
   return s === 0n ? RistrettoPoint.ZERO : p.multiplyUnsafe(s);
 }
 
-/** Constant-time s·P except for s = 0, which noble rejects and which has no secret to protect. */
+/**
+ * Constant-time s·P (noble's `multiply`). noble refuses s = 0; rather than returning early (which would reveal
+ * through timing that, say, a vote is 0), compute 1·P − P with the same multiplication cost.
+ */
 function mulCt(s: bigint, p: RPoint): RPoint {
-  return s === 0n ? RistrettoPoint.ZERO : p.multiply(s);
+  const isZero = s === 0n;
+  const q = p.multiply(isZero ? 1n : s);
+  return isZero ? q.subtract(p) : q.add(RistrettoPoint.ZERO);
 }
 
 /** Up to this many terms `msm` uses Strauss–Shamir, above it Pippenger. */
@@ -188,6 +193,10 @@ const G: RPoint = RistrettoPoint.BASE;
 // noble keeps precomputed tables per point object; BASE already has a default one. W = 8 trades ~64 KiB of
 // table for fewer additions per fixed-base multiplication.
 G.precompute(8); // lazy: built on first use
+
+/** Elements returned by `precompute`, and the precomputed twin of each input (so repeated calls are cheap). */
+const precomputed = new WeakSet<RPoint>();
+const precomputedFor = new WeakMap<RPoint, RPoint>();
 
 function decodePoint(bytes: Uint8Array, opts?: DecodeOptions): GroupElement {
   assertBytes(bytes, 32, 'group element');
@@ -244,10 +253,17 @@ export const ristretto255Group: Group = Object.freeze({
     return el(pippenger(RistrettoPoint, ps, ss));
   },
   precompute(p: GroupElement): GroupElement {
-    // noble keys its tables by object identity: a fresh wrapper (via add(ZERO)) keeps the caller's object
-    // untouched and gives the table a stable owner.
-    const q = pt(p).add(RistrettoPoint.ZERO);
-    q.precompute(8, false);
+    const src = pt(p);
+    if (precomputed.has(src)) return p;
+    let q = precomputedFor.get(src);
+    if (!q) {
+      // noble keys its tables by object identity: a fresh wrapper (via add(ZERO)) keeps the caller's object
+      // untouched and gives the table a stable owner. ~35 ms and well under 1 MB per table at W = 8.
+      q = src.add(RistrettoPoint.ZERO);
+      q.precompute(8, false);
+      precomputed.add(q);
+      precomputedFor.set(src, q);
+    }
     return el(q);
   },
   equals: (a: GroupElement, b: GroupElement) => pt(a).equals(pt(b)),
