@@ -57,8 +57,11 @@ export interface Group {
   /** The identity element (encoded as 32 zero bytes). */
   readonly identity: GroupElement;
 
+  /** a + b. @throws CryptoError `INVALID_POINT` if an argument is not an element of this backend (same for all methods). */
   add(a: GroupElement, b: GroupElement): GroupElement;
+  /** a − b */
   sub(a: GroupElement, b: GroupElement): GroupElement;
+  /** −a */
   neg(a: GroupElement): GroupElement;
   /** s·P for a possibly secret scalar s (constant-time backend path). */
   mul(s: bigint, p: GroupElement): GroupElement;
@@ -76,7 +79,9 @@ export interface Group {
    * by it (e.g. the election public key K) is several times faster. Cheap to call again on the same object.
    */
   precompute(p: GroupElement): GroupElement;
+  /** Group equality (RFC 9496 §4.3.3; equal elements have equal encodings). */
   equals(a: GroupElement, b: GroupElement): boolean;
+  /** a = O (the identity). Also a cheap membership check: throws `INVALID_POINT` for foreign objects. */
   isIdentity(a: GroupElement): boolean;
 
   /** Canonical 32-byte encoding (RFC 9496 §4.3.2). */
