@@ -536,3 +536,50 @@ export function complaintFromJSON(group: Group, json: unknown): DkgComplaint {
     proof: chaumPedersenProofFromJSON(group, o.proof),
   });
 }
+
+/** JSON form of an {@link ElectionKeySet}. */
+export interface ElectionKeySetJSON {
+  readonly threshold: number;
+  readonly qualified: readonly number[];
+  readonly jointKey: string;
+  readonly verificationKeys: readonly string[];
+}
+
+/** JSON form `{ threshold, qualified, jointKey: hex64, verificationKeys: hex64[] }`. */
+export function electionKeySetToJSON(group: Group, k: ElectionKeySet): ElectionKeySetJSON {
+  return Object.freeze({
+    threshold: k.threshold,
+    qualified: Object.freeze([...k.qualified]),
+    jointKey: group.toHex(k.jointKey),
+    verificationKeys: Object.freeze(k.verificationKeys.map((X) => group.toHex(X))),
+  });
+}
+
+/**
+ * Strict parsing of {@link ElectionKeySetJSON} (shape only: a verifier recomputes the key set from the dealings
+ * with {@link deriveElectionKeys} and compares).
+ */
+export function electionKeySetFromJSON(group: Group, json: unknown): ElectionKeySet {
+  const o = expectObject(json, ['threshold', 'qualified', 'jointKey', 'verificationKeys'], 'election key set');
+  const verificationKeys = expectArray(o.verificationKeys, 'verificationKeys', MAX_TRUSTEES).map((h) => group.fromHex(h as string));
+  const threshold = indexFromJSON(o.threshold, 'threshold');
+  cryptoAssert(threshold <= verificationKeys.length, 'ENCODING', 'threshold larger than the number of trustees');
+  return Object.freeze({
+    threshold,
+    qualified: Object.freeze(expectArray(o.qualified, 'qualified', MAX_TRUSTEES).map((v) => indexFromJSON(v, 'qualified'))),
+    jointKey: group.fromHex(o.jointKey as string),
+    verificationKeys: Object.freeze(verificationKeys),
+  });
+}
+
+/** True iff two key sets are identical (threshold, Q, K, every X_ℓ). */
+export function electionKeySetEquals(group: Group, a: ElectionKeySet, b: ElectionKeySet): boolean {
+  return (
+    a.threshold === b.threshold &&
+    a.qualified.length === b.qualified.length &&
+    a.qualified.every((i, k) => i === b.qualified[k]) &&
+    group.equals(a.jointKey, b.jointKey) &&
+    a.verificationKeys.length === b.verificationKeys.length &&
+    a.verificationKeys.every((X, k) => group.equals(X, b.verificationKeys[k]))
+  );
+}

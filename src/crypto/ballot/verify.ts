@@ -1,0 +1,99 @@
+/**
+ * Ballot verification: a structured report, never an untyped throw.
+ *
+ * Checks, in order (a failure is reported and the remaining checks still run where meaningful):
+ *   1. `election-hash`   the ballot's H equals the election's H;
+ *   2. `credential`      32 bytes;
+ *   3. `structure`       the contests and options are exactly the manifest's, in order; each sum proof has
+ *                        maxSelections − lo + 1 branches (if this fails, 4 and 5 are skipped);
+ *   4. `selection-proof` for every option, the 0/1 disjunctive proof verifies for its ciphertext under K, with
+ *                        context selectionContext(credential, contestId, optionId);
+ *   5. `contest-proof`   for every contest, the range proof verifies for Σ of its ciphertexts and
+ *                        [lo, maxSelections] under K, with context contestContext(credential, contestId).
+ */
+import { sumCiphertexts } from '../elgamal';
+import { bytesEqual, isBytes } from '../encoding';
+import { CryptoError } from '../errors';
+import type { Group } from '../group';
+import { verifyDisjunctive } from '../proofs/disjunctive';
+import { verifyRange } from '../proofs/range';
+import type { Election } from './election';
+import { CREDENTIAL_BYTES, type EncryptedBallot, contestContext, proofContext, selectionContext } from './encrypt';
+import { ballotFromJSON, ballotStructureFailures } from './json';
+import { contestLowerBound } from './manifest';
+
+/** Names of the checks of {@link verifyBallot}. */
+export type BallotCheck = 'parse' | 'election-hash' | 'credential' | 'structure' | 'selection-proof' | 'contest-proof' | 'audit';
+
+/** One failed check. */
+export interface BallotFailure {
+  readonly check: BallotCheck;
+  readonly contestId?: string;
+  readonly optionId?: string;
+  readonly message: string;
+}
+
+/** The verification report. */
+export type BallotVerification =
+  | { readonly valid: true }
+  | { readonly valid: false; readonly failures: readonly BallotFailure[] };
+
+function message(e: unknown): string {
+  return e instanceof CryptoError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+}
+
+function proofHolds(f: () => boolean): string | null {
+  try {
+    return f() ? null : 'proof does not verify';
+  } catch (e) {
+    return message(e);
+  }
+}
+
+/** Verifies an encrypted ballot against the election (manifest, K, H). */
+export function verifyBallot(group: Group, election: Election, ballot: EncryptedBallot): BallotVerification {
+  const failures: BallotFailure[] = [];
+  const fail = (f: BallotFailure) => failures.push(Object.freeze(f));
+  try {
+    if (!isBytes(ballot.electionHash) || !bytesEqual(ballot.electionHash, election.electionHash)) {
+      fail({ check: 'election-hash', message: 'ballot is for another election (H differs)' });
+    }
+    const credOk = isBytes(ballot.credential) && ballot.credential.length === CREDENTIAL_BYTES;
+    if (!credOk) fail({ check: 'credential', message: `credential must be ${CREDENTIAL_BYTES} bytes` });
+    const structure = ballotStructureFailures(election.manifest, ballot);
+    structure.forEach((m) => fail({ check: 'structure', message: m }));
+    if (structure.length === 0 && credOk) {
+      const H = election.electionHash;
+      const K = election.key.point;
+      election.manifest.contests.forEach((c, ci) => {
+        const bc = ballot.contests[ci];
+        bc.selections.forEach((s) => {
+          const err = proofHolds(() =>
+            verifyDisjunctive(group, { key: K, ciphertext: s.ciphertext }, s.proof, proofContext(H, selectionContext(ballot.credential, c.id, s.optionId))),
+          );
+          if (err) fail({ check: 'selection-proof', contestId: c.id, optionId: s.optionId, message: err });
+        });
+        const err = proofHolds(() => {
+          const sum = sumCiphertexts(group, bc.selections.map((s) => s.ciphertext));
+          const st = { key: K, ciphertext: sum, min: contestLowerBound(c), max: c.maxSelections };
+          return verifyRange(group, st, bc.sumProof, proofContext(H, contestContext(ballot.credential, c.id)));
+        });
+        if (err) fail({ check: 'contest-proof', contestId: c.id, message: err });
+      });
+    }
+  } catch (e) {
+    fail({ check: 'structure', message: `malformed ballot: ${message(e)}` });
+  }
+  return failures.length === 0 ? Object.freeze({ valid: true }) : Object.freeze({ valid: false, failures: Object.freeze(failures) });
+}
+
+/** Parses (strictly) and verifies a ballot's JSON form; a parse failure is reported as check `parse`. */
+export function verifyBallotJSON(group: Group, election: Election, json: unknown): BallotVerification {
+  let ballot: EncryptedBallot;
+  try {
+    ballot = ballotFromJSON(group, election.manifest, json);
+  } catch (e) {
+    return Object.freeze({ valid: false, failures: Object.freeze([Object.freeze({ check: 'parse' as const, message: message(e) })]) });
+  }
+  return verifyBallot(group, election, ballot);
+}

@@ -1,0 +1,57 @@
+// Shared fixture of the ballot specs: a three-contest manifest (one of each kind) and a 2-of-3 election.
+import { type Election, type Manifest, createElection, parseManifest } from '../../../src/crypto/ballot';
+import { deterministicNonces, ristretto255Group as group } from '../../../src/crypto/group';
+import { simulateDkg, type SimulatedDkg } from '../../../src/crypto/threshold';
+
+export const MANIFEST_JSON = Object.freeze({
+  electionId: 'city-2026',
+  title: 'City election 2026',
+  contests: [
+    {
+      id: 'mayor',
+      title: 'Mayor',
+      kind: 'one-of-m',
+      minSelections: 1,
+      maxSelections: 1,
+      blankAllowed: false,
+      options: [
+        { id: 'alice', title: 'Alice Martin' },
+        { id: 'bob', title: 'Bob Dupont' },
+        { id: 'chloe', title: 'Chloé Leroy' },
+      ],
+    },
+    {
+      id: 'council',
+      title: 'City council (up to two)',
+      kind: 'k-of-m',
+      minSelections: 1,
+      maxSelections: 2,
+      blankAllowed: true,
+      options: [
+        { id: 'd', title: 'Dana' },
+        { id: 'e', title: 'Eli' },
+        { id: 'f', title: 'Fatou' },
+        { id: 'g', title: 'Gus' },
+      ],
+    },
+    {
+      id: 'park',
+      title: 'Build the new park?',
+      kind: 'referendum',
+      minSelections: 1,
+      maxSelections: 1,
+      blankAllowed: true,
+      options: [
+        { id: 'yes', title: 'Yes' },
+        { id: 'no', title: 'No' },
+      ],
+    },
+  ],
+});
+
+export const seed = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+export function makeElection(manifest: Manifest = parseManifest(MANIFEST_JSON)): { election: Election; dkg: SimulatedDkg } {
+  const dkg = simulateDkg(group, new Uint8Array(32).fill(3), 2, 3, deterministicNonces(seed('fixture-dkg'), 'test/dkg'));
+  return { election: createElection(group, manifest, dkg.params.setupHash, dkg.keys), dkg };
+}
