@@ -3,5 +3,11 @@
 import { PlatformMetadata1764010000000 } from './1764010000000-PlatformMetadata';
 import { ElectionsAndBulletinBoard1764020000000 } from './1764020000000-ElectionsAndBulletinBoard';
 import { TokenIssuance1764030000000 } from './1764030000000-TokenIssuance';
+import { IdentityAndVoterRoll1795547555781 } from './1795547555781-IdentityAndVoterRoll';
 
-export const allMigrations = [PlatformMetadata1764010000000, ElectionsAndBulletinBoard1764020000000, TokenIssuance1764030000000];
+export const allMigrations = [
+  PlatformMetadata1764010000000,
+  ElectionsAndBulletinBoard1764020000000,
+  TokenIssuance1764030000000,
+  IdentityAndVoterRoll1795547555781,
+];

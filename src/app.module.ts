@@ -5,7 +5,10 @@ import { loggerParams } from './common/logging';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { BoardModule } from './modules/board/board.module';
+import { EligibilityModule } from './modules/eligibility/eligibility.module';
 import { HealthModule } from './modules/health/health.module';
+import { IdentityModule } from './modules/identity/identity.module';
+import { SandboxIdpModule } from './modules/sandbox-idp/sandbox-idp.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 
 /** The platform. `config` is the already-validated configuration (validated once, in main or a test). */
@@ -22,6 +25,9 @@ export class AppModule {
         HealthModule,
         BoardModule,
         TokensModule,
+        IdentityModule,
+        EligibilityModule,
+        ...(config.sandboxIdpEnabled ? [SandboxIdpModule] : []),
         ...extraImports,
       ],
     };

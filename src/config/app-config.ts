@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { isValidNationalNumber } from '../modules/identity/national-number';
 import {
   IsBoolean,
   IsIn,
@@ -11,6 +12,7 @@ import {
   Min,
   MinLength,
   validateSync,
+  ValidateBy,
   ValidationError,
 } from 'class-validator';
 
@@ -90,6 +92,78 @@ export class AppConfig {
   @Matches(/^([0-9a-f]{64}|file:.+)$/, { message: 'BOARD_SIGNING_KEY must be 64 lowercase hex characters or file:<path>' })
   BOARD_SIGNING_KEY?: string;
 
+  /** Mount the sandbox identity provider (an itsme look-alike) under /sandbox-idp. Default: true except in production. */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'SANDBOX_IDP_ENABLED must be true or false' })
+  SANDBOX_IDP_ENABLED?: boolean;
+
+  /** The OpenID Connect issuer (itsme's, or the sandbox's). Default: <PUBLIC_URL>/sandbox-idp when the sandbox is enabled. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true, require_valid_protocol: true }, {
+    message: 'OIDC_ISSUER must be an absolute http(s) URL such as https://idp.prd.itsme.services/v2',
+  })
+  OIDC_ISSUER?: string;
+
+  /** Our client_id at the identity provider (itsme: the partner code). */
+  @IsString()
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'OIDC_CLIENT_ID must be 1 to 200 printable ASCII characters without spaces' })
+  OIDC_CLIENT_ID = 'evote';
+
+  /** itsme service code, sent as the scope service:<code>. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{1,100}$/, { message: 'OIDC_SERVICE_CODE must be 1 to 100 letters, digits, _, . or -' })
+  OIDC_SERVICE_CODE = 'EVOTE';
+
+  /** Assurance level asked at login (itsme acr_basic or acr_advanced). Step-up always asks advanced. */
+  @IsIn(['basic', 'advanced'], { message: 'OIDC_LOGIN_ACR must be basic or advanced' })
+  OIDC_LOGIN_ACR: 'basic' | 'advanced' = 'basic';
+
+  /** The relying party's private JWKS (one RSA sig key, one RSA enc key), inline JSON. */
+  @IsOptional()
+  @IsString({ message: 'OIDC_RP_JWKS must be a JSON Web Key Set (JSON text)' })
+  OIDC_RP_JWKS?: string;
+
+  /** Path of a file holding the relying party's private JWKS. In development it is generated into DATA_DIR when unset. */
+  @IsOptional()
+  @IsString({ message: 'OIDC_RP_JWKS_FILE must be a file path' })
+  OIDC_RP_JWKS_FILE?: string;
+
+  /** Secret key (hex or base64, at least 32 bytes) for the keyed hash of national numbers. Generated into DATA_DIR in development. */
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64,}|[A-Za-z0-9+/_-]{43,}={0,2})$/, { message: 'ROLL_HMAC_KEY must be at least 32 bytes, hex (64+ digits) or base64 (43+ characters)' })
+  ROLL_HMAC_KEY?: string;
+
+  /** Comma-separated national numbers of election officials (compared through the keyed hash, never stored). */
+  @IsOptional()
+  @ValidateBy({ name: 'nationalNumberList', validator: { validate: isNationalNumberList } }, {
+    message: 'OFFICIAL_NATIONAL_NUMBERS must be a comma-separated list of 11-digit Belgian national numbers with a valid checksum',
+  })
+  OFFICIAL_NATIONAL_NUMBERS?: string;
+
+  /** Comma-separated national numbers of trustees (key-ceremony participants). */
+  @IsOptional()
+  @ValidateBy({ name: 'nationalNumberList', validator: { validate: isNationalNumberList } }, {
+    message: 'TRUSTEE_NATIONAL_NUMBERS must be a comma-separated list of 11-digit Belgian national numbers with a valid checksum',
+  })
+  TRUSTEE_NATIONAL_NUMBERS?: string;
+
+  /** Lifetime of a login session, in seconds. */
+  @Transform(toInt)
+  @IsInt({ message: 'SESSION_TTL_SECONDS must be an integer between 60 and 86400' })
+  @Min(60, { message: 'SESSION_TTL_SECONDS must be an integer between 60 and 86400' })
+  @Max(86400, { message: 'SESSION_TTL_SECONDS must be an integer between 60 and 86400' })
+  SESSION_TTL_SECONDS = 8 * 3600;
+
+  get sandboxIdpEnabled(): boolean {
+    return this.SANDBOX_IDP_ENABLED ?? this.NODE_ENV !== 'production';
+  }
+
+  /** The issuer the relying party discovers. */
+  get oidcIssuer(): string {
+    return (this.OIDC_ISSUER ?? `${this.publicUrl}/sandbox-idp`).replace(/\/$/, '');
+  }
+
   /**
    * Ballot-token issuer private keys (RSA-3072, PEM): a comma-separated list of `file:<path>` (mode 0600).
    * Unset: ISSUER_COUNT keys generated into DATA_DIR/keys on first start (development and the demo).
@@ -115,6 +189,18 @@ export class AppConfig {
   }
 }
 
+/** Variables without a default (absent from `new AppConfig()`'s own keys). */
+const OPTIONAL_VARIABLES = [
+  'PUBLIC_URL', 'DATABASE_URL', 'SANDBOX_IDP_ENABLED', 'OIDC_ISSUER', 'OIDC_RP_JWKS', 'OIDC_RP_JWKS_FILE',
+  'ROLL_HMAC_KEY', 'OFFICIAL_NATIONAL_NUMBERS', 'TRUSTEE_NATIONAL_NUMBERS', 'BOARD_SIGNING_KEY', 'ISSUER_KEYS',
+];
+
+function isNationalNumberList(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const items = value.split(',').map((v) => v.trim().replace(/[.\-\s]/g, '')).filter((v) => v !== '');
+  return items.length > 0 && items.every(isValidNationalNumber);
+}
+
 /** Start-up refused because of the configuration; the message names every offending variable. */
 export class ConfigurationError extends Error {
   constructor(readonly problems: string[]) {
@@ -128,7 +214,7 @@ export class ConfigurationError extends Error {
  * empty strings count as unset so that `FOO=` does not silently become an invalid value.
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const known = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'BOARD_SIGNING_KEY', 'ISSUER_KEYS']);
+  const known = Object.keys(new AppConfig()).concat(OPTIONAL_VARIABLES);
   const raw: Record<string, string> = {};
   for (const key of new Set(known)) {
     const value = env[key];
@@ -148,7 +234,7 @@ function flatten(errors: ValidationError[], raw: Record<string, string>): string
 }
 
 function redactIfSecret(name: string, value: string): string {
-  if (/SECRET|KEY|PASSWORD|TOKEN/.test(name)) return '<redacted>';
+  if (/SECRET|KEY|PASSWORD|TOKEN|JWKS|NATIONAL_NUMBERS/.test(name)) return '<redacted>';
   // A database URL may carry a password.
   return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:<redacted>@');
 }

@@ -1,0 +1,61 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { IsString, MaxLength } from 'class-validator';
+import { NestedArray } from '../../common/validation/decorators';
+import { CurrentUser, Roles } from '../identity/roles';
+import type { SessionPrincipal } from '../identity/session.service';
+import { EligibilityService } from './eligibility.service';
+import { MAX_ROLL_ENTRIES, parseRollCsv, RollService } from './roll.service';
+
+class RollEntryDto {
+  @IsString() @MaxLength(32) nationalNumber: string;
+  @IsString() @MaxLength(200) constituency: string;
+  @IsString() @MaxLength(32) basis: string;
+}
+
+class RollJsonDto {
+  @NestedArray(() => RollEntryDto, MAX_ROLL_ENTRIES) entries: RollEntryDto[];
+}
+
+class RollCsvDto {
+  /** `national_number,constituency,basis` lines, optional header. */
+  @IsString() @MaxLength(16 * 1024 * 1024) csv: string;
+}
+
+
+@ApiTags('eligibility')
+@Controller('elections/:electionId')
+export class EligibilityController {
+  constructor(
+    private readonly roll: RollService,
+    private readonly eligibility: EligibilityService,
+  ) {}
+
+  /** Replaces the election's voter roll (JSON entries; the entry index is the "line" of errors). */
+  @Put('roll')
+  @Roles('official')
+  importJson(@Param('electionId', ParseUUIDPipe) electionId: string, @Body() dto: RollJsonDto) {
+    return this.roll.replace(electionId, dto.entries);
+  }
+
+  /** Replaces the election's voter roll from CSV text. */
+  @Put('roll/csv')
+  @Roles('official')
+  importCsv(@Param('electionId', ParseUUIDPipe) electionId: string, @Body() dto: RollCsvDto) {
+    return this.roll.replace(electionId, parseRollCsv(dto.csv));
+  }
+
+  /** Counts per constituency (no entries: they are hashes anyway). */
+  @Get('roll')
+  @Roles('official')
+  summary(@Param('electionId', ParseUUIDPipe) electionId: string) {
+    return this.roll.summary(electionId);
+  }
+
+  /** May the logged-in voter vote in this election, and if not, why not. */
+  @Get('eligibility')
+  @Roles('voter')
+  check(@Param('electionId', ParseUUIDPipe) electionId: string, @CurrentUser() user: SessionPrincipal) {
+    return this.eligibility.check(user, electionId);
+  }
+}

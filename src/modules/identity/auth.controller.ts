@@ -1,0 +1,106 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import type { Request, Response } from 'express';
+import { AppConfig } from '../../config/app-config';
+import { clearCookie, cookieNames, cookieOptions, readCookie } from './cookies';
+import { LOGIN_FLOW_TTL_SECONDS, LoginService } from './login.service';
+import { CurrentUser, Roles } from './roles';
+import { RpKeys } from './rp-keys';
+import { SessionService, type SessionPrincipal } from './session.service';
+
+class LoginQuery {
+  @IsOptional() @IsString() @MaxLength(500) returnTo?: string;
+}
+
+class StepUpDto {
+  /** The message the user confirms, e.g. "Open the election 'Gemeenteraad 2027' (id ...)". */
+  @IsString() @MinLength(1) @MaxLength(300) action: string;
+  /** SHA-256 (hex) of the UTF-8 message: the later action presents the same hash. */
+  @IsString() @Matches(/^[0-9a-f]{64}$/, { message: 'actionHash must be 64 lower-case hex digits (SHA-256 of action)' }) actionHash: string;
+  @IsOptional() @IsString() @MaxLength(500) returnTo?: string;
+}
+
+@ApiTags('identity')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly login: LoginService,
+    private readonly sessions: SessionService,
+    @Inject(RpKeys) private readonly keys: RpKeys,
+  ) {}
+
+  /** The relying party's public keys: identity providers verify our client assertions and encrypt to us with them. */
+  @Get('jwks.json')
+  jwks(@Res() res: Response): void {
+    res.type('application/jwk-set+json').setHeader('Cache-Control', 'public, max-age=300');
+    res.send(JSON.stringify(this.keys.publicJwks));
+  }
+
+  /** Redirects to the identity provider (itsme or the sandbox). */
+  @Get('login')
+  async start(@Query() query: LoginQuery, @Res() res: Response): Promise<void> {
+    const { flowId, url } = await this.login.startLogin(query.returnTo);
+    res.cookie(cookieNames(this.config).login, flowId, cookieOptions(this.config, LOGIN_FLOW_TTL_SECONDS));
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(303, url);
+  }
+
+  /** The redirect URI: completes a login (sets the session cookie) or a step-up confirmation. */
+  @Get('callback')
+  async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const names = cookieNames(this.config);
+    const flowId = readCookie(req, names.login);
+    clearCookie(res, this.config, names.login);
+    res.setHeader('Cache-Control', 'no-store');
+    const current = await this.sessions.fromRequest(req);
+    const outcome = await this.login.finish(flowId, req.query as Record<string, unknown>, current);
+    if (outcome.kind === 'login') {
+      if (current) await this.sessions.destroy(current.idHash);
+      res.cookie(names.session, outcome.sessionId, cookieOptions(this.config, this.config.SESSION_TTL_SECONDS));
+    }
+    res.redirect(303, outcome.returnTo);
+  }
+
+  /** Ends the session. */
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const current = await this.sessions.fromRequest(req);
+    if (current) await this.sessions.destroy(current.idHash);
+    clearCookie(res, this.config, cookieNames(this.config).session);
+  }
+
+  /** Who am I: anonymous observers get `{authenticated: false, roles: ['observer']}`. */
+  @Get('me')
+  async me(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    res.setHeader('Cache-Control', 'no-store');
+    const p = await this.sessions.fromRequest(req);
+    if (!p) return { authenticated: false, roles: ['observer'] };
+    return {
+      authenticated: true,
+      subject: p.subject,
+      roles: p.roles,
+      acr: p.acr,
+      authTime: p.authTime.toISOString(),
+      expiresAt: p.expiresAt.toISOString(),
+      givenName: p.claims.givenName,
+      familyName: p.claims.familyName,
+    };
+  }
+
+  /**
+   * Starts a step-up confirmation of an action (itsme "confirm"); answers the authorization URL to
+   * send the browser to. The later action checks the confirmation with StepUpService.consume.
+   */
+  @Post('step-up')
+  @HttpCode(200)
+  @Roles()
+  async stepUp(@CurrentUser() user: SessionPrincipal, @Body() dto: StepUpDto, @Res({ passthrough: true }) res: Response) {
+    const { flowId, url } = await this.login.startStepUp(user, dto.action, dto.actionHash, dto.returnTo);
+    res.cookie(cookieNames(this.config).login, flowId, cookieOptions(this.config, LOGIN_FLOW_TTL_SECONDS));
+    res.setHeader('Cache-Control', 'no-store');
+    return { authorizationUrl: url };
+  }
+}

@@ -1,0 +1,224 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import * as client from 'openid-client';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { InvalidInputError, UnauthenticatedError } from '../../common/errors/domain-error';
+import { ACR, BINDING_MESSAGE_PARAM, ID_TOKEN_CLAIMS, ITSME_CLAIM, scopeFor, type AcrLevel } from './itsme';
+import { NationalNumberHasher } from './national-number-hasher';
+import { isValidNationalNumber } from './national-number';
+import { OidcClientService } from './oidc-client.service';
+import { SessionService, type SessionClaims, type SessionPrincipal } from './session.service';
+import { sql } from './sql';
+import { actionHash as hashAction, StepUpService } from './step-up.service';
+
+/** How long a login may take at the identity provider. */
+export const LOGIN_FLOW_TTL_SECONDS = 600;
+/** Clock skew tolerated when checking that a step-up authentication is fresh. */
+const AUTH_TIME_SKEW_SECONDS = 10;
+
+interface FlowRow {
+  purpose: 'login' | 'step_up';
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  session_id_hash: Buffer | null;
+  action_hash: Buffer | null;
+  created_at: Date;
+  expires_at: Date;
+}
+
+export type CallbackOutcome =
+  | { kind: 'login'; sessionId: string; principal: SessionPrincipal; returnTo: string }
+  | { kind: 'step_up'; returnTo: string };
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+const equal = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** Only same-origin relative paths, so the callback cannot be turned into an open redirect. */
+export function safeReturnTo(value: string | undefined): string {
+  if (!value || !/^\/(?![/\\])[\x21-\x7e]*$/.test(value)) return '/';
+  return value;
+}
+
+/**
+ * The authorization code flow with itsme's profile: PKCE S256, state, nonce, acr_values, the claims
+ * parameter, private_key_jwt, and signed-then-encrypted ID tokens. The transient state (state, nonce,
+ * PKCE verifier) lives in a database row keyed by the hash of a random value in a short-lived cookie,
+ * so it is bound to the browser that started the login and usable once.
+ */
+@Injectable()
+export class LoginService {
+  private readonly logger = new Logger('Login');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: DataSource,
+    private readonly oidc: OidcClientService,
+    private readonly sessions: SessionService,
+    private readonly stepUps: StepUpService,
+    @Inject(NationalNumberHasher) private readonly hasher: NationalNumberHasher,
+  ) {}
+
+  /** Starts a login; returns the flow id for the cookie and the identity provider's authorization URL. */
+  async startLogin(returnTo?: string): Promise<{ flowId: string; url: string }> {
+    await this.sessions.purgeExpired();
+    return this.start({ purpose: 'login', acr: this.config.OIDC_LOGIN_ACR, returnTo: safeReturnTo(returnTo) });
+  }
+
+  /**
+   * Starts a step-up confirmation of `action` for this session: acr_advanced, prompt=login, max_age=0,
+   * the action's message shown by the identity provider, and the action's hash bound to the flow.
+   */
+  async startStepUp(session: SessionPrincipal, action: string, actionHashHex: string, returnTo?: string): Promise<{ flowId: string; url: string }> {
+    if (hashAction(action) !== actionHashHex) {
+      throw new InvalidInputError('action_hash_mismatch', 'actionHash must be the SHA-256 (hex) of the UTF-8 action message');
+    }
+    return this.start({
+      purpose: 'step_up',
+      acr: 'advanced',
+      returnTo: safeReturnTo(returnTo),
+      sessionIdHash: session.idHash,
+      actionHash: Buffer.from(actionHashHex, 'hex'),
+      extra: { prompt: 'login', max_age: '0', [BINDING_MESSAGE_PARAM]: action },
+    });
+  }
+
+  private async start(o: {
+    purpose: 'login' | 'step_up';
+    acr: AcrLevel;
+    returnTo: string;
+    sessionIdHash?: Buffer;
+    actionHash?: Buffer;
+    extra?: Record<string, string>;
+  }): Promise<{ flowId: string; url: string }> {
+    const configuration = await this.oidc.configuration();
+    const flowId = randomBytes(32).toString('base64url');
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const codeVerifier = client.randomPKCECodeVerifier();
+    const idTokenClaims: Record<string, { essential: true }> = {};
+    for (const c of ID_TOKEN_CLAIMS) idTokenClaims[c] = { essential: true };
+    const url = client.buildAuthorizationUrl(configuration, {
+      redirect_uri: this.oidc.redirectUri,
+      response_type: 'code',
+      scope: scopeFor(this.config.OIDC_SERVICE_CODE),
+      state,
+      nonce,
+      code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      acr_values: ACR[o.acr],
+      claims: JSON.stringify({ id_token: idTokenClaims }),
+      ui_locales: 'nl fr de en',
+      ...o.extra,
+    });
+    await sql(
+      this.db,
+      `INSERT INTO identity_login_flows (flow_hash, purpose, state, nonce, code_verifier, return_to, session_id_hash, action_hash, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9))`,
+      [sha256(flowId), o.purpose, state, nonce, codeVerifier, o.returnTo, o.sessionIdHash ?? null, o.actionHash ?? null, LOGIN_FLOW_TTL_SECONDS],
+    );
+    return { flowId, url: url.href };
+  }
+
+  /**
+   * Completes a flow at the redirect URI. The flow row is deleted first, whatever happens next, so a
+   * flow (and its state) is usable once. Any refusal is a 401 naming the reason, and creates nothing.
+   */
+  async finish(flowId: string | undefined, query: Record<string, unknown>, currentSession: SessionPrincipal | null): Promise<CallbackOutcome> {
+    if (!flowId) throw new UnauthenticatedError('login_state_missing', 'No login is in progress in this browser (the login cookie is missing or expired); start again');
+    const [flow] = await sql<FlowRow>(this.db, `DELETE FROM identity_login_flows WHERE flow_hash = $1 RETURNING *`, [sha256(flowId)]);
+    if (!flow || flow.expires_at.getTime() <= Date.now()) {
+      throw new UnauthenticatedError('login_state_missing', 'No login is in progress in this browser, or it expired; start again');
+    }
+    const state = typeof query.state === 'string' ? query.state : '';
+    if (!equal(state, flow.state)) throw new UnauthenticatedError('state_mismatch', 'The "state" returned by the identity provider does not match this login');
+
+    const configuration = await this.oidc.configuration();
+    const currentUrl = new URL(this.oidc.redirectUri);
+    for (const [k, v] of Object.entries(query)) if (typeof v === 'string') currentUrl.searchParams.set(k, v);
+
+    let claims: client.IDToken;
+    try {
+      const tokens = await client.authorizationCodeGrant(configuration, currentUrl, {
+        pkceCodeVerifier: flow.code_verifier,
+        expectedNonce: flow.nonce,
+        expectedState: flow.state,
+        idTokenExpected: true,
+      });
+      // itsme's profile: the ID token must be encrypted to us (a JWE, five parts), not merely signed.
+      if (typeof tokens.id_token !== 'string' || tokens.id_token.split('.').length !== 5) {
+        throw new UnauthenticatedError('id_token_not_encrypted', 'The ID token was not encrypted to this relying party, as the itsme profile requires');
+      }
+      const c = tokens.claims();
+      if (!c) throw new UnauthenticatedError('id_token_missing', 'The identity provider returned no ID token');
+      claims = c;
+    } catch (e) {
+      if (e instanceof UnauthenticatedError) throw e;
+      const reason = describeOidcError(e);
+      this.logger.warn(`Login refused: ${reason}`);
+      throw new UnauthenticatedError('login_failed', `The identity provider's answer was refused: ${reason}`);
+    }
+
+    const acr = typeof claims.acr === 'string' ? claims.acr : '';
+    const authTime = typeof claims.auth_time === 'number' ? new Date(claims.auth_time * 1000) : null;
+
+    if (flow.purpose === 'step_up') {
+      if (!currentSession || !flow.session_id_hash || !currentSession.idHash.equals(flow.session_id_hash)) {
+        throw new UnauthenticatedError('step_up_session_mismatch', 'The confirmation was started from another session; start it again');
+      }
+      if (acr !== ACR.advanced) throw new UnauthenticatedError('step_up_acr', 'A confirmation needs itsme acr_advanced (the action was not confirmed)');
+      if (!authTime || authTime.getTime() < flow.created_at.getTime() - AUTH_TIME_SKEW_SECONDS * 1000 || authTime.getTime() > Date.now() + AUTH_TIME_SKEW_SECONDS * 1000) {
+        throw new UnauthenticatedError('step_up_not_fresh', 'The confirmation must be a fresh authentication made for this action');
+      }
+      if (claims.sub !== currentSession.subject) {
+        throw new UnauthenticatedError('step_up_subject_mismatch', 'The confirmation was made by another person than the one logged in');
+      }
+      await this.stepUps.record({ sessionIdHash: currentSession.idHash, subject: claims.sub, actionHash: flow.action_hash!, acr, authTime });
+      return { kind: 'step_up', returnTo: flow.return_to };
+    }
+
+    const verified = extractClaims(claims);
+    if (!acr || (acr !== ACR.basic && acr !== ACR.advanced)) throw new UnauthenticatedError('login_failed', 'The ID token carries no itsme acr value');
+    const { id, principal } = await this.sessions.create({
+      subject: claims.sub,
+      nationalNumberHmac: this.hasher.hash(verified.nationalNumber),
+      acr,
+      authTime: authTime ?? new Date(),
+      claims: verified.session,
+    });
+    return { kind: 'login', sessionId: id, principal, returnTo: flow.return_to };
+  }
+}
+
+/** The claims a session needs, checked; a missing or malformed one refuses the login. */
+export function extractClaims(c: client.IDToken): { nationalNumber: string; session: SessionClaims } {
+  const bad = (what: string) => new UnauthenticatedError('claims_invalid', `The identity provider did not return a valid ${what}`);
+  const nn = c[ITSME_CLAIM.nationalNumber];
+  if (typeof nn !== 'string' || !isValidNationalNumber(nn)) throw bad('national number');
+  const birthdate = c.birthdate;
+  if (typeof birthdate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(birthdate)) throw bad('birthdate');
+  const citizenship = c[ITSME_CLAIM.citizenship];
+  if (typeof citizenship !== 'string' || citizenship.trim() === '') throw bad('citizenship');
+  const address = c.address as { postal_code?: unknown; locality?: unknown } | undefined;
+  const str = (v: unknown) => (typeof v === 'string' && v.length <= 200 ? v : null);
+  return {
+    nationalNumber: nn,
+    session: {
+      birthdate,
+      citizenship: citizenship.trim().slice(0, 100),
+      address: address && typeof address === 'object' ? { postalCode: str(address.postal_code), locality: str(address.locality) } : null,
+      givenName: str(c.given_name),
+      familyName: str(c.family_name),
+    },
+  };
+}
+
+/** A short reason for a refused answer: openid-client's message or the provider's error code (no token content). */
+function describeOidcError(e: unknown): string {
+  if (e instanceof client.AuthorizationResponseError) return `authorization error ${e.error}`;
+  if (e instanceof client.ResponseBodyError) return `token endpoint error ${e.error}`;
+  if (e instanceof Error) return e.message.slice(0, 200);
+  return 'unknown error';
+}

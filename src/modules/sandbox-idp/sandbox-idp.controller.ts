@@ -1,0 +1,91 @@
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { Request, Response } from 'express';
+import type Provider from 'oidc-provider';
+import { ACR, BINDING_MESSAGE_PARAM, ID_TOKEN_CLAIMS } from '../identity/itsme';
+import { SANDBOX_IDENTITIES } from './identities';
+import { renderLoginPage } from './login-page';
+import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
+
+class ApprovalDto {
+  @IsIn(['approve', 'deny']) decision: 'approve' | 'deny';
+  @IsOptional() @IsString() @MaxLength(100) identity?: string;
+  @IsOptional() @IsIn(['yes']) confirm?: 'yes';
+}
+
+/** The sandbox's login/approval page (the oidc-provider "interaction"). */
+@ApiExcludeController()
+@Controller('sandbox-idp/interaction')
+export class SandboxIdpController {
+  constructor(@Inject(SANDBOX_PROVIDER) private readonly provider: Provider) {}
+
+  @Get(':uid')
+  async page(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.provider.interactionDetails(req, res);
+    if (details.uid !== uid) {
+      res.status(400).type('text/plain').send('This login page belongs to another login; start again');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('html').send(this.render(details));
+  }
+
+  @Post(':uid')
+  async submit(@Param('uid') uid: string, @Body() dto: ApprovalDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.provider.interactionDetails(req, res);
+    if (details.uid !== uid) {
+      res.status(400).type('text/plain').send('This login page belongs to another login; start again');
+      return;
+    }
+    if (dto.decision === 'deny') {
+      await this.provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user cancelled in the app' }, { mergeWithLastSubmission: false });
+      return;
+    }
+    const identity = SANDBOX_IDENTITIES.find((i) => i.key === dto.identity);
+    if (!identity) {
+      res.status(400).type('html').send(this.render(details, 'Pick one of the test identities'));
+      return;
+    }
+    const params = details.params as Record<string, string | undefined>;
+    const advanced = (params.acr_values ?? '').split(' ').includes(ACR.advanced) && dto.confirm === 'yes';
+    const clientId = String(params.client_id);
+    const grant = new this.provider.Grant({ accountId: identity.sub, clientId });
+    grant.addOIDCScope(String(params.scope ?? 'openid'));
+    grant.addOIDCClaims(requestedClaims(params.claims));
+    const grantId = await grant.save();
+    await this.provider.interactionFinished(
+      req,
+      res,
+      {
+        login: { accountId: identity.sub, acr: advanced ? ACR.advanced : ACR.basic, amr: ['app'], remember: false },
+        consent: { grantId },
+      },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  private render(details: Awaited<ReturnType<Provider['interactionDetails']>>, error?: string): string {
+    const params = details.params as Record<string, string | undefined>;
+    return renderLoginPage({
+      uid: details.uid,
+      clientId: String(params.client_id),
+      advanced: (params.acr_values ?? '').split(' ').includes(ACR.advanced),
+      bindingMessage: params[BINDING_MESSAGE_PARAM] ?? null,
+      scopes: String(params.scope ?? '').split(' '),
+      identities: SANDBOX_IDENTITIES,
+      error,
+    });
+  }
+}
+
+/** The claims named in the `claims` parameter (ID token and userinfo), or itsme's usual ones. */
+function requestedClaims(raw: string | undefined): string[] {
+  try {
+    const parsed = JSON.parse(raw ?? '{}') as { id_token?: object; userinfo?: object };
+    const names = [...Object.keys(parsed.id_token ?? {}), ...Object.keys(parsed.userinfo ?? {})];
+    return names.length > 0 ? names : [...ID_TOKEN_CLAIMS];
+  } catch {
+    return [...ID_TOKEN_CLAIMS];
+  }
+}

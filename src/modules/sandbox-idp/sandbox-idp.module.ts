@@ -1,0 +1,45 @@
+import { Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type Provider from 'oidc-provider';
+import { AppConfig } from '../../config/app-config';
+import { RpKeys } from '../identity/rp-keys';
+import { createSandboxProvider, SANDBOX_MOUNT_PATH } from './sandbox-provider';
+import { SandboxIdpController } from './sandbox-idp.controller';
+import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
+
+/**
+ * The sandbox identity provider, mounted at /sandbox-idp on the same server (SANDBOX_IDP_ENABLED).
+ * Its one registered client is this platform's relying party, with the relying party's own JWKS.
+ */
+@Module({
+  controllers: [SandboxIdpController],
+  providers: [
+    {
+      provide: SANDBOX_PROVIDER,
+      inject: [AppConfig, RpKeys],
+      useFactory: (config: AppConfig, keys: RpKeys) =>
+        createSandboxProvider({
+          issuer: `${config.publicUrl}${SANDBOX_MOUNT_PATH}`,
+          clientId: config.OIDC_CLIENT_ID,
+          serviceCode: config.OIDC_SERVICE_CODE,
+          redirectUri: `${config.publicUrl}/auth/callback`,
+          clientJwks: keys.publicJwks,
+        }),
+    },
+  ],
+})
+export class SandboxIdpModule implements OnModuleInit {
+  private readonly logger = new Logger('SandboxIdp');
+
+  constructor(
+    @Inject(SANDBOX_PROVIDER) private readonly provider: Provider,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  onModuleInit(): void {
+    // Nest's own routes (the interaction pages) are registered before this hook, so they win.
+    this.adapterHost.httpAdapter.getInstance().use(SANDBOX_MOUNT_PATH, this.provider.callback());
+    this.provider.on('server_error', (_ctx, err) => this.logger.error(`Sandbox provider error: ${err.message}`));
+    this.logger.log(`Sandbox identity provider at ${this.provider.issuer} (fake identities, not itsme)`);
+  }
+}
