@@ -98,10 +98,16 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 const textEncoder = new TextEncoder();
 const textDecoderStrict = new TextDecoder('utf-8', { fatal: true });
 
-/** UTF-8 encoding of a string (WHATWG TextEncoder; lone surrogates become U+FFFD). */
+/**
+ * UTF-8 encoding of a well-formed string. Lone surrogates are rejected: TextEncoder would map them to
+ * U+FFFD, so two different strings (an election id, a transcript label) could produce the same bytes.
+ * @throws CryptoError `ENCODING` for a non-string or a string with lone surrogates.
+ */
 export function utf8ToBytes(text: string): Uint8Array {
   cryptoAssert(typeof text === 'string', 'ENCODING', 'utf8: expected a string');
-  return textEncoder.encode(text);
+  const bytes = textEncoder.encode(text);
+  cryptoAssert(textDecoderStrict.decode(bytes) === text, 'ENCODING', 'utf8: string is not well-formed Unicode (lone surrogate)');
+  return bytes;
 }
 
 /** Strict UTF-8 decoding. @throws CryptoError `ENCODING` on invalid UTF-8. */
@@ -197,4 +203,67 @@ export function expectArray(json: unknown, what: string, maxLength = 1 << 16): r
   cryptoAssert(Array.isArray(json), 'ENCODING', `${what}: expected a JSON array`);
   cryptoAssert(json.length <= maxLength, 'ENCODING', `${what}: too many elements`);
   return json;
+}
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const B64URL_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64URL_INDEX[B64URL.charCodeAt(i)] = i;
+
+/** base64url without padding (RFC 4648 §5), as used by JWK and the token JSON. */
+export function toBase64Url(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 3 <= bytes.length; i += 3) {
+    const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out += B64URL[v >> 18] + B64URL[(v >> 12) & 63] + B64URL[(v >> 6) & 63] + B64URL[v & 63];
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const v = bytes[i] << 16;
+    out += B64URL[v >> 18] + B64URL[(v >> 12) & 63];
+  } else if (rest === 2) {
+    const v = (bytes[i] << 16) | (bytes[i + 1] << 8);
+    out += B64URL[v >> 18] + B64URL[(v >> 12) & 63] + B64URL[(v >> 6) & 63];
+  }
+  return out;
+}
+
+/**
+ * Strict base64url decoding: no padding, no whitespace, no characters outside the URL-safe alphabet,
+ * and unused trailing bits must be zero (otherwise several strings would decode to the same bytes).
+ */
+export function fromBase64Url(s: string, expectedLength?: number): Uint8Array {
+  cryptoAssert(typeof s === 'string', 'ENCODING', 'expected a base64url string');
+  cryptoAssert(s.length % 4 !== 1, 'ENCODING', 'invalid base64url length');
+  const vals = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < 128 ? B64URL_INDEX[c] : -1;
+    if (v < 0) throw new CryptoError('ENCODING', 'invalid base64url character');
+    vals[i] = v;
+  }
+  const full = Math.floor(s.length / 4);
+  const rest = s.length % 4;
+  const out = new Uint8Array(full * 3 + (rest === 0 ? 0 : rest - 1));
+  let o = 0;
+  for (let i = 0; i < full * 4; i += 4) {
+    const v = (vals[i] << 18) | (vals[i + 1] << 12) | (vals[i + 2] << 6) | vals[i + 3];
+    out[o++] = v >> 16;
+    out[o++] = (v >> 8) & 255;
+    out[o++] = v & 255;
+  }
+  const i = full * 4;
+  if (rest === 2) {
+    cryptoAssert((vals[i + 1] & 15) === 0, 'ENCODING', 'non-canonical base64url');
+    out[o++] = (vals[i] << 2) | (vals[i + 1] >> 4);
+  } else if (rest === 3) {
+    cryptoAssert((vals[i + 2] & 3) === 0, 'ENCODING', 'non-canonical base64url');
+    const v = (vals[i] << 18) | (vals[i + 1] << 12) | (vals[i + 2] << 6);
+    out[o++] = v >> 16;
+    out[o++] = (v >> 8) & 255;
+  }
+  if (expectedLength !== undefined) {
+    cryptoAssert(out.length === expectedLength, 'ENCODING', `expected ${expectedLength} bytes of base64url`);
+  }
+  return out;
 }

@@ -1,16 +1,7 @@
 // Ballot tokens: the message the issuers blind-sign, the token's canonical JSON, and k-of-n checking.
 import { CryptoError, cryptoAssert } from '../errors';
-import {
-  type RandomSource,
-  concat,
-  fromBase64Url,
-  fromHex,
-  lengthPrefixed,
-  toBase64Url,
-  toHex,
-  utf8Strict,
-  webCryptoRandom,
-} from './bytes';
+import { type RandomSource, lengthPrefixed, webCryptoRandom } from './bytes';
+import { bytesToHex, concatBytes, fromBase64Url, hexToBytes, toBase64Url, utf8ToBytes } from '../encoding';
 import { electionIdBytes, isValidPseudonymPublicKey } from './pseudonym';
 import { PREFIX_LENGTH, prepare, verify } from './rsabssa';
 import type { RsaPublicKey } from './rsa-key';
@@ -76,8 +67,8 @@ export function ballotTokenMessage(input: BallotTokenMessageInput): Uint8Array {
     'election base hash must be 32 bytes',
   );
   cryptoAssert(isValidPseudonymPublicKey(pseudonym), 'ENCODING', 'invalid pseudonym public key');
-  return concat(
-    lengthPrefixed(utf8Strict(BALLOT_TOKEN_DOMAIN)),
+  return concatBytes(
+    lengthPrefixed(utf8ToBytes(BALLOT_TOKEN_DOMAIN)),
     lengthPrefixed(electionIdBytes(electionId)),
     lengthPrefixed(electionBaseHash ?? new Uint8Array(0)),
     lengthPrefixed(pseudonym),
@@ -114,7 +105,7 @@ export function assembleBallotToken(parts: {
   return validateBallotToken({
     v: BALLOT_TOKEN_VERSION,
     electionId: parts.electionId,
-    pseudonym: toHex(parts.pseudonym),
+    pseudonym: bytesToHex(parts.pseudonym),
     prefix: toBase64Url(parts.prefix),
     signatures: [...parts.signatures]
       .map((s) => ({ issuerId: s.issuerId, signature: toBase64Url(s.signature) }))
@@ -152,7 +143,7 @@ export function validateBallotToken(x: unknown, options: { allowUnsorted?: boole
   cryptoAssert(typeof x.electionId === 'string', 'ENCODING', 'electionId must be a string');
   electionIdBytes(x.electionId);
   cryptoAssert(typeof x.pseudonym === 'string', 'ENCODING', 'pseudonym must be a string');
-  cryptoAssert(isValidPseudonymPublicKey(fromHex(x.pseudonym, 32)), 'ENCODING', 'invalid pseudonym public key');
+  cryptoAssert(isValidPseudonymPublicKey(hexToBytes(x.pseudonym, 32)), 'ENCODING', 'invalid pseudonym public key');
   cryptoAssert(typeof x.prefix === 'string', 'ENCODING', 'prefix must be a string');
   fromBase64Url(x.prefix, PREFIX_LENGTH);
   cryptoAssert(
@@ -218,9 +209,9 @@ export function parseBallotToken(json: string): BallotToken {
 /** prefix || token message of a token: the bytes every issuer signature must verify over. */
 export function ballotTokenPreparedMessage(token: BallotToken, electionBaseHash?: Uint8Array): Uint8Array {
   const t = validateBallotToken(token, { allowUnsorted: true });
-  return concat(
+  return concatBytes(
     fromBase64Url(t.prefix, PREFIX_LENGTH),
-    ballotTokenMessage({ electionId: t.electionId, electionBaseHash, pseudonym: fromHex(t.pseudonym, 32) }),
+    ballotTokenMessage({ electionId: t.electionId, electionBaseHash, pseudonym: hexToBytes(t.pseudonym, 32) }),
   );
 }
 

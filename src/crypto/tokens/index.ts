@@ -1,6 +1,7 @@
 // Public surface of the ballot-token layer (pure TypeScript: @noble/* and WebCrypto only).
 // RFC 9474 RSABSSA-SHA384-PSS-Randomized client, issuer keys, ballot tokens, Ed25519 pseudonyms.
-export { type RandomSource, webCryptoRandom, toBase64Url, fromBase64Url, toHex, fromHex } from './bytes';
+export { type RandomSource, webCryptoRandom } from './bytes';
+export { toBase64Url, fromBase64Url, bytesToHex as toHex, hexToBytes as fromHex } from '../encoding';
 export { modPow, modInverse, gcd, bitLength } from './bigint';
 export {
   ISSUER_MODULUS_BITS,

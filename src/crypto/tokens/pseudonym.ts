@@ -2,7 +2,8 @@
 // on the voter's device, bound into the blind-signed ballot token, and signs the ballot.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { cryptoAssert } from '../errors';
-import { type RandomSource, concat, lengthPrefixed, randomBytesFrom, utf8Strict, webCryptoRandom } from './bytes';
+import { type RandomSource, lengthPrefixed, randomBytesFrom, webCryptoRandom } from './bytes';
+import { concatBytes, utf8ToBytes } from '../encoding';
 
 /** Domain tag of the ballot-signature message. */
 export const BALLOT_SIGNATURE_DOMAIN = 'evote/v1/ballot-signature';
@@ -19,7 +20,7 @@ export interface PseudonymKeyPair {
 
 /** Validated UTF-8 bytes of an election id: 1..256 bytes, well-formed Unicode. */
 export function electionIdBytes(electionId: string): Uint8Array {
-  const b = utf8Strict(electionId);
+  const b = utf8ToBytes(electionId);
   cryptoAssert(b.length >= 1 && b.length <= MAX_ELECTION_ID_BYTES, 'ENCODING', 'election id must be 1..256 UTF-8 bytes');
   return b;
 }
@@ -61,8 +62,8 @@ export function ballotSignatureMessage(electionId: string, ballotHash: Uint8Arra
     'ENCODING',
     'ballot hash must be 32 bytes',
   );
-  return concat(
-    lengthPrefixed(utf8Strict(BALLOT_SIGNATURE_DOMAIN)),
+  return concatBytes(
+    lengthPrefixed(utf8ToBytes(BALLOT_SIGNATURE_DOMAIN)),
     lengthPrefixed(electionIdBytes(electionId)),
     lengthPrefixed(ballotHash),
   );

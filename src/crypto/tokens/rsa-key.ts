@@ -2,7 +2,8 @@
 // {kty, n, e}: it embeds in JSON manifests, and WebCrypto and node:crypto import it directly.
 import { CryptoError, cryptoAssert } from '../errors';
 import { bitLength } from './bigint';
-import { bytesToBigInt, fromBase64Url, toBase64Url, bigIntToBytes } from './bytes';
+import { bytesToBigInt, bigIntToBytes } from './bytes';
+import { fromBase64Url, toBase64Url } from '../encoding';
 
 /** Production issuer keys are exactly this size. */
 export const ISSUER_MODULUS_BITS = 3072;

@@ -5,15 +5,8 @@
 import { sha384 } from '@noble/hashes/sha2.js';
 import { CryptoError, cryptoAssert } from '../errors';
 import { bitLength, gcd, mod, modInverse, modPow } from './bigint';
-import {
-  type RandomSource,
-  bigIntToBytes,
-  bytesEqual,
-  bytesToBigInt,
-  concat,
-  randomBytesFrom,
-  webCryptoRandom,
-} from './bytes';
+import { type RandomSource, bigIntToBytes, bytesToBigInt, randomBytesFrom, webCryptoRandom } from './bytes';
+import { bytesEqual, concatBytes } from '../encoding';
 import type { RsaPublicKey } from './rsa-key';
 
 /** Output length of SHA-384, and hLen of EMSA-PSS. */
@@ -45,7 +38,7 @@ export function mgf1Sha384(seed: Uint8Array, length: number): Uint8Array {
   const counter = new Uint8Array(4);
   for (let i = 0, off = 0; off < length; i++, off += HASH_LENGTH) {
     new DataView(counter.buffer).setUint32(0, i, false);
-    out.set(sha384(concat(seed, counter)), off);
+    out.set(sha384(concatBytes(seed, counter)), off);
   }
   return out.subarray(0, length);
 }
@@ -59,14 +52,14 @@ export function emsaPssEncode(msg: Uint8Array, emBits: number, salt: Uint8Array)
   const sLen = salt.length;
   cryptoAssert(emLen >= HASH_LENGTH + sLen + 2, 'ENCODING', 'encoding error: modulus too small');
   const mHash = sha384(msg);
-  const h = sha384(concat(new Uint8Array(8), mHash, salt));
+  const h = sha384(concatBytes(new Uint8Array(8), mHash, salt));
   const db = new Uint8Array(emLen - HASH_LENGTH - 1);
   db[emLen - sLen - HASH_LENGTH - 2] = 0x01;
   db.set(salt, emLen - sLen - HASH_LENGTH - 1);
   const dbMask = mgf1Sha384(h, db.length);
   for (let i = 0; i < db.length; i++) db[i] ^= dbMask[i];
   db[0] &= 0xff >> (8 * emLen - emBits);
-  return concat(db, h, Uint8Array.of(0xbc));
+  return concatBytes(db, h, Uint8Array.of(0xbc));
 }
 
 /** EMSA-PSS-VERIFY (RFC 8017 §9.1.2) with SHA-384/MGF1-SHA-384 and salt length sLen. Never throws. */
@@ -87,7 +80,7 @@ export function emsaPssVerify(msg: Uint8Array, em: Uint8Array, emBits: number, s
   for (let i = 0; i < psLen; i++) bad |= db[i];
   if (bad !== 0 || db[psLen] !== 0x01) return false;
   const salt = db.subarray(db.length - sLen);
-  const h2 = sha384(concat(new Uint8Array(8), sha384(msg), salt));
+  const h2 = sha384(concatBytes(new Uint8Array(8), sha384(msg), salt));
   return bytesEqual(h, h2);
 }
 
@@ -128,7 +121,7 @@ function randomBelow(n: bigint, rng: RandomSource): bigint {
 export function prepare(msg: Uint8Array, rng: RandomSource = webCryptoRandom): PreparedMessage {
   cryptoAssert(msg instanceof Uint8Array, 'ENCODING', 'message must be bytes');
   const prefix = randomBytesFrom(rng, PREFIX_LENGTH);
-  return { prefix, preparedMsg: concat(prefix, msg) };
+  return { prefix, preparedMsg: concatBytes(prefix, msg) };
 }
 
 /**

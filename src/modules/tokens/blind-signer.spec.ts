@@ -3,7 +3,8 @@
 import * as nodeCrypto from 'node:crypto';
 import { CryptoError } from '../../crypto/errors';
 import { modInverse } from '../../crypto/tokens/bigint';
-import { bigIntToBytes, toBase64Url } from '../../crypto/tokens/bytes';
+import { bigIntToBytes } from '../../crypto/tokens/bytes';
+import { toBase64Url } from '../../crypto/encoding';
 import { parseIssuerPublicKeyJwk } from '../../crypto/tokens/rsa-key';
 import { blind, finalize, prepare, verify } from '../../crypto/tokens/rsabssa';
 import { RSA_VECTORS } from '../../../test/crypto/tokens/vectors';

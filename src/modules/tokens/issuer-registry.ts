@@ -3,7 +3,7 @@ import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject } fro
 import { AppConfig } from '../../config/app-config';
 import { loadSecret } from '../../common/secrets';
 import { parseIssuerPublicKeyJwk, type IssuerPublicKeyJwk, type RsaPublicKey } from '../../crypto/tokens/rsa-key';
-import { toBase64Url } from '../../crypto/tokens/bytes';
+import { toBase64Url } from '../../crypto/encoding';
 import { issuerPublicJwk } from './blind-signer';
 
 /** One ballot-token issuer run by this process: its key and its public identity. */

@@ -15,7 +15,7 @@ import {
   type BallotToken,
   type TokenIssuer,
 } from '../../../src/crypto/tokens/ballot-token';
-import { fromBase64Url, fromHex, toBase64Url, toHex } from '../../../src/crypto/tokens/bytes';
+import { fromBase64Url, hexToBytes as fromHex, toBase64Url, bytesToHex as toHex } from '../../../src/crypto/encoding';
 import { generatePseudonymKeyPair } from '../../../src/crypto/tokens/pseudonym';
 import { parseIssuerPublicKeyJwk } from '../../../src/crypto/tokens/rsa-key';
 import { blind, finalize, verify } from '../../../src/crypto/tokens/rsabssa';

@@ -2,7 +2,7 @@
 // under strict verification, and the domain-separated ballot-signature message.
 import fc from 'fast-check';
 import { CryptoError } from '../../../src/crypto/errors';
-import { fromHex, toHex } from '../../../src/crypto/tokens/bytes';
+import { hexToBytes as fromHex, bytesToHex as toHex } from '../../../src/crypto/encoding';
 import {
   ballotSignatureMessage,
   generatePseudonymKeyPair,

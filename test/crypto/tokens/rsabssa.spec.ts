@@ -4,7 +4,8 @@ import * as nodeCrypto from 'node:crypto';
 import fc from 'fast-check';
 import { CryptoError } from '../../../src/crypto/errors';
 import { bitLength, gcd, modInverse, modPow } from '../../../src/crypto/tokens/bigint';
-import { bigIntToBytes, bytesToBigInt, fromBase64Url, toBase64Url } from '../../../src/crypto/tokens/bytes';
+import { bigIntToBytes, bytesToBigInt } from '../../../src/crypto/tokens/bytes';
+import { fromBase64Url, toBase64Url } from '../../../src/crypto/encoding';
 import {
   ISSUER_MODULUS_BITS,
   issuerPublicKeyToJwk,

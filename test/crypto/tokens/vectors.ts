@@ -1,6 +1,6 @@
 // Shared loaders for the published vectors under test/vectors (provenance is kept in the JSON files).
 import rsaVectors from '../../vectors/rsa-blind-rfc9474.json';
-import { fromHex } from '../../../src/crypto/tokens/bytes';
+import { hexToBytes as fromHex } from '../../../src/crypto/encoding';
 
 export interface RsaBlindVector {
   name: string;
