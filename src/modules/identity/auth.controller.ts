@@ -40,7 +40,14 @@ export class AuthController {
 
   /** Redirects to the identity provider (itsme or the sandbox). */
   @Get('login')
-  async start(@Query() query: LoginQuery, @Res() res: Response): Promise<void> {
+  async start(@Query() query: LoginQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
+    // Without PUBLIC_URL (development), the server may be opened as localhost while the redirect URI
+    // names 127.0.0.1: move the browser to the public origin first, or the login cookie would be lost.
+    const publicHost = new URL(this.config.publicUrl).host;
+    if (this.config.PUBLIC_URL === undefined && req.headers.host !== publicHost) {
+      res.redirect(303, `${this.config.publicUrl}${req.originalUrl}`);
+      return;
+    }
     const { flowId, url } = await this.login.startLogin(query.returnTo);
     res.cookie(cookieNames(this.config).login, flowId, cookieOptions(this.config, LOGIN_FLOW_TTL_SECONDS));
     res.setHeader('Cache-Control', 'no-store');

@@ -3,8 +3,20 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import Provider, { interactionPolicy, type Configuration } from 'oidc-provider';
 import { ACR, BINDING_MESSAGE_PARAM, EXTRA_SCOPES, ITSME_CLAIM } from '../identity/itsme';
 import { SANDBOX_IDENTITIES } from './identities';
+import { memoryAdapterFactory } from './memory-adapter';
 
 export const SANDBOX_MOUNT_PATH = '/sandbox-idp';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The provider's error page, without the default page's external font (the CSP is default-src 'self'). */
+function renderErrorPage(out: Record<string, unknown>): string {
+  const rows = ['error', 'error_description']
+    .filter((k) => typeof out[k] === 'string')
+    .map((k) => `<p><b>${k}</b>: ${esc(String(out[k]))}</p>`)
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sandbox identity provider: error</title></head><body><h1>Sandbox identity provider: the request was refused</h1>${rows}</body></html>`;
+}
 
 export interface SandboxProviderOptions {
   issuer: string;
@@ -93,6 +105,11 @@ export async function createSandboxProvider(o: SandboxProviderOptions): Promise<
     },
     ttl: { AuthorizationCode: 60, IdToken: 600, AccessToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     issueRefreshToken: async () => false,
+    adapter: memoryAdapterFactory(),
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = renderErrorPage(out as unknown as Record<string, unknown>);
+    },
     interactions: { policy, url: (_ctx, interaction) => `${SANDBOX_MOUNT_PATH}/interaction/${interaction.uid}` },
     async findAccount(_ctx, sub) {
       const id = SANDBOX_IDENTITIES.find((i) => i.sub === sub);
