@@ -219,6 +219,13 @@ export function extractClaims(c: client.IDToken): { nationalNumber: string; sess
 function describeOidcError(e: unknown): string {
   if (e instanceof client.AuthorizationResponseError) return `authorization error ${e.error}`;
   if (e instanceof client.ResponseBodyError) return `token endpoint error ${e.error}`;
-  if (e instanceof Error) return e.message.slice(0, 200);
+  if (e instanceof Error) {
+    // openid-client's messages are generic ("unexpected JWT claim value encountered"); its cause (from
+    // oauth4webapi) names the claim, e.g. 'unexpected JWT "nonce" (nonce) claim value'. Messages carry
+    // claim names, never claim values.
+    const inner = (e as Error & { cause?: unknown }).cause;
+    const detail = inner instanceof Error && inner.message && inner.message !== e.message ? `: ${inner.message.slice(0, 200)}` : '';
+    return `${e.message.slice(0, 200)}${detail}`;
+  }
   return 'unknown error';
 }
