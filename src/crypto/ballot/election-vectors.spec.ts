@@ -3,6 +3,9 @@
  * JSON alone with the strict parsers and the verifiers (as an observer would).
  */
 import { readFileSync } from 'node:fs';
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { resolve } from 'node:path';
 import { bytesToHex, hexToBytes } from '../encoding';
 import { ristretto255Group as g } from '../group';
@@ -17,6 +20,8 @@ import {
   electionKeySetEquals,
   electionKeySetFromJSON,
   qualifiedDealers,
+  evaluateCommitments,
+  lagrangeCoefficients,
 } from '../threshold';
 import {
   ELECTION_VECTOR_FILE,
@@ -89,5 +94,30 @@ describe('evote-election.json', () => {
     expect(checkCombination(g, election.electionHash, keys, cts, shares, wrong)).not.toEqual([]);
     expect(checkCombination(g, election.electionHash, keys, cts, shares.slice(1), doc.decryption.totals)).not.toEqual([]);
     expect(resultFromTotals(manifest, doc.decryption.totals)).toEqual(doc.result);
+  });
+
+  it('hash pre-images, the ECIES example and the test-only secrets match the documented layouts', () => {
+    const pre = doc.hashPreimages;
+    const h = (x: string) => bytesToHex(sha256(hexToBytes(x)));
+    expect(h(pre.manifest)).toBe(doc.manifestHash);
+    expect(h(pre.setup)).toBe(doc.dkg.setupHash);
+    expect(h(pre.election)).toBe(doc.electionHash);
+    expect(h(pre.ballot0)).toBe(doc.ballots[0].ballotHash);
+    // ECIES of s_{1→2}: Z = e_2·R, key = HKDF(enc(Z), info), ChaCha20-Poly1305 with zero nonce and AAD = info
+    const ex = doc.eciesExample;
+    const e2 = g.scalarFromHex(doc.testOnlySecrets.trusteeEciesSecrets[1]);
+    const share = doc.dkg.dealings[0].shares[0];
+    expect(share.recipient).toBe(2);
+    expect(g.toHex(g.mul(e2, g.fromHex(share.ciphertext.R)))).toBe(ex.Z);
+    const info = hexToBytes(ex.info);
+    expect(bytesToHex(hkdf(sha256, hexToBytes(ex.Z), undefined, info, 32))).toBe(ex.key);
+    const s = g.decodeScalar(chacha20poly1305(hexToBytes(ex.key), new Uint8Array(12), info).decrypt(hexToBytes(share.ciphertext.c)));
+    const A = doc.dkg.dealings[0].commitments.map((x: string) => g.fromHex(x));
+    expect(g.equals(g.mulBase(s), evaluateCommitments(g, A, 2))).toBe(true);
+    // x_ℓ·G = X_ℓ, and λ_1·x_1 + λ_3·x_3 is the secret of K
+    const xs = doc.testOnlySecrets.secretShares.map((x: string) => g.scalarFromHex(x));
+    xs.forEach((x: bigint, i: number) => expect(g.toHex(g.mulBase(x))).toBe(doc.dkg.keys.verificationKeys[i]));
+    const [l1, l3] = lagrangeCoefficients(g, [1, 3]);
+    expect(g.toHex(g.mulBase(g.scalarAdd(g.scalarMul(l1, xs[0]), g.scalarMul(l3, xs[2]))))).toBe(doc.dkg.keys.jointKey);
   });
 });

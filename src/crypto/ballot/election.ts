@@ -12,7 +12,7 @@ import type { Group } from '../group';
 import { ELECTION_HASH_BYTES } from '../transcript';
 import { ZERO_HASH, transcriptHash } from '../threshold/binding';
 import type { ElectionKeySet } from '../threshold/dkg';
-import { type Manifest, canonicalManifestBytes, manifestHash } from './manifest';
+import { type Manifest, manifestHash } from './manifest';
 
 /** Domain tag of the election base hash. */
 export const ELECTION_DOMAIN = 'evote/v1/election';
@@ -51,8 +51,8 @@ export function electionBaseHash(group: Group, mHash: Uint8Array, setupHash: Uin
  * @throws CryptoError `INVALID_MANIFEST` for an invalid manifest, `INVALID_POINT` for an identity key.
  */
 export function createElection(group: Group, manifest: Manifest, setupHash: Uint8Array, keys: ElectionKeySet): Election {
-  canonicalManifestBytes(manifest); // validates
-  const mHash = manifestHash(group, manifest);
+  assertBytes(setupHash, ELECTION_HASH_BYTES, 'setup hash');
+  const mHash = manifestHash(group, manifest); // validates the manifest
   return Object.freeze({
     manifest,
     manifestHash: mHash,

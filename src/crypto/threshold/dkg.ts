@@ -32,12 +32,13 @@ import {
   verifySchnorr,
 } from '../proofs/schnorr';
 import { ELECTION_HASH_BYTES } from '../transcript';
-import { assertBytes } from '../encoding';
+import { assertBytes, isBytes } from '../encoding';
 import { ZERO_HASH, indexContext, transcriptHash } from './binding';
 import {
   type EciesBinding,
   type EciesCiphertext,
   type EciesCiphertextJSON,
+  ECIES_TAG_BYTES,
   eciesCiphertextFromJSON,
   eciesCiphertextToJSON,
   eciesDecrypt,
@@ -278,6 +279,13 @@ export function checkDealing(group: Group, params: DkgParameters, dealing: DkgDe
     const got = Array.isArray(dealing.shares) ? dealing.shares.map((s) => s.recipient) : [];
     if (got.length !== expected.length || got.some((l, k) => l !== expected[k])) {
       reasons.push(`dealer ${i}: expected one encrypted share for each of ${expected.join(', ') || '(none)'}`);
+    } else {
+      // A share that cannot even be parsed (identity R, wrong length) is publicly faulty: no complaint needed.
+      for (const s of dealing.shares) {
+        const c = s.ciphertext;
+        const ok = isBytes(c.c) && c.c.length === group.scalarBytes + ECIES_TAG_BYTES && !group.isIdentity(c.R);
+        if (!ok) reasons.push(`dealer ${i}: malformed encrypted share for ${s.recipient}`);
+      }
     }
   } catch (e) {
     reasons.push(e instanceof CryptoError ? e.message : 'malformed dealing');
