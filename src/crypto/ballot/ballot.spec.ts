@@ -1,4 +1,6 @@
 import { deterministicNonces, ristretto255Group as group } from '../group';
+import { encryptWithNonce } from '../elgamal';
+import { proveDisjunctive } from '../proofs/disjunctive';
 import { bytesToHex } from '../encoding';
 import { combineDecryptionShares, computeDecryptionShare } from '../threshold';
 import { makeElection, MANIFEST_JSON, seed } from '../../../test/crypto/ballot/fixture';
@@ -18,7 +20,11 @@ import {
   parseManifest,
   resultFromTotals,
   tallyCiphertexts,
+  tallyFromJSON,
+  tallyToJSON,
   trackingCode,
+  proofContext,
+  selectionContext,
   verifyAuditedBallot,
   verifyBallot,
   verifyBallotJSON,
@@ -125,6 +131,20 @@ describe('ballot encryption and verification', () => {
     expect(valid(patchContest(ballot, 2, { sumProof: ballot.contests[1].sumProof }))).toBe(false);
   });
 
+  it('rejects an overvote whose every 0/1 proof is valid (the contest range proof catches it)', () => {
+    // mayor: alice and bob both 1, each with an honest 0/1 proof; the sum proof borrowed from the real ballot
+    const n = nonces();
+    const votes = [1, 1, 0];
+    const selections = ballot.contests[0].selections.map((s, oi) => {
+      const r = n('r');
+      const ciphertext = encryptWithNonce(group, election.key, votes[oi], r);
+      const ctx = proofContext(election.electionHash, selectionContext(credential, 'mayor', s.optionId));
+      return { ...s, ciphertext, proof: proveDisjunctive(group, { key: election.key.point, ciphertext }, votes[oi], r, ctx, n) };
+    });
+    const r = verifyBallot(group, election, patchContest(ballot, 0, { selections }));
+    expect(r.valid === false && r.failures.map((f) => [f.check, f.contestId])).toEqual([['contest-proof', 'mayor']]);
+  });
+
   it('has a strict JSON form', () => {
     const j = json();
     expect(ballotToJSON(group, ballotFromJSON(group, election.manifest, j))).toEqual(j);
@@ -213,6 +233,13 @@ describe('tally', () => {
     const cts = tallyCiphertexts(tally);
     const shares = [1, 3].map((l) => computeDecryptionShare(group, election.electionHash, dkg.keys, l, dkg.secretShares[l - 1], cts, nonces()));
     const totals = combineDecryptionShares(group, election.electionHash, dkg.keys, cts, shares, { max: 1000, babySteps: 64 }).results;
+    const tj = JSON.parse(JSON.stringify(tallyToJSON(group, tally)));
+    expect(tallyToJSON(group, tallyFromJSON(group, election.manifest, tj))).toEqual(tj);
+    for (const edit of [(t: Json) => t.contests.reverse(), (t: Json) => t.contests[0].options.pop(), (t: Json) => (t.x = 1)]) {
+      const t = JSON.parse(JSON.stringify(tj));
+      edit(t);
+      expect(() => tallyFromJSON(group, election.manifest, t)).toThrow();
+    }
     expect(resultFromTotals(election.manifest, totals)).toEqual({
       mayor: { alice: 1, bob: 2, chloe: 0 },
       council: { d: 1, e: 1, f: 0, g: 1 },

@@ -211,7 +211,14 @@ describe('DKG complaints', () => {
     expect(checkDealing(group, dkg.params, missing)).toHaveLength(1);
     const badCommit = { ...d, commitments: [d.commitments[0], group.generator] };
     expect(checkDealing(group, dkg.params, badCommit)).toHaveLength(1);
-    expect(qualifiedDealers(group, dkg.params, [badProof, dkg.dealings[1], missing].slice(0, 2))).toEqual([2]);
+    const missing3 = { ...dkg.dealings[2], shares: dkg.dealings[2].shares.slice(1) };
+    expect(qualifiedDealers(group, dkg.params, [badProof, dkg.dealings[1], missing3])).toEqual([2]);
+    const identityR = { ...d, shares: d.shares.map((s, k) => (k === 0 ? { ...s, ciphertext: { ...s.ciphertext, R: group.identity } } : s)) };
+    expect(checkDealing(group, dkg.params, identityR)).toHaveLength(1);
+    // any complaint against a publicly invalid dealing is upheld (the dealer is out either way)
+    const r = receiveShare(group, dkg.params, { ...d, commitments: d.commitments.map((A) => group.add(A, group.generator)) }, 2, dkg.trusteeSecrets[1], nonces());
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(judgeComplaint(group, dkg.params, badProof, r.complaint).verdict).toBe('dealer-faulty');
     expect(() => qualifiedDealers(group, dkg.params, [d, d])).toThrow(CryptoError);
   });
 });
