@@ -11,7 +11,7 @@
  *   Result: qualified dealers Q (publicly valid dealing, no upheld complaint); K = Σ_{i∈Q} A_{i,0};
  *           x_ℓ = Σ_{i∈Q} s_{i→ℓ}; X_ℓ = Σ_{i∈Q} Σ_j ℓ^j·A_{i,j} = x_ℓ·G.
  */
-import { expectArray, expectObject } from '../encoding';
+import { assertBytes, expectArray, expectObject, isBytes } from '../encoding';
 import { CryptoError, cryptoAssert } from '../errors';
 import { type Group, type GroupElement, type NonceSource, drawNonce, randomNonces } from '../group';
 import { type ProofContext, checkPoint } from '../proofs/common';
@@ -32,7 +32,6 @@ import {
   verifySchnorr,
 } from '../proofs/schnorr';
 import { ELECTION_HASH_BYTES } from '../transcript';
-import { assertBytes, isBytes } from '../encoding';
 import { ZERO_HASH, indexContext, transcriptHash } from './binding';
 import {
   type EciesBinding,
