@@ -47,6 +47,19 @@ export class SandboxIdpController {
       res.status(400).type('html').send(this.render(details, 'Pick one of the test identities'));
       return;
     }
+    // A different person than the one the provider's browser session remembers: forget the previous
+    // one, in the session and in this interaction's copy of it (oidc-provider would otherwise answer
+    // with a script-driven logout page, which the CSP blocks).
+    if (details.session?.accountId && details.session.accountId !== identity.sub) {
+      const previous = await this.provider.Session.find(details.session.cookie);
+      if (previous) {
+        previous.accountId = undefined;
+        previous.authorizations = undefined;
+        await previous.persist();
+      }
+      details.session.accountId = undefined as unknown as string;
+      await details.persist();
+    }
     const params = details.params as Record<string, string | undefined>;
     const advanced = (params.acr_values ?? '').split(' ').includes(ACR.advanced) && dto.confirm === 'yes';
     const clientId = String(params.client_id);
