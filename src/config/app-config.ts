@@ -195,6 +195,20 @@ const OPTIONAL_VARIABLES = [
   'ROLL_HMAC_KEY', 'OFFICIAL_NATIONAL_NUMBERS', 'TRUSTEE_NATIONAL_NUMBERS', 'BOARD_SIGNING_KEY', 'ISSUER_KEYS',
 ];
 
+/** Identity settings that depend on each other (checked once the single variables are valid). */
+function identityProblems(c: AppConfig): string[] {
+  const problems: string[] = [];
+  if (!c.sandboxIdpEnabled && c.OIDC_ISSUER === undefined) {
+    problems.push('OIDC_ISSUER must be set when the sandbox identity provider is off (SANDBOX_IDP_ENABLED=false, the default in production)');
+  }
+  if (c.OIDC_RP_JWKS !== undefined && c.OIDC_RP_JWKS_FILE !== undefined) problems.push('OIDC_RP_JWKS and OIDC_RP_JWKS_FILE are exclusive: set one');
+  if (c.NODE_ENV === 'production') {
+    if (c.OIDC_RP_JWKS === undefined && c.OIDC_RP_JWKS_FILE === undefined) problems.push('OIDC_RP_JWKS or OIDC_RP_JWKS_FILE must be set in production (the relying party keys)');
+    if (c.ROLL_HMAC_KEY === undefined) problems.push('ROLL_HMAC_KEY must be set in production (the key of the national number hashes)');
+  }
+  return problems;
+}
+
 function isNationalNumberList(value: unknown): boolean {
   if (typeof value !== 'string') return false;
   const items = value.split(',').map((v) => v.trim().replace(/[.\-\s]/g, '')).filter((v) => v !== '');
@@ -223,6 +237,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true });
   if (errors.length > 0) throw new ConfigurationError(flatten(errors, raw));
+  const crossField = identityProblems(config);
+  if (crossField.length > 0) throw new ConfigurationError(crossField);
   return Object.freeze(config);
 }
 

@@ -71,11 +71,19 @@ describe('identity configuration', () => {
     expect(problems({ OIDC_SERVICE_CODE: 'a b' })[0]).toMatch(/^OIDC_SERVICE_CODE/);
   });
 
+  it('requires an issuer without the sandbox, and real keys in production', () => {
+    expect(problems({ SANDBOX_IDP_ENABLED: 'false' })).toEqual([expect.stringMatching(/^OIDC_ISSUER must be set/)]);
+    const p = problems({ NODE_ENV: 'production' });
+    expect(p).toEqual([expect.stringMatching(/^OIDC_ISSUER/), expect.stringMatching(/^OIDC_RP_JWKS or OIDC_RP_JWKS_FILE/), expect.stringMatching(/^ROLL_HMAC_KEY/)]);
+    expect(problems({ OIDC_RP_JWKS: '{}', OIDC_RP_JWKS_FILE: '/x' })).toEqual([expect.stringMatching(/exclusive/)]);
+  });
+
   it('defaults: sandbox on outside production, issuer under PUBLIC_URL', () => {
     const dev = loadConfig({ PUBLIC_URL: 'https://vote.example.be/' });
     expect(dev.sandboxIdpEnabled).toBe(true);
     expect(dev.oidcIssuer).toBe('https://vote.example.be/sandbox-idp');
-    expect(loadConfig({ NODE_ENV: 'production' }).sandboxIdpEnabled).toBe(false);
+    const prod = { NODE_ENV: 'production', ROLL_HMAC_KEY: 'ab'.repeat(32), OIDC_RP_JWKS_FILE: '/etc/evote/jwks.json', OIDC_ISSUER: 'https://idp.prd.itsme.services/v2' };
+    expect(loadConfig(prod).sandboxIdpEnabled).toBe(false);
     expect(loadConfig({ SANDBOX_IDP_ENABLED: 'false', OIDC_ISSUER: 'https://idp.prd.itsme.services/v2' }).oidcIssuer).toBe('https://idp.prd.itsme.services/v2');
   });
 });

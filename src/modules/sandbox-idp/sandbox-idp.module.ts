@@ -34,12 +34,16 @@ export class SandboxIdpModule implements OnModuleInit {
   constructor(
     @Inject(SANDBOX_PROVIDER) private readonly provider: Provider,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     // Nest's own routes (the interaction pages) are registered before this hook, so they win.
     this.adapterHost.httpAdapter.getInstance().use(SANDBOX_MOUNT_PATH, this.provider.callback());
     this.provider.on('server_error', (_ctx, err) => this.logger.error(`Sandbox provider error: ${err.message}`));
+    if (this.config.NODE_ENV === 'production') {
+      this.logger.warn('SANDBOX_IDP_ENABLED in production: anyone can log in as a fake identity. Only for demonstrations.');
+    }
     this.logger.log(`Sandbox identity provider at ${this.provider.issuer} (fake identities, not itsme)`);
   }
 }
