@@ -75,6 +75,13 @@ describeEachBackend('identity: step-up confirmation', (db) => {
     expect((await second.json()).error).toBe('step_up_required');
   });
 
+  it('is consumed once even by concurrent requests', async () => {
+    const jar = await official();
+    await confirm(jar, openMessage('e11'));
+    const statuses = (await Promise.all([open(jar, 'e11'), open(jar, 'e11'), open(jar, 'e11')])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 403, 403]);
+  });
+
   it('is bound to the action hash', async () => {
     const jar = await official();
     await confirm(jar, openMessage('e3'));
