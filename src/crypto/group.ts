@@ -5,7 +5,7 @@
  * Protocol code (ElGamal, proofs, threshold, ballots) depends only on the {@link Group} interface and the
  * opaque {@link GroupElement} type, never on noble directly, so a faster backend (e.g. libsodium WASM) can be
  * swapped in. Any backend MUST be byte-identical to this one: same encodings, same hash-to-scalar and
- * hash-to-group outputs (see docs/protocol/10-group-transcript-elgamal-proofs.md).
+ * hash-to-group outputs (see docs/protocol.md §10).
  *
  * Scalars are `bigint` in [0, ℓ). Every function that takes a scalar checks its range and throws
  * `CryptoError('INVALID_SCALAR')` otherwise; scalar arithmetic helpers always return reduced values.

@@ -7,3 +7,9 @@ export * from './transcript';
 export * from './elgamal';
 export * from './dlog';
 export * from './proofs';
+export * from './threshold';
+export * from './ballot';
+// The token layer's generic names (prepare, blind, finalize, verify) would be ambiguous at the top level.
+export * as tokens from './tokens';
+export * as merkle from './record/merkle';
+export * from './record/tree-head';

@@ -8,7 +8,7 @@
  * caller context) and all commitments before deriving the challenge, challenges cannot be re-used across
  * statements, elections or proof types ("Frozen Heart" attacks, Dao et al. 2022).
  *
- * Byte layout (all lengths big-endian; see docs/protocol/10-group-transcript-elgamal-proofs.md):
+ * Byte layout (all lengths big-endian; see docs/protocol.md §10):
  * ```
  * header = u8(len(domain)) ‖ domain ‖ u32(version) ‖ electionHash[32]
  * field  = type[1] ‖ u8(len(label)) ‖ label ‖ u32(len(value)) ‖ value

@@ -4,7 +4,7 @@
  *
  * All secrets and nonces come from `deterministicNonces(seed, purpose)` with one purpose per item, so the file
  * is a pure function of the seed. Each proof item also carries its full Fiat–Shamir transcript and challenge,
- * rebuilt here independently from the byte layout documented in docs/protocol/10-group-transcript-elgamal-proofs.md
+ * rebuilt here independently from the byte layout documented in docs/protocol.md §10
  * (not via the proof modules), so an independent verifier can check its transcript code against them.
  */
 import {
@@ -172,7 +172,7 @@ export function buildCryptoVectors(seedHex: string = VECTOR_SEED_HEX): Record<st
       protocolVersion: PROTOCOL_VERSION,
       group: g.name,
       challengeDst: CHALLENGE_DST,
-      note: 'Known answers for exponential ElGamal and the sigma proofs of docs/protocol/10-group-transcript-elgamal-proofs.md. Hex is lowercase; scalars are 32-byte little-endian. TEST ONLY: every secret is derivable from the seed.',
+      note: 'Known answers for exponential ElGamal and the sigma proofs of docs/protocol.md §10. Hex is lowercase; scalars are 32-byte little-endian. TEST ONLY: every secret is derivable from the seed.',
     },
     electionHash: hex(electionHash),
     hashing: {

@@ -1,6 +1,6 @@
 /**
  * The election manifest: contests, their ordered options and selection rules, with strict validation, a
- * canonical JSON encoding and the manifest hash. See docs/protocol/40-ballots.md.
+ * canonical JSON encoding and the manifest hash. See docs/protocol.md §40.
  *
  * Selection rules. Every contest has 1 ≤ minSelections ≤ maxSelections ≤ m (m = number of options). A ballot
  * selects each option 0 or 1 times; the number of selections s must satisfy minSelections ≤ s ≤ maxSelections,

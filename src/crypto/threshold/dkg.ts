@@ -1,6 +1,6 @@
 /**
  * Distributed key generation without a dealer (Pedersen's DKG with Feldman commitments) for k-of-n trustees
- * with indices 1..n. See docs/protocol/30-threshold.md for the rounds, byte layouts and equations.
+ * with indices 1..n. See docs/protocol.md §30 for the rounds, byte layouts and equations.
  *
  *   Round 1 (each dealer i): f_i(z) = Σ_{j<k} a_{i,j}·z^j with random a_{i,j}; publishes A_{i,j} = a_{i,j}·G with a
  *           Schnorr proof of knowledge of each a_{i,j}; encrypts s_{i→ℓ} = f_i(ℓ) to every other trustee ℓ

@@ -56,7 +56,7 @@ export const DECRYPTING_TRUSTEES = Object.freeze([1, 3]);
 /** The credential of ballot i: 32 bytes, all equal to 0x10 + i (stand-ins for pseudonym public keys). */
 export const credentialOf = (i: number): Uint8Array => new Uint8Array(32).fill(0x10 + i);
 
-// ---- independent encoders (mirror docs/protocol/30-threshold.md and 40-ballots.md byte for byte) ----
+// ---- independent encoders (mirror docs/protocol.md §30 and §40 byte for byte) ----
 type Field = [type: number, label: string, value: Uint8Array];
 const u8 = (n: number) => Uint8Array.of(n);
 const u32 = (n: number) => Uint8Array.of((n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);

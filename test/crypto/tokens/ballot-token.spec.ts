@@ -38,7 +38,7 @@ function expectCryptoError(fn: () => unknown, code: string): void {
 }
 
 describe('token message', () => {
-  it('has the documented byte layout (known answer, also in docs/protocol/20-tokens.md)', () => {
+  it('has the documented byte layout (known answer, also in docs/protocol.md §20)', () => {
     const hex = (s: string): string => Buffer.from(s).toString('hex');
     const withHash = ballotTokenMessage({ electionId: 'election-2026', electionBaseHash: BASE_HASH, pseudonym: PSEUDONYM });
     expect(toHex(withHash)).toBe(
