@@ -118,22 +118,7 @@ function main(): void {
   const M7 = g.mulBase(10_000_000n);
   bench('dlog of a 10^7 total (cached table, worst case)', () => discreteLog(g, M7), 3, { warmup: 0 });
 
-  // ---------------------------------------------------------------------------------------------------------
-  // PLACEHOLDER (ballot layer, next engineer): "per 5-option one-of-m ballot encrypt+prove and verify".
-  // Build a 5-option one-of-m ballot (5 ciphertexts + 5 disjunctive proofs + 1 range/sum proof) with the ballot
-  // module and add e.g.:
-  //   bench('ballot 5-option one-of-m encrypt+prove', () => encryptBallot(...), 20);
-  //   bench('ballot 5-option one-of-m verify', () => verifyBallot(...), 20);
-  // Until then the row below is an estimate from the primitives: 5 × (encrypt + disjunctive) + range [1,1].
-  // ---------------------------------------------------------------------------------------------------------
-  const est = (name: string) => rows.find((r) => r.op === name)!.median;
-  rows.push({
-    op: 'ESTIMATE 5-option one-of-m ballot encrypt+prove (TODO ballot layer)',
-    median: 5 * (est('ElGamal encrypt (m·G + r·K, precomputed)') + est('disjunctive 0/1 prove')),
-    unit: 'ballot',
-    runs: 0,
-  });
-  rows.push({ op: 'ESTIMATE 5-option one-of-m ballot verify (TODO ballot layer)', median: 5 * est('disjunctive 0/1 verify'), unit: 'ballot', runs: 0 });
+  // Whole ballots (5-option one-of-m encrypt+prove, verify) are measured in bench/ballot.bench.ts.
 
   const w = Math.max(...rows.map((r) => r.op.length));
   const lines = [`${'operation'.padEnd(w)}  ${'median'.padStart(10)}  per      runs`, `${'-'.repeat(w)}  ${'-'.repeat(10)}  -------  ----`];
