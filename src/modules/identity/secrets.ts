@@ -1,10 +1,13 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigurationError, type AppConfig } from '../../config/app-config';
 
 /**
  * Reads a secret file, or creates it (mode 0600) with `generate()` when it does not exist yet. Only
- * allowed outside production: production secrets come from configuration.
+ * allowed outside production: production secrets come from configuration. The file appears atomically
+ * (written under a temporary name, then hard-linked into place), so a second process starting at the
+ * same time reads either nothing or the whole file, and both end up with the same secret.
  */
 export async function loadOrCreateSecretFile(config: AppConfig, fileName: string, variable: string, generate: () => Promise<string> | string): Promise<string> {
   const path = resolve(config.DATA_DIR, fileName);
@@ -14,12 +17,16 @@ export async function loadOrCreateSecretFile(config: AppConfig, fileName: string
   }
   mkdirSync(dirname(path), { recursive: true });
   const content = await generate();
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temp, content, { mode: 0o600, flag: 'wx' });
+  chmodSync(temp, 0o600);
   try {
-    writeFileSync(path, content, { mode: 0o600, flag: 'wx' });
+    linkSync(temp, path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(path, 'utf8');
-    throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return readFileSync(path, 'utf8'); // another process won the race: use its secret
+  } finally {
+    unlinkSync(temp);
   }
-  chmodSync(path, 0o600);
   return content;
 }
