@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
-import Provider, { interactionPolicy, type Configuration } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration } from 'oidc-provider';
 import { ACR, BINDING_MESSAGE_PARAM, EXTRA_SCOPES, ITSME_CLAIM } from '../identity/itsme';
 import { SANDBOX_IDENTITIES } from './identities';
 import { memoryAdapterFactory } from './memory-adapter';
@@ -43,6 +44,8 @@ export async function generateSandboxSigningJwks(): Promise<{ keys: JWK[] }> {
  * on every authorization (the itsme app always asks).
  */
 export async function createSandboxProvider(o: SandboxProviderOptions): Promise<Provider> {
+  // Loaded only when the sandbox is mounted: a deployment against itsme never loads oidc-provider.
+  const { default: Provider, interactionPolicy } = await import('oidc-provider');
   const signing = o.signingJwks ?? (await generateSandboxSigningJwks());
   const policy = interactionPolicy.base();
   policy.get('login')!.checks.add(
