@@ -9,6 +9,8 @@ export interface LoginPageInput {
   bindingMessage: string | null;
   scopes: string[];
   identities: readonly SandboxIdentity[];
+  /** The key of the identity to preselect (default: the first). */
+  selected?: string;
   error?: string;
 }
 
@@ -20,7 +22,7 @@ export interface LoginPageInput {
 export function renderLoginPage(p: LoginPageInput): string {
   const rows = p.identities
     .map(
-      (i, n) => `<label class="id"><input type="radio" name="identity" value="${esc(i.key)}"${n === 0 ? ' checked' : ''} required>
+      (i, n) => `<label class="id"><input type="radio" name="identity" value="${esc(i.key)}"${(p.selected ? i.key === p.selected : n === 0) ? ' checked' : ''} required>
   <b>${esc(i.label)}</b> <span class="meta">born ${esc(i.birthdate)} · ${esc(i.citizenship)} · ${esc(i.address.locality)} · NN ${esc(i.nationalNumber)}</span>
   <span class="note">${esc(i.note)}</span></label>`,
     )

@@ -87,6 +87,8 @@ export class SandboxIdpController {
       bindingMessage: params[BINDING_MESSAGE_PARAM] ?? null,
       scopes: String(params.scope ?? '').split(' '),
       identities: SANDBOX_IDENTITIES,
+      // Preselect the person this browser last approved as (a confirmation is made by the same person).
+      selected: details.session?.accountId ? SANDBOX_IDENTITIES.find((i) => i.sub === details.session?.accountId)?.key : undefined,
       error,
     });
   }

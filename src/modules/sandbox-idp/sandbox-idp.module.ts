@@ -1,8 +1,12 @@
-import { Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, Module, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type Provider from 'oidc-provider';
 import { AppConfig } from '../../config/app-config';
+import { DEMO_ELECTION_ID } from '../eligibility/demo-election';
+import { EligibilityModule } from '../eligibility/eligibility.module';
+import { RollService } from '../eligibility/roll.service';
 import { RpKeys } from '../identity/rp-keys';
+import { SANDBOX_IDENTITIES } from './identities';
 import { createSandboxProvider, SANDBOX_MOUNT_PATH } from './sandbox-provider';
 import { SandboxIdpController } from './sandbox-idp.controller';
 import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
@@ -12,6 +16,7 @@ import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
  * Its one registered client is this platform's relying party, with the relying party's own JWKS.
  */
 @Module({
+  imports: [EligibilityModule],
   controllers: [SandboxIdpController],
   providers: [
     {
@@ -28,14 +33,27 @@ import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
     },
   ],
 })
-export class SandboxIdpModule implements OnModuleInit {
+export class SandboxIdpModule implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('SandboxIdp');
 
   constructor(
     @Inject(SANDBOX_PROVIDER) private readonly provider: Provider,
     private readonly adapterHost: HttpAdapterHost,
     private readonly config: AppConfig,
+    private readonly roll: RollService,
   ) {}
+
+  /**
+   * When the relying party uses the sandbox, the demo election's roll starts as the fixture's, so that
+   * `npm start` shows eligibility answers at once. An imported roll is never overwritten.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.OIDC_ISSUER !== undefined) return;
+    if ((await this.roll.summary(DEMO_ELECTION_ID)).entries > 0) return;
+    const entries = SANDBOX_IDENTITIES.filter((i) => i.roll).map((i) => ({ nationalNumber: i.nationalNumber, constituency: i.roll!.constituency, basis: i.roll!.basis }));
+    await this.roll.replace(DEMO_ELECTION_ID, entries);
+    this.logger.log(`Demo election roll seeded with ${entries.length} sandbox identities`);
+  }
 
   onModuleInit(): void {
     // Nest's own routes (the interaction pages) are registered before this hook, so they win.

@@ -18,6 +18,11 @@ describeEachBackend('identity: voter roll and eligibility', (db) => {
   const put = (jar: CookieJar, path: string, body: unknown) =>
     go(jar, `${t.url}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
+  it('starts with the demo roll seeded from the sandbox fixture', async () => {
+    const summary = await (await go(official, `${t.url}/elections/${DEMO_ELECTION_ID}/roll`)).json();
+    expect(summary).toEqual({ entries: SANDBOX_IDENTITIES.filter((i) => i.roll).length, constituencies: { Herent: 1, Leuven: 11 } });
+  });
+
   it('lets only officials import a roll', async () => {
     const entries = [{ nationalNumber: makeNationalNumber('1980-01-01', 1), constituency: 'Leuven', basis: 'belgian' }];
     expect((await put(new CookieJar(), `/elections/${randomUUID()}/roll`, { entries })).status).toBe(401);

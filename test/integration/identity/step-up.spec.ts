@@ -58,6 +58,7 @@ describeEachBackend('identity: step-up confirmation', (db) => {
     expect(page).toContain(openMessage('e1'));
     expect(page).toContain('name="confirm"');
     expect(page).not.toMatch(/<script/i);
+    expect(page).toMatch(/value="official" checked/); // the person this browser approved as before
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/done');
   });
