@@ -180,7 +180,10 @@ export class LoginService {
     }
 
     const verified = extractClaims(claims);
-    if (!acr || (acr !== ACR.basic && acr !== ACR.advanced)) throw new UnauthenticatedError('login_failed', 'The ID token carries no itsme acr value');
+    if (acr !== ACR.basic && acr !== ACR.advanced) throw new UnauthenticatedError('login_failed', 'The ID token carries no itsme acr value');
+    if (this.config.OIDC_LOGIN_ACR === 'advanced' && acr !== ACR.advanced) {
+      throw new UnauthenticatedError('login_acr', 'This platform requires itsme acr_advanced at login, and the identity provider returned acr_basic');
+    }
     const { id, principal } = await this.sessions.create({
       subject: claims.sub,
       nationalNumberHmac: this.hasher.hash(verified.nationalNumber),

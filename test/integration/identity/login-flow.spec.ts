@@ -213,3 +213,38 @@ describeEachBackend('identity: login with the sandbox identity provider', (db) =
     expect((await forged.json()).authenticated).toBe(false);
   });
 });
+
+describeEachBackend(
+  'identity: login at acr_advanced (OIDC_LOGIN_ACR=advanced)',
+  (db) => {
+    let t: IdentityTestApp;
+    beforeAll(async () => {
+      t = await startIdentityApp(db(), { OIDC_LOGIN_ACR: 'advanced' });
+    });
+    afterAll(() => t?.close());
+
+    async function loginAdvanced(confirm: boolean) {
+      const jar = new CookieJar();
+      const start = await go(jar, `${t.url}/auth/login`);
+      const authorizationUrl = location(start, t.url);
+      expect(new URL(authorizationUrl).searchParams.get('acr_values')).toBe('http://itsme.services/v2/claim/acr_advanced');
+      const { callbackUrl } = await approveAtSandbox(jar, authorizationUrl, { identity: 'voter', confirm });
+      return { jar, res: await go(jar, callbackUrl) };
+    }
+
+    it('accepts an advanced authentication', async () => {
+      const { jar, res } = await loginAdvanced(true);
+      expect(res.status).toBe(303);
+      expect((await (await go(jar, `${t.url}/auth/me`)).json()).acr).toBe('http://itsme.services/v2/claim/acr_advanced');
+    });
+
+    it('refuses a basic one, and creates no session', async () => {
+      const before = await countRows(t.db, 'identity_sessions');
+      const { res } = await loginAdvanced(false);
+      expect(res.status).toBe(401);
+      expect((await res.json()).error).toBe('login_acr');
+      expect(await countRows(t.db, 'identity_sessions')).toBe(before);
+    });
+  },
+  ['pglite'],
+);
