@@ -8,6 +8,8 @@ import { SANDBOX_IDENTITIES } from './identities';
 import { renderLoginPage } from './login-page';
 import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
 
+type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+
 class ApprovalDto {
   @IsIn(['approve', 'deny']) decision: 'approve' | 'deny';
   @IsOptional() @IsString() @MaxLength(100) identity?: string;
@@ -22,22 +24,16 @@ export class SandboxIdpController {
 
   @Get(':uid')
   async page(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const details = await this.provider.interactionDetails(req, res);
-    if (details.uid !== uid) {
-      res.status(400).type('text/plain').send('This login page belongs to another login; start again');
-      return;
-    }
+    const details = await this.details(uid, req, res);
+    if (!details) return;
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(this.render(details));
   }
 
   @Post(':uid')
   async submit(@Param('uid') uid: string, @Body() dto: ApprovalDto, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const details = await this.provider.interactionDetails(req, res);
-    if (details.uid !== uid) {
-      res.status(400).type('text/plain').send('This login page belongs to another login; start again');
-      return;
-    }
+    const details = await this.details(uid, req, res);
+    if (!details) return;
     if (dto.decision === 'deny') {
       await this.provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user cancelled in the app' }, { mergeWithLastSubmission: false });
       return;
@@ -78,7 +74,23 @@ export class SandboxIdpController {
     );
   }
 
-  private render(details: Awaited<ReturnType<Provider['interactionDetails']>>, error?: string): string {
+  /** The interaction of this browser, or a 400 page when it is unknown, expired or another login's. */
+  private async details(uid: string, req: Request, res: Response): Promise<Interaction | undefined> {
+    let details: Interaction | undefined;
+    try {
+      details = await this.provider.interactionDetails(req, res);
+    } catch (e) {
+      const status = (e as { status?: unknown }).status;
+      if (typeof status !== 'number' || status >= 500) throw e;
+    }
+    if (!details || details.uid !== uid) {
+      res.status(400).type('text/plain').send('This login has expired or belongs to another browser: go back to the platform and log in again');
+      return undefined;
+    }
+    return details;
+  }
+
+  private render(details: Interaction, error?: string): string {
     const params = details.params as Record<string, string | undefined>;
     return renderLoginPage({
       uid: details.uid,

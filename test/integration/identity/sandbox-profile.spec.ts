@@ -146,6 +146,14 @@ describeEachBackend(
       expect((await replay.json()).error).toBe('invalid_grant');
     });
 
+    it('answers a clear 400 for an unknown or foreign login page', async () => {
+      const res = await fetch(`${issuer}/interaction/not-a-login`);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/expired or belongs to another browser/);
+      const post = await fetch(`${issuer}/interaction/not-a-login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&identity=voter' });
+      expect(post.status).toBe(400);
+    });
+
     it('refuses an unknown client and an unregistered redirect URI', async () => {
       const unknown = await go(new CookieJar(), authorizationUrl({ client_id: 'someone' }).url);
       expect(unknown.status).toBe(400);
