@@ -4,10 +4,12 @@ import { PlatformMetadata1764010000000 } from './1764010000000-PlatformMetadata'
 import { ElectionsAndBulletinBoard1764020000000 } from './1764020000000-ElectionsAndBulletinBoard';
 import { TokenIssuance1764030000000 } from './1764030000000-TokenIssuance';
 import { IdentityAndVoterRoll1795547555781 } from './1795547555781-IdentityAndVoterRoll';
+import { ElectionDefinition1795560000000 } from './1795560000000-ElectionDefinition';
 
 export const allMigrations = [
   PlatformMetadata1764010000000,
   ElectionsAndBulletinBoard1764020000000,
   TokenIssuance1764030000000,
   IdentityAndVoterRoll1795547555781,
+  ElectionDefinition1795560000000,
 ];
