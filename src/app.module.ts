@@ -6,6 +6,7 @@ import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { BoardModule } from './modules/board/board.module';
 import { EligibilityModule } from './modules/eligibility/eligibility.module';
+import { ElectionsModule } from './modules/elections/elections.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { SandboxIdpModule } from './modules/sandbox-idp/sandbox-idp.module';
@@ -27,6 +28,7 @@ export class AppModule {
         TokensModule,
         IdentityModule,
         EligibilityModule,
+        ElectionsModule,
         ...(config.sandboxIdpEnabled ? [SandboxIdpModule] : []),
         ...extraImports,
       ],

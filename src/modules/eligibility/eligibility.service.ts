@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../common/errors/domain-error';
 import type { SessionPrincipal } from '../identity/session.service';
 import { DEMO_ELECTION_ID, DEMO_POLICY } from './demo-election';
@@ -13,9 +14,25 @@ export abstract class ElectionPolicySource {
   abstract policyFor(electionId: string): Promise<EligibilityPolicy | null>;
 }
 
+/**
+ * The policy from the election's own definition (kind, election day, constituency). The demo election's
+ * constant policy answers for its id until a demo election row exists (the sandbox seeds its roll first).
+ */
 @Injectable()
-export class DemoElectionPolicySource extends ElectionPolicySource {
+export class DatabaseElectionPolicySource extends ElectionPolicySource {
+  constructor(private readonly db: DataSource) {
+    super();
+  }
+
   async policyFor(electionId: string): Promise<EligibilityPolicy | null> {
+    const rows: Array<{ kind: EligibilityPolicy['kind']; election_day: string; constituency: string | null }> = await this.db.query(
+      `SELECT kind, to_char(election_day, 'YYYY-MM-DD') AS election_day, constituency FROM elections WHERE id = $1`,
+      [electionId],
+    );
+    if (rows.length === 1) {
+      const r = rows[0];
+      return { kind: r.kind, electionDay: r.election_day, ...(r.constituency ? { constituency: r.constituency } : {}) };
+    }
     return electionId === DEMO_ELECTION_ID ? DEMO_POLICY : null;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ConflictError, InvalidInputError, NotFoundError, StateError } from '../../common/errors/domain-error';
 import { CryptoError } from '../../crypto/errors';
 import { blindSign } from './blind-signer';
@@ -56,8 +56,8 @@ export class IssuanceService {
   }
 
   /** Per issuer: how many tokens it signed and the sorted hashes of the blinded requests. */
-  async issuanceLogs(electionId: string): Promise<IssuanceLog[]> {
-    const rows: Array<{ issuer_id: string; blinded_hash: Buffer }> = await this.dataSource.query(
+  async issuanceLogs(electionId: string, manager: EntityManager | DataSource = this.dataSource): Promise<IssuanceLog[]> {
+    const rows: Array<{ issuer_id: string; blinded_hash: Buffer }> = await manager.query(
       `SELECT issuer_id, blinded_hash FROM token_issuances WHERE election_id = $1 ORDER BY issuer_id, blinded_hash`,
       [electionId],
     );

@@ -1,0 +1,238 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { ConflictError, InvalidInputError, NotFoundError, StateError } from '../../common/errors/domain-error';
+import { createElection, type Election, manifestHash, parseManifest, type Manifest } from '../../crypto/ballot';
+import { bytesToHex } from '../../crypto/encoding';
+import { CryptoError } from '../../crypto/errors';
+import { defaultGroup as group } from '../../crypto/group';
+import { electionKeySetFromJSON } from '../../crypto/threshold';
+import { BoardService } from '../board/board.service';
+import type { SessionPrincipal } from '../identity/session.service';
+import { actionHash, StepUpService } from '../identity/step-up.service';
+import { IssuanceService } from '../tokens/issuance.service';
+import { IssuerRegistry } from '../tokens/issuer-registry';
+import type { ElectionKind } from '../eligibility/eligibility';
+import { electionActionMessage } from './action-message';
+import type { CreateElectionDto } from './elections.dto';
+import { type ElectionAction, type ElectionStatus, nextStatus, scheduledAction, TRANSITIONS, TransitionRefused } from './lifecycle';
+
+export interface ElectionRow {
+  id: string;
+  slug: string;
+  title: string;
+  status: ElectionStatus;
+  manifest: string;
+  kind: ElectionKind;
+  election_day: string;
+  constituency: string | null;
+  revoting: 'last' | 'first';
+  trustee_threshold: number;
+  trustee_count: number;
+  issuer_threshold: number;
+  issuer_ids: string[];
+  opens_at: Date | null;
+  closes_at: Date | null;
+  manifest_hash: Buffer;
+  setup_hash: Buffer | null;
+  key_set: string | null;
+  base_hash: Buffer | null;
+}
+
+const ELECTION_COLUMNS = `id, slug, title, status, manifest, kind, to_char(election_day, 'YYYY-MM-DD') AS election_day, constituency, revoting,
+  trustee_threshold, trustee_count, issuer_threshold, issuer_ids, opens_at, closes_at, manifest_hash, setup_hash, key_set, base_hash`;
+
+/** How often the server clock looks for scheduled openings and closings. */
+export const SCHEDULE_TICK_MS = 5_000;
+
+/**
+ * Elections: creation from an official's definition, the lifecycle (each transition checked, critical
+ * ones behind step-up), the schedule, and the public view. Everything public goes on the board.
+ */
+@Injectable()
+export class ElectionsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ElectionsService.name);
+  private timer: NodeJS.Timeout | undefined;
+  /** Elections after their key ceremony never change: their parsed form is cached. */
+  private readonly cryptoElections = new Map<string, Election>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly board: BoardService,
+    private readonly issuers: IssuerRegistry,
+    private readonly issuance: IssuanceService,
+    private readonly stepUp: StepUpService,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.applySchedule().catch((e) => this.logger.error(`schedule: ${String(e)}`)), SCHEDULE_TICK_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async create(dto: CreateElectionDto): Promise<ElectionRow> {
+    const id = randomUUID();
+    let manifest: Manifest;
+    try {
+      manifest = parseManifest({ electionId: id, title: dto.title, contests: dto.contests });
+    } catch (e) {
+      if (e instanceof CryptoError) throw new InvalidInputError('invalid_manifest', e.message);
+      throw e;
+    }
+    if (dto.trusteeThreshold > dto.trustees.length) {
+      throw new InvalidInputError('invalid_trustees', `trusteeThreshold (${dto.trusteeThreshold}) exceeds the number of trustees (${dto.trustees.length})`);
+    }
+    const keys = new Set<string>();
+    for (const [i, t] of dto.trustees.entries()) {
+      try {
+        group.fromHex(t.publicKey);
+      } catch {
+        throw new InvalidInputError('invalid_trustees', `trustees[${i}].publicKey is not a valid ristretto255 point`);
+      }
+      if (keys.has(t.publicKey)) throw new InvalidInputError('invalid_trustees', `trustees[${i}].publicKey repeats another trustee's key`);
+      keys.add(t.publicKey);
+    }
+    if (dto.issuerThreshold > this.issuers.issuers.length) {
+      throw new InvalidInputError('invalid_issuers', `issuerThreshold (${dto.issuerThreshold}) exceeds the ${this.issuers.issuers.length} issuers of this platform`);
+    }
+    const opensAt = dto.opensAt ? new Date(dto.opensAt) : null;
+    const closesAt = dto.closesAt ? new Date(dto.closesAt) : null;
+    if (opensAt && closesAt && opensAt >= closesAt) throw new InvalidInputError('invalid_schedule', 'opensAt must be before closesAt');
+
+    const mHash = manifestHash(group, manifest);
+    const issuerIds = this.issuers.issuers.map((i) => i.id);
+    try {
+      await this.dataSource.transaction(async (m) => {
+        await m.query(
+          `INSERT INTO elections (id, slug, title, status, manifest, kind, election_day, constituency, revoting, trustee_threshold, trustee_count,
+             issuer_threshold, issuer_ids, opens_at, closes_at, manifest_hash)
+           VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+          [id, dto.slug, dto.title, JSON.stringify(manifest), dto.kind, dto.electionDay, dto.constituency ?? null, dto.revoting,
+            dto.trusteeThreshold, dto.trustees.length, dto.issuerThreshold, issuerIds, opensAt, closesAt, Buffer.from(mHash)],
+        );
+        for (const [i, t] of dto.trustees.entries()) {
+          await m.query(`INSERT INTO election_trustees (election_id, idx, name, public_key) VALUES ($1, $2, $3, $4)`, [id, i + 1, t.name, Buffer.from(t.publicKey, 'hex')]);
+        }
+        await this.board.createLog(m, id);
+        await this.board.append(m, id, 'manifest', {
+          manifest,
+          manifestHash: bytesToHex(mHash),
+          parameters: {
+            kind: dto.kind,
+            electionDay: dto.electionDay,
+            constituency: dto.constituency ?? null,
+            revoting: dto.revoting,
+            trusteeThreshold: dto.trusteeThreshold,
+            trustees: dto.trustees.map((t, i) => ({ index: i + 1, name: t.name, publicKey: t.publicKey })),
+            opensAt: opensAt?.toISOString() ?? null,
+            closesAt: closesAt?.toISOString() ?? null,
+          },
+        });
+        await this.board.append(m, id, 'issuer-keys', {
+          threshold: dto.issuerThreshold,
+          issuers: this.issuers.issuers.map((i) => ({ id: i.id, publicKey: i.publicJwk })),
+        });
+      });
+    } catch (e) {
+      if (e instanceof QueryFailedError && (e as QueryFailedError & { driverError?: { constraint?: string } }).driverError?.constraint === 'elections_slug_uq') {
+        throw new ConflictError('slug_taken', `An election with the slug "${dto.slug}" already exists`);
+      }
+      throw e;
+    }
+    return this.get(id);
+  }
+
+  async list(): Promise<ElectionRow[]> {
+    return this.dataSource.query(`SELECT ${ELECTION_COLUMNS} FROM elections ORDER BY election_day DESC, slug`);
+  }
+
+  async get(id: string, manager: EntityManager | DataSource = this.dataSource, lock = false): Promise<ElectionRow> {
+    const rows: ElectionRow[] = await manager.query(`SELECT ${ELECTION_COLUMNS} FROM elections WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    if (rows.length === 0) throw new NotFoundError('election_not_found', 'No such election');
+    return rows[0];
+  }
+
+  async trustees(id: string): Promise<Array<{ index: number; name: string; publicKey: string }>> {
+    const rows: Array<{ idx: number; name: string; public_key: Buffer }> = await this.dataSource.query(
+      `SELECT idx, name, public_key FROM election_trustees WHERE election_id = $1 ORDER BY idx`,
+      [id],
+    );
+    return rows.map((r) => ({ index: r.idx, name: r.name, publicKey: r.public_key.toString('hex') }));
+  }
+
+  /** The election as the cryptographic core sees it (manifest, key, base hash); only after the key ceremony. */
+  async cryptoElection(id: string, manager: EntityManager | DataSource = this.dataSource): Promise<Election> {
+    const cached = this.cryptoElections.get(id);
+    if (cached) return cached;
+    const row = await this.get(id, manager);
+    if (!row.base_hash || !row.setup_hash || !row.key_set) throw new StateError('key_ceremony_incomplete', 'The key ceremony of this election is not complete');
+    const election = createElection(group, parseManifest(JSON.parse(row.manifest)), new Uint8Array(row.setup_hash), electionKeySetFromJSON(group, JSON.parse(row.key_set)));
+    if (!Buffer.from(election.electionHash).equals(row.base_hash)) throw new Error(`stored base hash of election ${id} does not match its key set`);
+    this.cryptoElections.set(id, election);
+    return election;
+  }
+
+  /** The step-up message (and its hash) an official confirms before `action`. */
+  async actionMessage(id: string, action: ElectionAction): Promise<{ action: ElectionAction; message: string; actionHash: string; stepUpRequired: boolean }> {
+    const row = await this.get(id);
+    const message = electionActionMessage(action, row);
+    return { action, message, actionHash: actionHash(message), stepUpRequired: TRANSITIONS[action].stepUp };
+  }
+
+  /**
+   * Moves the election through its lifecycle. An official's open/close/publish spends a step-up
+   * confirmation of exactly this action (in the same transaction, so a refused action keeps it).
+   * `session` is null for the server clock's scheduled actions.
+   */
+  async transition(id: string, action: ElectionAction, session: SessionPrincipal | null): Promise<ElectionRow> {
+    await this.dataSource.transaction(async (m) => {
+      const row = await this.get(id, m, true);
+      let to: ElectionStatus;
+      try {
+        to = nextStatus(row.status, action);
+      } catch (e) {
+        if (e instanceof TransitionRefused) throw new StateError('invalid_transition', e.message);
+        throw e;
+      }
+      if (action === 'open' && !row.base_hash) throw new StateError('key_ceremony_incomplete', 'The election cannot open before its key ceremony is complete');
+      if (session && TRANSITIONS[action].stepUp) await this.stepUp.consume(session, actionHash(electionActionMessage(action, row)), m);
+      await m.query(`UPDATE elections SET status = $2 WHERE id = $1`, [id, to]);
+      if (action === 'open') {
+        const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM voter_roll_entries WHERE election_id = $1`, [id]);
+        await this.board.append(m, id, 'open', { rollSize: n, scheduled: session === null });
+      }
+      if (action === 'close') {
+        for (const log of await this.issuance.issuanceLogs(id, m)) await this.board.append(m, id, 'issuance-log', log);
+        const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM ballots WHERE election_id = $1 AND NOT audited`, [id]);
+        await this.board.append(m, id, 'close', { ballotsCast: n, scheduled: session === null });
+      }
+    });
+    return this.get(id);
+  }
+
+  /** The server clock: opens and closes scheduled elections whose time has come. */
+  async applySchedule(now = new Date()): Promise<number> {
+    const rows: Array<{ id: string; status: ElectionStatus; opens_at: Date | null; closes_at: Date | null; base_hash: Buffer | null }> = await this.dataSource.query(
+      `SELECT id, status, opens_at, closes_at, base_hash FROM elections
+        WHERE (status = 'key_ceremony' AND opens_at <= $1 AND base_hash IS NOT NULL) OR (status = 'open' AND closes_at <= $1)`,
+      [now],
+    );
+    let applied = 0;
+    for (const r of rows) {
+      const action = scheduledAction(r.status, now, { opensAt: r.opens_at, closesAt: r.closes_at });
+      if (!action) continue;
+      try {
+        await this.transition(r.id, action, null);
+        applied++;
+        this.logger.log(`scheduled ${action} of election ${r.id}`);
+      } catch (e) {
+        if (!(e instanceof StateError)) throw e; // another instance got there first
+      }
+    }
+    return applied;
+  }
+}
