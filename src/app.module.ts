@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { loggerParams } from './common/logging';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { BallotsModule } from './modules/ballots/ballots.module';
 import { BoardModule } from './modules/board/board.module';
 import { EligibilityModule } from './modules/eligibility/eligibility.module';
 import { ElectionsModule } from './modules/elections/elections.module';
@@ -29,6 +30,7 @@ export class AppModule {
         IdentityModule,
         EligibilityModule,
         ElectionsModule,
+        BallotsModule,
         ...(config.sandboxIdpEnabled ? [SandboxIdpModule] : []),
         ...extraImports,
       ],

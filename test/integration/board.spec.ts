@@ -31,6 +31,8 @@ describeEachBackend('bulletin board', (db) => {
       expect(appended.head.size).toBe(i + 1);
       expect(verifyTreeHead(appended.head, key.publicKey)).toBe(true);
       expect(appended.head.timestamp % TREE_HEAD_TIME_GRANULARITY_MS).toBe(0);
+      // The proof that comes with the append (a receipt's) verifies against the head it comes with.
+      expect(verifyInclusion(hexToBytes(appended.leafHash), i, i + 1, appended.path.map((h) => hexToBytes(h)), hexToBytes(appended.head.root))).toBe(true);
     }
     const entries = await board.entries(electionId, 0, 100);
     expect(entries.map((e) => e.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);

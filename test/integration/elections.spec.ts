@@ -57,6 +57,7 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
     ['a threshold above the trustees', { trusteeThreshold: 4 }, 'invalid_trustees'],
     ['a trustee key that is no group element', { trustees: [{ name: 'X', publicKey: 'ff'.repeat(32) }] , trusteeThreshold: 1 }, 'invalid_trustees'],
     ['more issuers than the platform has', { issuerThreshold: 3 }, 'invalid_issuers'],
+    ['an issuer threshold that is not a majority (two tokens per voter)', { issuerThreshold: 1 }, 'invalid_issuers'],
     ['a schedule that closes before it opens', { opensAt: '2027-05-09T14:00:00Z', closesAt: '2027-05-09T06:00:00Z' }, 'invalid_schedule'],
     ['an unknown election kind', { kind: 'papal' }, 'validation_failed'],
     ['a bad election day', { electionDay: '2027-02-30' }, 'validation_failed'],

@@ -30,7 +30,13 @@ export const TREE_HEAD_TIME_GRANULARITY_MS = 60_000;
 export interface AppendedEntry {
   seq: number;
   leafHash: string;
+  /** The signed head of the tree that ends with this entry. */
   head: SignedTreeHead;
+  /**
+   * Inclusion proof of this entry in `head`. For the last leaf of a tree, the RFC 9162 audit path is the
+   * roots of the perfect subtrees to its left, nearest first: the log's peaks before the append.
+   */
+  path: string[];
 }
 
 export interface BoardEntryView {
@@ -90,7 +96,7 @@ export class BoardService {
       `INSERT INTO board_tree_heads (election_id, size, root, signed_at, signature) VALUES ($1, $2, $3, $4, $5)`,
       [electionId, head.size, Buffer.from(next.root()), head.timestamp, Buffer.from(head.signature, 'hex')],
     );
-    return { seq, leafHash: bytesToHex(leaf), head };
+    return { seq, leafHash: bytesToHex(leaf), head, path: [...range.peaks].reverse().map(bytesToHex) };
   }
 
   async latestHead(electionId: string): Promise<SignedTreeHead> {

@@ -96,8 +96,15 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
       if (keys.has(t.publicKey)) throw new InvalidInputError('invalid_trustees', `trustees[${i}].publicKey repeats another trustee's key`);
       keys.add(t.publicKey);
     }
-    if (dto.issuerThreshold > this.issuers.issuers.length) {
-      throw new InvalidInputError('invalid_issuers', `issuerThreshold (${dto.issuerThreshold}) exceeds the ${this.issuers.issuers.length} issuers of this platform`);
+    const issuerCount = this.issuers.issuers.length;
+    if (dto.issuerThreshold > issuerCount) {
+      throw new InvalidInputError('invalid_issuers', `issuerThreshold (${dto.issuerThreshold}) exceeds the ${issuerCount} issuers of this platform`);
+    }
+    // Each issuer signs once per voter. With k ≤ n/2 a voter could collect two disjoint sets of k
+    // signatures on two different tokens and vote twice; with k > n/2 two valid tokens would need more
+    // than n signatures.
+    if (2 * dto.issuerThreshold <= issuerCount) {
+      throw new InvalidInputError('invalid_issuers', `issuerThreshold must be a majority of the ${issuerCount} issuers (more than ${issuerCount / 2}), or a voter could obtain two tokens`);
     }
     const opensAt = dto.opensAt ? new Date(dto.opensAt) : null;
     const closesAt = dto.closesAt ? new Date(dto.closesAt) : null;

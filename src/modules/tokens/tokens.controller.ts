@@ -1,0 +1,51 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ForbiddenError, InvalidInputError } from '../../common/errors/domain-error';
+import { fromBase64Url, toBase64Url } from '../../crypto/encoding';
+import { CryptoError } from '../../crypto/errors';
+import { EligibilityService } from '../eligibility/eligibility.service';
+import { CurrentUser, Roles } from '../identity/roles';
+import type { SessionPrincipal } from '../identity/session.service';
+import { IssuanceService } from './issuance.service';
+import { IssuerRegistry } from './issuer-registry';
+import { IssueTokenDto } from './tokens.dto';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
+
+/**
+ * Issuance of blind-signed ballot tokens to logged-in, eligible voters. This is the only place that sees
+ * both a voter's identity and a (blinded) token request; casting never sees an identity.
+ */
+@ApiTags('tokens')
+@Controller()
+export class TokensController {
+  constructor(
+    private readonly issuance: IssuanceService,
+    private readonly registry: IssuerRegistry,
+    private readonly eligibility: EligibilityService,
+  ) {}
+
+  @Get('issuers')
+  @ApiOperation({ summary: "The platform's token issuers and their public keys (JWK)" })
+  issuers() {
+    return this.registry.issuers.map((i) => ({ id: i.id, publicKey: i.publicJwk }));
+  }
+
+  @Post('elections/:id/tokens')
+  @HttpCode(200)
+  @Roles('voter')
+  @ApiOperation({ summary: 'Blind signature of one issuer on your ballot token (once per election and issuer)' })
+  async issue(@Param('id', uuid) electionId: string, @Body() dto: IssueTokenDto, @CurrentUser() voter: SessionPrincipal) {
+    const eligibility = await this.eligibility.check(voter, electionId);
+    if (!eligibility.eligible) throw new ForbiddenError('not_eligible', 'You may not vote in this election', eligibility.reasons);
+    let blinded: Uint8Array;
+    try {
+      blinded = fromBase64Url(dto.blindedMessage);
+    } catch (e) {
+      if (e instanceof CryptoError) throw new InvalidInputError('invalid_blinded_message', e.message);
+      throw e;
+    }
+    const signature = await this.issuance.issue(electionId, dto.issuerId, new Uint8Array(voter.nationalNumberHmac), blinded);
+    return { issuerId: dto.issuerId, blindSignature: toBase64Url(signature) };
+  }
+}

@@ -1,0 +1,60 @@
+import identities from '../../src/modules/sandbox-idp/identities.json';
+import { BoardService } from '../../src/modules/board/board.service';
+import { actionHash } from '../../src/modules/identity/step-up.service';
+import { electionFromPublic, type PublicElection } from '../../src/client/voter-client';
+import type { Election } from '../../src/crypto/ballot';
+import { electionDefinition } from './election-definitions';
+import { completeKeyCeremony, makeTrustees, type TestTrustee } from './key-ceremony';
+import { approveAtSandbox, CookieJar, go, login, type IdentityTestApp } from '../integration/identity/support';
+
+export const json = (body: unknown, method = 'POST'): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** Plays the official's step-up confirmation of `action` on `electionId` at the sandbox. */
+export async function confirmAction(t: IdentityTestApp, jar: CookieJar, electionId: string, action: string): Promise<void> {
+  const { message } = await (await fetch(`${t.url}/elections/${electionId}/action-message?action=${action}`)).json();
+  const start = await go(jar, `${t.url}/auth/step-up`, json({ action: message, actionHash: actionHash(message), returnTo: '/' }));
+  if (start.status !== 200) throw new Error(`step-up answered ${start.status}`);
+  const { callbackUrl } = await approveAtSandbox(jar, (await start.json()).authorizationUrl, { identity: 'official', confirm: true });
+  await go(jar, callbackUrl);
+}
+
+export interface OpenElection {
+  id: string;
+  view: PublicElection & Record<string, unknown>;
+  election: Election;
+  trustees: TestTrustee[];
+  official: CookieJar;
+  issuers: Array<{ id: string; publicKey: unknown }>;
+}
+
+/**
+ * An official creates an election (Leuven municipal, 3 trustees, k = 2), imports the sandbox identities'
+ * roll, runs the key ceremony (in-process stand-in), and opens it with step-up.
+ */
+export async function openElection(t: IdentityTestApp, over: Record<string, unknown> = {}): Promise<OpenElection> {
+  const official = new CookieJar();
+  await login(t.url, official, 'official');
+  const trustees = makeTrustees(3);
+  const created = await go(official, `${t.url}/elections`, json(electionDefinition(trustees, over)));
+  if (created.status !== 201) throw new Error(`create answered ${created.status}: ${await created.text()}`);
+  const { id } = await created.json();
+  const entries = identities.identities.filter((i) => i.roll).map((i) => ({ nationalNumber: i.nationalNumber, constituency: i.roll!.constituency, basis: i.roll!.basis }));
+  const roll = await go(official, `${t.url}/elections/${id}/roll`, json({ entries }, 'PUT'));
+  if (roll.status !== 200) throw new Error(`roll answered ${roll.status}: ${await roll.text()}`);
+  if ((await go(official, `${t.url}/elections/${id}/key-ceremony`, { method: 'POST' })).status !== 200) throw new Error('key ceremony did not start');
+  await completeKeyCeremony(t.db, t.app.get(BoardService), id, trustees);
+  await confirmAction(t, official, id, 'open');
+  const opened = await go(official, `${t.url}/elections/${id}/open`, { method: 'POST' });
+  if (opened.status !== 200) throw new Error(`open answered ${opened.status}: ${await opened.text()}`);
+  const view = await (await fetch(`${t.url}/elections/${id}`)).json();
+  const issuers = (await (await fetch(`${t.url}/issuers`)).json()).filter((i: { id: string }) => view.issuerIds.includes(i.id));
+  return { id, view, election: electionFromPublic(view), trustees, official, issuers };
+}
+
+/** A logged-in voter's fetch (cookie jar) for the identified step, token issuance. */
+export async function voterSession(t: IdentityTestApp, identity: string) {
+  const jar = new CookieJar();
+  const res = await login(t.url, jar, identity);
+  if (res.status !== 303) throw new Error(`login of ${identity} answered ${res.status}`);
+  return { jar, send: (url: string, init?: RequestInit) => go(jar, url, init) };
+}
