@@ -5,6 +5,7 @@ import { ElectionsAndBulletinBoard1764020000000 } from './1764020000000-Election
 import { TokenIssuance1764030000000 } from './1764030000000-TokenIssuance';
 import { IdentityAndVoterRoll1795547555781 } from './1795547555781-IdentityAndVoterRoll';
 import { ElectionDefinition1795560000000 } from './1795560000000-ElectionDefinition';
+import { KeyCeremony1795570000000 } from './1795570000000-KeyCeremony';
 
 export const allMigrations = [
   PlatformMetadata1764010000000,
@@ -12,4 +13,5 @@ export const allMigrations = [
   TokenIssuance1764030000000,
   IdentityAndVoterRoll1795547555781,
   ElectionDefinition1795560000000,
+  KeyCeremony1795570000000,
 ];

@@ -10,6 +10,7 @@ import { EligibilityModule } from './modules/eligibility/eligibility.module';
 import { ElectionsModule } from './modules/elections/elections.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdentityModule } from './modules/identity/identity.module';
+import { KeyCeremonyModule } from './modules/key-ceremony/key-ceremony.module';
 import { SandboxIdpModule } from './modules/sandbox-idp/sandbox-idp.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 
@@ -29,6 +30,7 @@ export class AppModule {
         TokensModule,
         IdentityModule,
         EligibilityModule,
+        KeyCeremonyModule,
         ElectionsModule,
         BallotsModule,
         ...(config.sandboxIdpEnabled ? [SandboxIdpModule] : []),

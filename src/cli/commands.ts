@@ -1,0 +1,49 @@
+/** The commands of the `evote` program. Add new ones (e.g. `verify`, `trustee decrypt`) to {@link COMMANDS}. */
+import type { Command } from './args';
+import { UsageError } from './args';
+import { trusteeCeremony, trusteeInit } from './trustee';
+
+const trusteeInitCommand: Command = {
+  words: ['trustee', 'init'],
+  summary: "Create this trustee's key pair locally (nothing is sent); prints the public key to give to the official",
+  options: {
+    out: { type: 'string', description: 'key file to create (mode 0600)', required: true },
+    force: { type: 'boolean', description: 'overwrite an existing key file', default: false },
+  },
+  async run(v, io) {
+    const publicKey = trusteeInit(String(v.out), { overwrite: v.force === true });
+    io.err(`key pair written to ${String(v.out)} (keep it secret, back it up offline)`);
+    io.out(publicKey);
+    return 0;
+  },
+};
+
+const trusteeCeremonyCommand: Command = {
+  words: ['trustee', 'ceremony'],
+  summary: 'Take part in the key ceremony of an election: deal, check the shares received, complain if needed, save the final share',
+  options: {
+    server: { type: 'string', description: 'server base URL, e.g. https://vote.example', required: true },
+    election: { type: 'string', description: 'election id (uuid)', required: true },
+    key: { type: 'string', description: 'trustee key file (from "evote trustee init")', required: true },
+    'poll-ms': { type: 'string', description: 'milliseconds between polls of the server', default: '2000' },
+    'timeout-s': { type: 'string', description: 'give up after this many seconds', default: '86400' },
+  },
+  async run(v, io) {
+    const pollMs = Number(v['poll-ms']);
+    const timeoutS = Number(v['timeout-s']);
+    if (!Number.isInteger(pollMs) || pollMs < 10) throw new UsageError('--poll-ms must be an integer ≥ 10');
+    if (!Number.isInteger(timeoutS) || timeoutS < 1) throw new UsageError('--timeout-s must be a positive integer');
+    const r = await trusteeCeremony({
+      server: String(v.server),
+      electionId: String(v.election),
+      keyPath: String(v.key),
+      pollMs,
+      timeoutMs: timeoutS * 1000,
+      log: (line) => io.err(line),
+    });
+    io.out(JSON.stringify({ trustee: r.trustee, jointKey: r.jointKey, baseHash: r.baseHash, qualified: r.qualified, sharePath: r.sharePath }, null, 2));
+    return 0;
+  },
+};
+
+export const COMMANDS: readonly Command[] = [trusteeInitCommand, trusteeCeremonyCommand];

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { canonicalManifestBytes, manifestHash, parseManifest } from '../../src/crypto/ballot/manifest';
+import { bytesToUtf8, hexToBytes } from '../../src/crypto/encoding';
+import { ristretto255Group as group } from '../../src/crypto/group';
+import { trusteeInit } from '../../src/cli/trustee';
+
+/** A small valid manifest for election `slug`. */
+export function testManifest(slug: string) {
+  return parseManifest({
+    electionId: slug,
+    title: 'Municipal test election',
+    contests: [
+      {
+        id: 'mayor',
+        title: 'Mayor',
+        kind: 'one-of-m',
+        minSelections: 1,
+        maxSelections: 1,
+        blankAllowed: false,
+        options: [
+          { id: 'alice', title: 'Alice' },
+          { id: 'bob', title: 'Bob' },
+        ],
+      },
+    ],
+  });
+}
+
+/** Fresh trustee key files (via the CLI's init) in a temporary folder. */
+export function makeTrusteeKeys(n: number): { dir: string; paths: string[]; publicKeys: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'evote-trustees-'));
+  const paths = Array.from({ length: n }, (_, i) => join(dir, `trustee${i + 1}.key`));
+  return { dir, paths, publicKeys: paths.map((p) => trusteeInit(p)) };
+}
+
+/**
+ * Inserts an election (valid manifest and hash) with its trustees and an empty board. Statuses past the
+ * key ceremony get a placeholder key (the database requires one).
+ */
+export async function insertCeremonyElection(ds: DataSource, opts: { status?: string; threshold: number; publicKeys: string[] }): Promise<string> {
+  const id = randomUUID();
+  const slug = `kc-${id.slice(0, 8)}`;
+  const status = opts.status ?? 'key_ceremony';
+  const m = testManifest(slug);
+  const keyed = !['draft', 'key_ceremony'].includes(status);
+  const placeholder = Buffer.alloc(32, 7);
+  await ds.transaction(async (q) => {
+    await q.query(
+      `INSERT INTO elections (id, slug, title, status, manifest, kind, election_day, revoting, trustee_threshold, trustee_count,
+         issuer_threshold, issuer_ids, manifest_hash, setup_hash, key_set, base_hash)
+       VALUES ($1, $2, 'Key ceremony test', $3, $4, 'municipal', '2027-05-09', 'last', $5, $6, 1, ARRAY['test-issuer'], $7, $8, $9, $10)`,
+      [
+        id,
+        slug,
+        status,
+        bytesToUtf8(canonicalManifestBytes(m)),
+        opts.threshold,
+        opts.publicKeys.length,
+        Buffer.from(manifestHash(group, m)),
+        keyed ? placeholder : null,
+        keyed ? '{}' : null,
+        keyed ? placeholder : null,
+      ],
+    );
+    await q.query(`INSERT INTO board_logs (election_id) VALUES ($1)`, [id]);
+    for (const [i, pk] of opts.publicKeys.entries()) {
+      await q.query(`INSERT INTO election_trustees (election_id, idx, name, public_key) VALUES ($1, $2, $3, $4)`, [
+        id,
+        i + 1,
+        `Trustee ${i + 1}`,
+        Buffer.from(hexToBytes(pk, 32)),
+      ]);
+    }
+  });
+  return id;
+}
