@@ -228,7 +228,7 @@ export async function trusteeCeremony(o: CeremonyOptions): Promise<CeremonyResul
       verdicts.push({ dealer: d.dealer, verdict: 'complaint', complaint: complaintToJSON(group, r.complaint) });
     }
   }
-  if (!view.verdictsFrom.includes(l)) {
+  if (n > 1 && view.state === 'checking' && !view.verdictsFrom.includes(l)) {
     await api.signedPost(`${path}/verdicts`, { verdicts }, signer);
     log(`posted verdicts (${verdicts.filter((v) => v.verdict === 'complaint').length} complaints)`);
   }

@@ -130,6 +130,14 @@ describeEachBackend('key ceremony', (db) => {
     expect((await run(e.id, e.paths[0])).baseHash).toBe(v.baseHash);
   });
 
+  it('1-of-1: a single trustee completes alone (no shares to send, empty verdicts)', async () => {
+    const e = await setup(1, 1);
+    const r = await run(e.id, e.paths[0]);
+    expect(r.qualified).toEqual([1]);
+    const v = await view(e.id);
+    expect([v.state, v.baseHash, v.verdicts]).toEqual(['complete', r.baseHash, []]);
+  });
+
   it('a dishonest dealer (bad share to trustee 3) is disqualified by an upheld complaint; the others still make the key', async () => {
     const e = await setup(2, 3);
     const results = await Promise.all([run(e.id, e.paths[0]), run(e.id, e.paths[1], garbleShareFor(3)), run(e.id, e.paths[2])]);

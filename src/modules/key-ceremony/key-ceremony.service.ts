@@ -198,8 +198,10 @@ export class KeyCeremonyService {
         for (const r of all) {
           await this.board.append(m, electionId, 'trustee-commitments', { setupHash: bytesToHex(s.params.setupHash), dealing: JSON.parse(r.dealing) });
         }
+        // A lone trustee has nobody's shares to check: its dealing ends the ceremony.
+        if (n === 1) await this.finish(m, s, await this.dealings(m, electionId));
       }
-      return { dealer: trustee, created: existing.length === 0, dealt: all.map((r) => Number(r.dealer)), state: all.length === n ? 'checking' : 'dealing' };
+      return { dealer: trustee, created: existing.length === 0, dealt: all.map((r) => Number(r.dealer)), state: await this.stateIn(m, s) };
     });
   }
 
@@ -271,9 +273,9 @@ export class KeyCeremonyService {
   private async finish(m: EntityManager, s: CeremonySetup, dealings: DkgDealing[]): Promise<void> {
     const verdicts = await this.verdictRows(m, s.electionId);
     const complaints = verdicts.filter((v) => v.verdict === 'complaint').map((v) => complaintFromJSON(group, JSON.parse(v.complaint!)));
+    let qualifiedOrEmpty: number[] = [];
     const fail = (reason: string) =>
       m.query(`INSERT INTO dkg_outcomes (election_id, state, qualified, reason) VALUES ($1, 'failed', $2, $3)`, [s.electionId, qualifiedOrEmpty, reason]);
-    let qualifiedOrEmpty: number[] = [];
     let qualified: readonly number[];
     try {
       qualified = qualifiedDealers(group, s.params, dealings, complaints);
