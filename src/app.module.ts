@@ -1,6 +1,7 @@
 import { DynamicModule, Module, type ForwardReference, type Type } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { loggerParams } from './common/logging';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
@@ -17,13 +18,13 @@ import { TokensModule } from './modules/tokens/tokens.module';
 /** The platform. `config` is the already-validated configuration (validated once, in main or a test). */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, extraImports: ModuleImport[] = []): DynamicModule {
+  static forRoot(config: AppConfig, extraImports: ModuleImport[] = [], logDestination?: DestinationStream): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...config })] }),
         { module: AppConfigHolder, global: true, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] },
-        LoggerModule.forRoot(loggerParams(config)),
+        LoggerModule.forRoot(loggerParams(config, logDestination)),
         DatabaseModule,
         HealthModule,
         BoardModule,

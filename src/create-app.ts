@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule, type ModuleImport } from './app.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
@@ -15,8 +16,11 @@ import { runMigrations } from './database/database.module';
  * Builds the configured application (not yet listening): security headers, body limits, validation,
  * the error filter, OpenAPI, and migrations applied. Shared by `main.ts` and the tests.
  */
-export async function createApp(config: AppConfig, options: { extraImports?: ModuleImport[] } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.extraImports), {
+export async function createApp(
+  config: AppConfig,
+  options: { extraImports?: ModuleImport[]; logDestination?: DestinationStream } = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.extraImports, options.logDestination), {
     bodyParser: false,
     bufferLogs: true,
     abortOnError: false,

@@ -1,4 +1,4 @@
-import identities from '../../src/modules/sandbox-idp/identities.json';
+import { SANDBOX_IDENTITIES } from '../../src/modules/sandbox-idp/identities';
 import { BoardService } from '../../src/modules/board/board.service';
 import { actionHash } from '../../src/modules/identity/step-up.service';
 import { electionFromPublic, type PublicElection } from '../../src/client/voter-client';
@@ -38,7 +38,7 @@ export async function openElection(t: IdentityTestApp, over: Record<string, unkn
   const created = await go(official, `${t.url}/elections`, json(electionDefinition(trustees, over)));
   if (created.status !== 201) throw new Error(`create answered ${created.status}: ${await created.text()}`);
   const { id } = await created.json();
-  const entries = identities.identities.filter((i) => i.roll).map((i) => ({ nationalNumber: i.nationalNumber, constituency: i.roll!.constituency, basis: i.roll!.basis }));
+  const entries = SANDBOX_IDENTITIES.filter((i) => i.roll).map((i) => ({ nationalNumber: i.nationalNumber, constituency: i.roll!.constituency, basis: i.roll!.basis }));
   const roll = await go(official, `${t.url}/elections/${id}/roll`, json({ entries }, 'PUT'));
   if (roll.status !== 200) throw new Error(`roll answered ${roll.status}: ${await roll.text()}`);
   if ((await go(official, `${t.url}/elections/${id}/key-ceremony`, { method: 'POST' })).status !== 200) throw new Error('key ceremony did not start');

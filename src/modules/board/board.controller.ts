@@ -19,6 +19,12 @@ export class BoardController {
     return { algorithm: 'Ed25519', publicKey: this.key.publicKeyHex };
   }
 
+  @Get('elections/:electionId/record')
+  @ApiOperation({ summary: 'The election record: every board entry, the latest signed tree head and the board key' })
+  record(@Param('electionId', new ParseUUIDPipe({ version: '4' })) electionId: string) {
+    return this.board.record(electionId);
+  }
+
   @Get('elections/:electionId/board/head')
   @ApiOperation({ summary: 'Latest signed tree head' })
   head(@Param('electionId', new ParseUUIDPipe({ version: '4' })) electionId: string) {

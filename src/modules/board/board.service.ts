@@ -5,24 +5,10 @@ import { NotFoundError, InvalidInputError } from '../../common/errors/domain-err
 import { bytesToHex, utf8ToBytes } from '../../crypto/encoding';
 import { CompactRange, consistencyProof, inclusionProof, leafHash } from '../../crypto/record/merkle';
 import { signTreeHead, type SignedTreeHead } from '../../crypto/record/tree-head';
+import { BOARD_ENTRY_KINDS, type BoardEntryKind } from '../../crypto/record/board-log';
 import { BoardKey } from './board-key';
 
-/** The kinds of public event a board records, in the order an election produces them. */
-export const BOARD_ENTRY_KINDS = [
-  'manifest',
-  'issuer-keys',
-  'trustee-commitments',
-  'election-key',
-  'issuance-log',
-  'open',
-  'ballot',
-  'audit',
-  'close',
-  'tally',
-  'decryption-share',
-  'result',
-] as const;
-export type BoardEntryKind = (typeof BOARD_ENTRY_KINDS)[number];
+export { BOARD_ENTRY_KINDS, type BoardEntryKind };
 
 /** Tree-head times are coarse so that signed heads do not publish when each ballot arrived. */
 export const TREE_HEAD_TIME_GRANULARITY_MS = 60_000;
@@ -37,6 +23,16 @@ export interface AppendedEntry {
    * roots of the perfect subtrees to its left, nearest first: the log's peaks before the append.
    */
   path: string[];
+}
+
+export interface ElectionRecord {
+  format: 'evote-election-record';
+  version: 1;
+  electionId: string;
+  boardPublicKey: string;
+  head: SignedTreeHead;
+  /** The board's entries in order, each the exact JSON text that is its Merkle leaf. */
+  entries: string[];
 }
 
 export interface BoardEntryView {
@@ -149,6 +145,30 @@ export class BoardService {
     if (rows.length === 0) throw new NotFoundError('no_tree_head', `No signed tree head of size ${size}`);
     const r = rows[0];
     return { electionId, size, root: r.root.toString('hex'), timestamp: Number(r.signed_at), signature: r.signature.toString('hex') };
+  }
+
+  /**
+   * The election record (docs/protocol.md §70): every board entry's exact text, the latest signed head
+   * and the board key. Everything an observer needs; nothing else is trusted.
+   */
+  async record(electionId: string): Promise<ElectionRecord> {
+    return this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const heads: Array<{ size: string; root: Buffer; signed_at: string; signature: Buffer }> = await m.query(
+        `SELECT size, root, signed_at, signature FROM board_tree_heads WHERE election_id = $1 ORDER BY size DESC LIMIT 1`,
+        [electionId],
+      );
+      if (heads.length === 0) throw new NotFoundError('election_not_found', 'No such election');
+      const h = heads[0];
+      const rows: Array<{ entry: string }> = await m.query(`SELECT entry FROM board_entries WHERE election_id = $1 AND seq < $2 ORDER BY seq`, [electionId, h.size]);
+      return {
+        format: 'evote-election-record',
+        version: 1,
+        electionId,
+        boardPublicKey: this.key.publicKeyHex,
+        head: { electionId, size: Number(h.size), root: h.root.toString('hex'), timestamp: Number(h.signed_at), signature: h.signature.toString('hex') },
+        entries: rows.map((r) => r.entry),
+      };
+    });
   }
 
   private async leafHashes(electionId: string, size: number): Promise<Uint8Array[]> {

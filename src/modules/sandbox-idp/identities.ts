@@ -21,7 +21,43 @@ export interface SandboxIdentity {
   roles: Array<'official' | 'trustee'>;
 }
 
-export const SANDBOX_IDENTITIES: readonly SandboxIdentity[] = (file as { identities: SandboxIdentity[] }).identities;
+/** How many generated "crowd" voters the sandbox adds to the fixture, for load and end-to-end tests. */
+export const SANDBOX_CROWD_SIZE = 200;
+
+/**
+ * Generated adult Belgian voters in Leuven, on the demo roll: `crowd-001` … `crowd-200`. Fake national
+ * numbers (born 1960–1999, valid checksum), derived from the index so every run sees the same people.
+ */
+export function crowdIdentity(n: number): SandboxIdentity {
+  const born = new Date(Date.UTC(1960, 0, 1) + n * 67 * 86_400_000);
+  const yymmdd = born.toISOString().slice(2, 10).replace(/-/g, '');
+  const serial = String(100 + n).padStart(3, '0');
+  const check = String(97 - (Number(`${yymmdd}${serial}`) % 97)).padStart(2, '0');
+  const key = `crowd-${String(n).padStart(3, '0')}`;
+  return {
+    key,
+    label: `Crowd voter ${n}`,
+    note: 'Generated voter on the Leuven roll (tests and demos)',
+    sub: `sbxcrowd${String(n).padStart(6, '0')}`,
+    nationalNumber: `${yymmdd}${serial}${check}`,
+    given_name: 'Crowd',
+    family_name: `Voter ${n}`,
+    birthdate: born.toISOString().slice(0, 10),
+    citizenship: 'Belg',
+    address: { street_address: `Naamsestraat ${n}`, postal_code: '3000', locality: 'Leuven', country: 'BE' },
+    documentNumber: `59210${String(n).padStart(7, '0')}`,
+    roll: { constituency: 'Leuven', basis: 'belgian' },
+    roles: [],
+  };
+}
+
+export const SANDBOX_IDENTITIES: readonly SandboxIdentity[] = [
+  ...(file as { identities: SandboxIdentity[] }).identities,
+  ...Array.from({ length: SANDBOX_CROWD_SIZE }, (_, i) => crowdIdentity(i + 1)),
+];
+
+/** Generated crowd voters are accepted by key but not listed one by one on the login page. */
+export const isCrowdIdentity = (i: SandboxIdentity): boolean => i.key.startsWith('crowd-');
 
 export function sandboxIdentity(key: string): SandboxIdentity {
   const found = SANDBOX_IDENTITIES.find((i) => i.key === key);

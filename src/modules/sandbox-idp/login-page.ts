@@ -1,4 +1,4 @@
-import type { SandboxIdentity } from './identities';
+import { isCrowdIdentity, type SandboxIdentity } from './identities';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -21,6 +21,7 @@ export interface LoginPageInput {
  */
 export function renderLoginPage(p: LoginPageInput): string {
   const rows = p.identities
+    .filter((i) => !isCrowdIdentity(i))
     .map(
       (i, n) => `<label class="id"><input type="radio" name="identity" value="${esc(i.key)}"${(p.selected ? i.key === p.selected : n === 0) ? ' checked' : ''} required>
   <b>${esc(i.label)}</b> <span class="meta">born ${esc(i.birthdate)} · ${esc(i.citizenship)} · ${esc(i.address.locality)} · NN ${esc(i.nationalNumber)}</span>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO_ELECTION_ID } from '../../../src/modules/eligibility/demo-election';
-import { demoRollCsv, SANDBOX_IDENTITIES, sandboxIdentity } from '../../../src/modules/sandbox-idp/identities';
+import { demoRollCsv, SANDBOX_IDENTITIES, sandboxIdentity, isCrowdIdentity } from '../../../src/modules/sandbox-idp/identities';
 import { makeNationalNumber } from '../../../src/modules/identity/national-number';
 import { describeEachBackend } from '../../support/databases';
 import { CookieJar, go, login, startIdentityApp, type IdentityTestApp } from './support';
@@ -20,7 +20,8 @@ describeEachBackend('identity: voter roll and eligibility', (db) => {
 
   it('starts with the demo roll seeded from the sandbox fixture', async () => {
     const summary = await (await go(official, `${t.url}/elections/${DEMO_ELECTION_ID}/roll`)).json();
-    expect(summary).toEqual({ entries: SANDBOX_IDENTITIES.filter((i) => i.roll).length, constituencies: { Herent: 1, Leuven: 11 } });
+    const crowd = SANDBOX_IDENTITIES.filter(isCrowdIdentity).length;
+    expect(summary).toEqual({ entries: SANDBOX_IDENTITIES.filter((i) => i.roll).length, constituencies: { Herent: 1, Leuven: 11 + crowd } });
   });
 
   it('lets only officials import a roll', async () => {

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import type { ModuleImport } from '../../../src/app.module';
 import { loadConfig } from '../../../src/config/app-config';
@@ -50,13 +51,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startIdentityApp(db: TestDatabase, env: Record<string, string> = {}, extraImports: ModuleImport[] = []): Promise<IdentityTestApp> {
+export async function startIdentityApp(
+  db: TestDatabase,
+  env: Record<string, string> = {},
+  extraImports: ModuleImport[] = [],
+  logDestination?: DestinationStream,
+): Promise<IdentityTestApp> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // Secrets go to a folder of this app's own (PGlite's DATA_DIR is already one; PostgreSQL's default is ./data).
   const keysDir = db.env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'evote-identity-'));
   const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', DATA_DIR: keysDir, ...db.env, PORT: String(port), PUBLIC_URL: url, ...env });
-  const app = await createApp(config, { extraImports });
+  const app = await createApp(config, { extraImports, logDestination });
   await app.listen(port, '127.0.0.1');
   return {
     app,
