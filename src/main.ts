@@ -1,5 +1,7 @@
 import { ConfigurationError, loadConfig } from './config/app-config';
 import { createApp } from './create-app';
+import { ensureDemoElection } from './modules/demo/demo-election';
+import { DEMO_ELECTION_ID } from './modules/eligibility/demo-election';
 
 async function main(): Promise<void> {
   let config;
@@ -15,8 +17,12 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  if (config.demoElectionEnabled) await ensureDemoElection(app, config, (await app.getUrl()).replace('[::1]', '127.0.0.1'));
   const database = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.DATA_DIR}`;
-  process.stdout.write(`\nevote is running at ${config.PUBLIC_URL ?? url}\n  health: ${url}/health\n  API docs: ${url}/api/docs\n  database: ${database}\n\n`);
+  const demo = config.demoElectionEnabled
+    ? `  demo election: ${url}/elections/${DEMO_ELECTION_ID} (open; log in at ${url}/auth/login with a sandbox identity)\n`
+    : '';
+  process.stdout.write(`\nevote is running at ${config.PUBLIC_URL ?? url}\n  health: ${url}/health\n  API docs: ${url}/api/docs\n  database: ${database}\n${demo}\n`);
 }
 
 main().catch((e: unknown) => {

@@ -155,6 +155,19 @@ export class AppConfig {
   @Max(86400, { message: 'SESSION_TTL_SECONDS must be an integer between 60 and 86400' })
   SESSION_TTL_SECONDS = 8 * 3600;
 
+  /**
+   * Create and open the demo election on `npm start` (three local demo trustees run the key ceremony).
+   * Default: on when the sandbox identity provider is, outside tests.
+   */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'DEMO_ELECTION must be true or false' })
+  DEMO_ELECTION?: boolean;
+
+  get demoElectionEnabled(): boolean {
+    return this.DEMO_ELECTION ?? (this.sandboxIdpEnabled && this.NODE_ENV === 'development');
+  }
+
   get sandboxIdpEnabled(): boolean {
     return this.SANDBOX_IDP_ENABLED ?? this.NODE_ENV !== 'production';
   }
@@ -191,7 +204,7 @@ export class AppConfig {
 
 /** Variables without a default (absent from `new AppConfig()`'s own keys). */
 const OPTIONAL_VARIABLES = [
-  'PUBLIC_URL', 'DATABASE_URL', 'SANDBOX_IDP_ENABLED', 'OIDC_ISSUER', 'OIDC_RP_JWKS', 'OIDC_RP_JWKS_FILE',
+  'PUBLIC_URL', 'DATABASE_URL', 'SANDBOX_IDP_ENABLED', 'DEMO_ELECTION', 'OIDC_ISSUER', 'OIDC_RP_JWKS', 'OIDC_RP_JWKS_FILE',
   'ROLL_HMAC_KEY', 'OFFICIAL_NATIONAL_NUMBERS', 'TRUSTEE_NATIONAL_NUMBERS', 'BOARD_SIGNING_KEY', 'ISSUER_KEYS',
 ];
 

@@ -74,8 +74,8 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async create(dto: CreateElectionDto): Promise<ElectionRow> {
-    const id = randomUUID();
+  /** Creates a draft election; `id` is chosen by the server (the demo election has a fixed one). */
+  async create(dto: CreateElectionDto, id: string = randomUUID()): Promise<ElectionRow> {
     let manifest: Manifest;
     try {
       manifest = parseManifest({ electionId: id, title: dto.title, contests: dto.contests });

@@ -1,4 +1,4 @@
-import file from './identities.json';
+import file from './sandbox-identities.json';
 import type { RollBasis } from '../eligibility/eligibility';
 
 /** A fake person the sandbox identity provider can log in as. */

@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO_ELECTION_ID } from '../../src/modules/eligibility/demo-election';
+import { freePort } from '../integration/identity/support';
+
+const root = join(__dirname, '..', '..');
+
+/** Starts the real entry point as `npm start` does (development defaults), until it prints its URL. */
+async function start(dataDir: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 90 s:\n${out}`)), 90_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('demo election:')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr!.on('data', (d) => (out += d));
+    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+  });
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+describe('npm start: a demo election ready to vote in', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'evote-demo-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('is open after the first start, keeps its key across a restart, and its trustees keep their own files', async () => {
+    const port = await freePort();
+    let child = await start(dataDir, port);
+    const first = await (await fetch(`http://127.0.0.1:${port}/elections/${DEMO_ELECTION_ID}`)).json();
+    expect(first.status).toBe('open');
+    expect(first.baseHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.trusteeCount).toBe(3);
+    const kinds = (await (await fetch(`http://127.0.0.1:${port}/elections/${DEMO_ELECTION_ID}/board/entries`)).json()).map((e: { kind: string }) => e.kind);
+    expect(kinds.filter((k: string) => k === 'trustee-commitments').length).toBe(3);
+    expect(kinds).toContain('election-key');
+    for (let i = 1; i <= 3; i++) expect(statSync(join(dataDir, 'demo-trustees', `trustee-${i}.key`)).mode & 0o077).toBe(0);
+    await stop(child);
+
+    child = await start(dataDir, port);
+    const again = await (await fetch(`http://127.0.0.1:${port}/elections/${DEMO_ELECTION_ID}`)).json();
+    expect(again.status).toBe('open');
+    expect(again.baseHash).toBe(first.baseHash);
+    await stop(child);
+  }, 200_000);
+});
