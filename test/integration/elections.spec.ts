@@ -80,8 +80,13 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
     const post = (path: string) => go(official, `${t.url}/elections/${e.id}/${path}`, { method: 'POST' });
     expect((await post('open')).status).toBe(409); // still draft
     expect((await go(voter, `${t.url}/elections/${e.id}/key-ceremony`, { method: 'POST' })).status).toBe(403);
+    const roll = { entries: [{ nationalNumber: '88110223380', constituency: 'Leuven', basis: 'belgian' }] };
+    expect((await go(official, `${t.url}/elections/${e.id}/roll`, json(roll, 'PUT'))).status).toBe(200);
     expect((await post('key-ceremony')).status).toBe(200);
     expect((await post('key-ceremony')).status).toBe(409);
+    const frozen = await go(official, `${t.url}/elections/${e.id}/roll`, json(roll, 'PUT'));
+    expect(frozen.status).toBe(409);
+    expect((await frozen.json()).error).toBe('roll_frozen');
 
     await confirm(official, e.id, 'open');
     const early = await post('open');

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { InvalidInputError } from '../../common/errors/domain-error';
+import { InvalidInputError, StateError } from '../../common/errors/domain-error';
 import { NationalNumberHasher } from '../identity/national-number-hasher';
 import { isValidNationalNumber, normalizeNationalNumber } from '../identity/national-number';
 import { sql } from '../identity/sql';
@@ -80,6 +80,12 @@ export class RollService {
       throw new InvalidInputError('roll_invalid', `The roll has ${problems.length} problem(s); nothing was imported`, problems.slice(0, 1000));
     }
     await this.db.transaction(async (m) => {
+      // The roll is frozen once the key ceremony starts: its size goes on the board at opening, and
+      // eligibility must not change under the voters' feet. (An election not defined yet may get a roll.)
+      const [election] = await sql<{ status: string }>(m, `SELECT status FROM elections WHERE id = $1 FOR SHARE`, [electionId]);
+      if (election && election.status !== 'draft') {
+        throw new StateError('roll_frozen', `The roll can only change while the election is a draft (it is ${election.status.replace('_', ' ')})`);
+      }
       await sql(m, `DELETE FROM voter_roll_entries WHERE election_id = $1`, [electionId]);
       await sql(
         m,
