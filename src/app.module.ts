@@ -14,6 +14,7 @@ import { IdentityModule } from './modules/identity/identity.module';
 import { KeyCeremonyModule } from './modules/key-ceremony/key-ceremony.module';
 import { SandboxIdpModule } from './modules/sandbox-idp/sandbox-idp.module';
 import { TokensModule } from './modules/tokens/tokens.module';
+import { WebModule } from './modules/web/web.module';
 
 /** The platform. `config` is the already-validated configuration (validated once, in main or a test). */
 @Module({})
@@ -34,6 +35,7 @@ export class AppModule {
         KeyCeremonyModule,
         ElectionsModule,
         BallotsModule,
+        WebModule,
         ...(config.sandboxIdpEnabled ? [SandboxIdpModule] : []),
         ...extraImports,
       ],

@@ -1,0 +1,365 @@
+/**
+ * The voting booth. Everything secret happens here, in the voter's browser: the pseudonym key, the
+ * blinding of the token request, the encryption and proofs of the ballot. The server sees who asks for
+ * a token (logged in) but not the token; it sees the ballot (anonymous request, no cookie) but not who
+ * cast it nor what it says.
+ */
+import { auditBody, electionFromPublic, obtainBallotToken, prepareBallot, type PreparedBallot } from '../../client/voter-client';
+import { ballotHash, type Election, selectionCountAllowed, trackingCode } from '../../crypto/ballot';
+import { bytesToHex, hexToBytes } from '../../crypto/encoding';
+import { defaultGroup as group } from '../../crypto/group';
+import type { BallotToken } from '../../crypto/tokens/ballot-token';
+import { pseudonymPublicKey } from '../../crypto/tokens/pseudonym';
+import { api, ApiError, type BoardEntry, type ElectionView, type Me, param, type SignedHead } from '../common/api';
+import { h, render } from '../common/dom';
+import { checkInclusion } from '../common/inclusion';
+import { initPage, t, type MessageKey } from '../i18n';
+
+type Contest = ElectionView['manifest']['contests'][number];
+type Choices = Record<string, string[]>;
+
+interface Receipt {
+  trackingCode: string;
+  seq: number;
+  head: SignedHead;
+}
+interface DeviceState {
+  token: BallotToken;
+  pseudonymSecret: string;
+  receipts: Receipt[];
+}
+
+const state: {
+  me?: Me;
+  view?: ElectionView;
+  election?: Election;
+  device?: DeviceState;
+  choices?: Choices;
+  prepared?: PreparedBallot;
+  redraw: () => void;
+} = { redraw: () => void start() };
+
+// The pseudonym key and token stay on this device only (sessionStorage: gone when the tab closes).
+const storageKey = (electionId: string) => `evote.booth.${electionId}`;
+function loadDevice(electionId: string): DeviceState | undefined {
+  const raw = sessionStorage.getItem(storageKey(electionId));
+  return raw ? (JSON.parse(raw) as DeviceState) : undefined;
+}
+function saveDevice(electionId: string, d: DeviceState): void {
+  sessionStorage.setItem(storageKey(electionId), JSON.stringify(d));
+}
+
+function errorBox(e: unknown) {
+  const detail = e instanceof ApiError ? `${e.status}: ${e.message}` : e instanceof Error ? e.message : String(e);
+  return h('div', { class: 'error', role: 'alert' }, h('p', {}, t('error.generic')), h('p', { class: 'detail' }, detail));
+}
+
+function busy(key: MessageKey) {
+  render(h('h2', {}, t(key)), h('p', { class: 'busy', role: 'status', 'aria-live': 'polite' }, t('common.working')));
+}
+
+async function start(): Promise<void> {
+  busy('booth.loading');
+  try {
+    state.me = await api<Me>('/auth/me');
+    if (!state.me.authenticated) return showLogin();
+    const id = param('election');
+    if (!id) return showElections();
+    state.view = await api<ElectionView>(`/elections/${id}`);
+    return showEligibility();
+  } catch (e) {
+    render(h('h2', {}, t('booth.title')), errorBox(e));
+  }
+}
+
+function returnTo(): string {
+  return `/booth/${location.search}`;
+}
+
+function showLogin(): void {
+  state.redraw = showLogin;
+  render(
+    h('h2', {}, t('booth.login.title')),
+    h('p', {}, t('booth.login.intro')),
+    h('a', { class: 'button primary', id: 'login', href: `/auth/login?returnTo=${encodeURIComponent(returnTo())}` }, t('booth.login.button')),
+  );
+}
+
+async function showElections(): Promise<void> {
+  const all = await api<ElectionView[]>('/elections');
+  const open = all.filter((e) => e.status === 'open');
+  state.redraw = () => void showElections();
+  render(
+    h('h2', {}, t('booth.elections.title')),
+    whoAmI(),
+    open.length === 0
+      ? h('p', {}, t('booth.elections.none'))
+      : h('ul', { class: 'list' }, ...open.map((e) => h('li', {}, h('a', { href: `/booth/?election=${e.id}` }, e.title), ` · ${e.constituency} · ${e.electionDay}`))),
+  );
+}
+
+function whoAmI() {
+  return h(
+    'p',
+    { class: 'whoami' },
+    t('common.loggedInAs', { name: `${state.me?.givenName ?? ''} ${state.me?.familyName ?? ''}`.trim() }),
+    ' ',
+    h('button', { type: 'button', class: 'link', id: 'logout', onclick: () => void logout() }, t('common.logout')),
+  );
+}
+
+async function logout(): Promise<void> {
+  await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin' });
+  location.href = '/booth/';
+}
+
+async function showEligibility(): Promise<void> {
+  const view = state.view!;
+  if (view.status !== 'open') {
+    state.redraw = () => void showEligibility();
+    return render(h('h2', {}, view.title), whoAmI(), h('p', { class: 'notice', id: 'not-open' }, t('booth.notOpen', { status: t(`status.${view.status}` as MessageKey) })));
+  }
+  const result = await api<{ eligible: boolean; reasons: Array<{ rule: string; message: string }> }>(`/elections/${view.id}/eligibility`);
+  if (!result.eligible) {
+    state.redraw = () => void showEligibility();
+    return render(
+      h('h2', {}, view.title),
+      whoAmI(),
+      h(
+        'div',
+        { class: 'refused', id: 'refused', role: 'alert' },
+        h('p', {}, h('strong', {}, t('booth.refused.title'))),
+        h('ul', {}, ...result.reasons.map((r) => h('li', { 'data-rule': r.rule }, t(`reason.${r.rule}` as MessageKey), h('span', { class: 'detail' }, ` (${r.message})`)))),
+        h('p', {}, t('booth.refused.help')),
+      ),
+    );
+  }
+  return showToken();
+}
+
+async function showToken(): Promise<void> {
+  const view = state.view!;
+  state.election = electionFromPublic(view);
+  state.device = loadDevice(view.id);
+  if (state.device) return showBallot();
+  state.redraw = () => void showToken();
+  render(
+    h('h2', {}, view.title),
+    whoAmI(),
+    h('p', { class: 'eligible', id: 'eligible' }, t('booth.eligible')),
+    h('p', {}, t('booth.token.explain')),
+    h('p', { class: 'hint' }, t('booth.device.explain')),
+    h('button', { type: 'button', class: 'primary', id: 'get-token', onclick: () => void getToken() }, t('booth.token.button')),
+  );
+}
+
+async function getToken(): Promise<void> {
+  const view = state.view!;
+  busy('booth.token.working');
+  try {
+    const issuers = (await api<Array<{ id: string; publicKey: unknown }>>('/issuers')).filter((i) => view.issuerIds.includes(i.id));
+    const send = (url: string, init?: RequestInit) => fetch(url, { ...init, credentials: 'same-origin' });
+    const { token, pseudonym } = await obtainBallotToken('', state.election!, view.id, issuers, send);
+    state.device = { token, pseudonymSecret: bytesToHex(pseudonym.secretKey), receipts: [] };
+    saveDevice(view.id, state.device);
+    showBallot();
+  } catch (e) {
+    render(h('h2', {}, view.title), errorBox(e));
+  }
+}
+
+function selectionHint(c: Contest): string {
+  const min = c.blankAllowed ? 0 : c.minSelections;
+  if (c.maxSelections === 1) return c.blankAllowed ? t('booth.rule.oneOrBlank') : t('booth.rule.one');
+  return t('booth.rule.range', { min, max: c.maxSelections });
+}
+
+function showBallot(): void {
+  const view = state.view!;
+  const chosen = state.choices ?? {};
+  state.redraw = showBallot;
+  const error = h('div', { id: 'ballot-error', role: 'alert', class: 'error-inline' });
+  const fieldsets = view.manifest.contests.map((c) => {
+    const single = c.maxSelections === 1;
+    const hintId = `hint-${c.id}`;
+    const inputs = c.options.map((o) =>
+      h(
+        'label',
+        { class: 'option' },
+        h('input', { type: single ? 'radio' : 'checkbox', name: c.id, value: o.id, id: `opt-${c.id}-${o.id}`, checked: (chosen[c.id] ?? []).includes(o.id), 'aria-describedby': hintId }),
+        ' ',
+        o.title,
+      ),
+    );
+    if (single && c.blankAllowed)
+      inputs.push(h('label', { class: 'option blank' }, h('input', { type: 'radio', name: c.id, value: '', id: `opt-${c.id}-blank`, checked: chosen[c.id]?.length === 0 }), ' ', t('booth.blank')));
+    return h('fieldset', { class: 'contest', 'data-contest': c.id }, h('legend', {}, c.title), h('p', { class: 'hint', id: hintId }, selectionHint(c)), ...inputs);
+  });
+  const form = h(
+    'form',
+    { id: 'ballot', novalidate: true },
+    ...fieldsets,
+    error,
+    h('button', { type: 'submit', class: 'primary', id: 'encrypt' }, t('booth.encrypt')),
+  );
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const choices: Choices = {};
+    const problems: string[] = [];
+    for (const c of view.manifest.contests) {
+      const picked = [...form.querySelectorAll<HTMLInputElement>(`input[name="${c.id}"]:checked`)].map((i) => i.value);
+      const sel = picked.filter((v) => v !== '');
+      const explicitBlank = picked.includes('');
+      if (c.maxSelections === 1 && picked.length === 0) problems.push(t('booth.rule.missing', { contest: c.title }));
+      else if (!selectionCountAllowed(c as never, sel.length) || (sel.length === 0 && !c.blankAllowed) || (explicitBlank && !c.blankAllowed))
+        problems.push(t('booth.rule.violated', { contest: c.title, rule: selectionHint(c) }));
+      choices[c.id] = sel;
+    }
+    if (problems.length) {
+      error.replaceChildren(...problems.map((p) => h('p', {}, p)));
+      (form.querySelector('input') as HTMLInputElement | null)?.focus();
+      return;
+    }
+    state.choices = choices;
+    encryptAndReview();
+  });
+  const revoting = state.device!.receipts.length > 0;
+  render(
+    h('h2', {}, view.title),
+    whoAmI(),
+    revoting ? h('p', { class: 'notice', id: 'revote-note' }, view.revoting === 'last' ? t('booth.revote.allowed') : t('booth.revote.notAllowed')) : null,
+    h('p', { class: 'hint' }, t('booth.device.explain')),
+    form,
+  );
+}
+
+function encryptAndReview(): void {
+  busy('booth.encrypting');
+  // Let the status paint before the (synchronous) encryption.
+  setTimeout(() => {
+    const d = state.device!;
+    const secret = hexToBytes(d.pseudonymSecret, 32);
+    const pseudonym = { secretKey: secret, publicKey: pseudonymPublicKey(secret) };
+    state.prepared = prepareBallot(state.election!, state.view!.id, d.token, pseudonym, state.choices!);
+    showReview();
+  }, 30);
+}
+
+function currentCode(): string {
+  return trackingCode(ballotHash(group, state.prepared!.ballot));
+}
+
+function summary(choices: Choices) {
+  const view = state.view!;
+  return h(
+    'dl',
+    { class: 'summary' },
+    ...view.manifest.contests.flatMap((c) => [
+      h('dt', {}, c.title),
+      h('dd', {}, (choices[c.id] ?? []).length ? (choices[c.id] ?? []).map((id) => c.options.find((o) => o.id === id)?.title ?? id).join(', ') : t('booth.blank')),
+    ]),
+  );
+}
+
+function showReview(): void {
+  state.redraw = showReview;
+  render(
+    h('h2', {}, t('booth.review.title')),
+    summary(state.choices!),
+    h('p', {}, t('booth.review.code')),
+    h('p', { class: 'code', id: 'tracking-code' }, currentCode()),
+    h('p', {}, t('booth.review.explain')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'cast', onclick: () => void cast() }, t('booth.cast')),
+      h('button', { type: 'button', id: 'audit', onclick: () => void audit() }, t('booth.audit')),
+      h('button', { type: 'button', id: 'change', onclick: () => showBallot() }, t('booth.change')),
+    ),
+  );
+}
+
+async function audit(): Promise<void> {
+  const view = state.view!;
+  const prepared = state.prepared!;
+  const code = currentCode();
+  busy('booth.audit.working');
+  try {
+    // Anonymous: no cookie. An audited ballot is opened and can never be counted.
+    const res = await api<{ trackingCode: string; choices: Choices }>(`/elections/${view.id}/audits`, { method: 'POST', credentials: 'omit', json: auditBody(state.election!, prepared) });
+    state.prepared = undefined;
+    const same = JSON.stringify(res.choices) === JSON.stringify(Object.fromEntries(view.manifest.contests.map((c) => [c.id, state.choices![c.id] ?? []])));
+    const link = `${location.origin}/observer/?election=${view.id}&code=${encodeURIComponent(res.trackingCode)}`;
+    state.redraw = () => void 0;
+    render(
+      h('h2', {}, t('booth.audit.title')),
+      h('p', {}, t('booth.audit.code'), ' ', h('span', { class: 'code', id: 'audit-code' }, res.trackingCode)),
+      h('p', {}, t('booth.audit.opened')),
+      h('div', { id: 'audit-opened' }, summary(res.choices)),
+      h('p', { class: same ? 'ok' : 'bad', id: 'audit-verdict' }, same ? t('booth.audit.match') : t('booth.audit.mismatch')),
+      h('p', {}, t('booth.audit.secondDevice')),
+      h('p', {}, h('a', { href: link, id: 'audit-link', target: '_blank', rel: 'noopener' }, link)),
+      h('button', { type: 'button', class: 'primary', id: 'reencrypt', onclick: () => encryptAndReview() }, t('booth.audit.reencrypt')),
+    );
+  } catch (e) {
+    render(h('h2', {}, t('booth.audit.title')), errorBox(e));
+  }
+}
+
+async function cast(): Promise<void> {
+  const view = state.view!;
+  const prepared = state.prepared!;
+  busy('booth.cast.working');
+  try {
+    // Anonymous: `credentials: 'omit'` sends no cookie; the token proves the right to vote.
+    const receipt = await api<Receipt & { audited: boolean }>(`/elections/${view.id}/ballots`, { method: 'POST', credentials: 'omit', json: prepared.castBody });
+    state.prepared = undefined;
+    const d = state.device!;
+    d.receipts.push({ trackingCode: receipt.trackingCode, seq: receipt.seq, head: receipt.head });
+    saveDevice(view.id, d);
+    showReceipt(receipt);
+  } catch (e) {
+    render(h('h2', {}, t('booth.cast')), errorBox(e), h('button', { type: 'button', onclick: () => showBallot() }, t('booth.change')));
+  }
+}
+
+function showReceipt(receipt: Receipt): void {
+  state.redraw = () => showReceipt(receipt);
+  const result = h('div', { id: 'check-result', 'aria-live': 'polite' });
+  render(
+    h('h2', {}, t('booth.receipt.title')),
+    h('p', { id: 'cast-done', class: 'ok' }, t('booth.receipt.done')),
+    h('p', {}, t('booth.review.code')),
+    h('p', { class: 'code', id: 'receipt-code' }, receipt.trackingCode),
+    h('p', {}, t('booth.receipt.keep')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'check', onclick: () => void checkMine(receipt.trackingCode, result) }, t('booth.check')),
+      state.view!.revoting === 'last' ? h('button', { type: 'button', id: 'revote', onclick: () => showBallot() }, t('booth.revote.button')) : null,
+      h('a', { class: 'button', href: `/observer/?election=${state.view!.id}&code=${receipt.trackingCode}` }, t('booth.openBoard')),
+    ),
+    result,
+  );
+}
+
+async function checkMine(code: string, out: HTMLElement): Promise<void> {
+  out.replaceChildren(h('p', { role: 'status' }, t('common.working')));
+  try {
+    const view = state.view!;
+    const found = await api<{ entry: BoardEntry; inclusion: { seq: number; leafHash: string; head: SignedHead; path: string[] } }>(`/elections/${view.id}/ballots/${encodeURIComponent(code)}`, { credentials: 'omit' });
+    const key = await api<{ publicKey: string }>('/board/key', { credentials: 'omit' });
+    const r = checkInclusion(found.entry.entry, found.inclusion, key.publicKey);
+    const row = (ok: boolean, key: MessageKey) => h('li', { class: ok ? 'ok' : 'bad' }, `${ok ? '✓' : '✗'} ${t(key)}`);
+    const all = r.leafMatches && r.included && r.headSigned;
+    out.replaceChildren(
+      h('ul', { class: 'checks', id: 'inclusion-checks' }, row(r.leafMatches, 'booth.check.leaf'), row(r.included, 'booth.check.included'), row(r.headSigned, 'booth.check.signed')),
+      h('p', { class: all ? 'ok' : 'bad', id: 'inclusion-verdict' }, all ? t('booth.check.ok', { seq: found.inclusion.seq, size: found.inclusion.head.size }) : t('booth.check.failed')),
+    );
+  } catch (e) {
+    out.replaceChildren(errorBox(e));
+  }
+}
+
+initPage('booth.title', () => state.redraw());
+void start();
