@@ -7,6 +7,7 @@ export * from './transcript';
 export * from './elgamal';
 export * from './dlog';
 export * from './proofs';
+export * from './batch';
 export * from './threshold';
 export * from './ballot';
 // The token layer's generic names (prepare, blind, finalize, verify) would be ambiguous at the top level.

@@ -7,3 +7,4 @@ export * from './tracking-code';
 export * from './verify';
 export * from './audit';
 export * from './tally';
+export * from './batch';
