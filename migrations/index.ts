@@ -6,6 +6,7 @@ import { TokenIssuance1764030000000 } from './1764030000000-TokenIssuance';
 import { IdentityAndVoterRoll1795547555781 } from './1795547555781-IdentityAndVoterRoll';
 import { ElectionDefinition1795560000000 } from './1795560000000-ElectionDefinition';
 import { KeyCeremony1795570000000 } from './1795570000000-KeyCeremony';
+import { Tally1795580000000 } from './1795580000000-Tally';
 
 export const allMigrations = [
   PlatformMetadata1764010000000,
@@ -14,4 +15,5 @@ export const allMigrations = [
   IdentityAndVoterRoll1795547555781,
   ElectionDefinition1795560000000,
   KeyCeremony1795570000000,
+  Tally1795580000000,
 ];

@@ -13,6 +13,7 @@ import { HealthModule } from './modules/health/health.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { KeyCeremonyModule } from './modules/key-ceremony/key-ceremony.module';
 import { SandboxIdpModule } from './modules/sandbox-idp/sandbox-idp.module';
+import { TallyModule } from './modules/tally/tally.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 import { WebModule } from './modules/web/web.module';
 
@@ -36,6 +37,7 @@ export class AppModule {
         ElectionsModule,
         BallotsModule,
         WebModule,
+        TallyModule,
         ...(config.sandboxIdpEnabled ? [SandboxIdpModule] : []),
         ...extraImports,
       ],

@@ -2,6 +2,9 @@
 import type { Command } from './args';
 import { UsageError } from './args';
 import { trusteeCeremony, trusteeInit } from './trustee';
+import { trusteeDecrypt } from './decrypt';
+import { demoTally } from './demo-tally';
+import { verifyCommand } from './verify';
 
 const trusteeInitCommand: Command = {
   words: ['trustee', 'init'],
@@ -46,4 +49,47 @@ const trusteeCeremonyCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [trusteeInitCommand, trusteeCeremonyCommand];
+const trusteeDecryptCommand: Command = {
+  words: ['trustee', 'decrypt'],
+  summary: 'Check the board and the published tally (recomputed from the counted ballots), then post this trustee\'s decryption share',
+  options: {
+    server: { type: 'string', description: 'server base URL', required: true },
+    election: { type: 'string', description: 'election id (uuid)', required: true },
+    key: { type: 'string', description: 'trustee key file (its final share is in <key>.election-<id>.json)', required: true },
+  },
+  async run(v, io) {
+    const r = await trusteeDecrypt({ server: String(v.server), electionId: String(v.election), keyPath: String(v.key), log: (l) => io.err(l) });
+    io.out(JSON.stringify(r, null, 2));
+    return 0;
+  },
+};
+
+const verifyCmd: Command = {
+  words: ['verify'],
+  summary: 'Verify an election record (every token, proof, the tally, the decryption and the result); exit 0 only if every check passes',
+  options: {
+    record: { type: 'string', description: 'record file (JSON of GET /elections/:id/record)' },
+    server: { type: 'string', description: 'or: download the record from this server' },
+    election: { type: 'string', description: 'election id (with --server)' },
+    json: { type: 'boolean', description: 'print the checks as JSON', default: false },
+  },
+  run: (v, io) =>
+    verifyCommand({ record: v.record as string | undefined, server: v.server as string | undefined, election: v.election as string | undefined, json: v.json === true }, io),
+};
+
+const demoTallyCommand: Command = {
+  words: ['demo', 'tally'],
+  summary: 'Demo only: the demo trustees (<data-dir>/demo-trustees) decrypt the closed demo election until k shares are in (close it first as the official)',
+  options: {
+    server: { type: 'string', description: 'server base URL', required: true },
+    'data-dir': { type: 'string', description: "the server's DATA_DIR", default: './data' },
+    election: { type: 'string', description: 'election id (default: the demo election)' },
+  },
+  async run(v, io) {
+    const r = await demoTally({ server: String(v.server), dataDir: String(v['data-dir']), electionId: v.election as string | undefined, log: (l) => io.err(l) });
+    io.out(JSON.stringify(r, null, 2));
+    return 0;
+  },
+};
+
+export const COMMANDS: readonly Command[] = [trusteeInitCommand, trusteeCeremonyCommand, trusteeDecryptCommand, verifyCmd, demoTallyCommand];

@@ -1,0 +1,87 @@
+/**
+ * `evote trustee decrypt`: a trustee's decryption share of the tally (docs/protocol.md §30.6, §70). Before
+ * using its secret share x_ℓ, the trustee checks the board itself: the log and its signed head, the key
+ * set and base hash against its own saved ones, and the published aggregate against the sum it recomputes
+ * from the counted ballots at the tree head the tally names — so the server cannot have it decrypt a
+ * subset of the ballots, or anything else.
+ */
+import { parseManifest, tallyCiphertexts, tallyFromJSON, tallyToJSON } from '../crypto/ballot';
+import { bytesToHex, hexToBytes } from '../crypto/encoding';
+import { ristretto255Group as group } from '../crypto/group';
+import { aggregateCounted, countedBallotSeqs, type RevotingPolicy } from '../crypto/record/counting';
+import { verifyBoardLog } from '../crypto/record/board-log';
+import type { SignedTreeHead } from '../crypto/record/tree-head';
+import { computeDecryptionShare, decryptionShareToJSON } from '../crypto/threshold/decryption';
+import { electionKeySetEquals, electionKeySetFromJSON } from '../crypto/threshold/dkg';
+import { readSecretJson } from './files';
+import { ApiClient } from './http';
+import { electionFilePath, readSecretShare, readTrusteeKey } from './trustee';
+
+export interface RecordJSON {
+  format: string;
+  version: number;
+  electionId: string;
+  boardPublicKey: string;
+  head: SignedTreeHead;
+  entries: string[];
+}
+
+export interface DecryptOptions {
+  server: string;
+  electionId: string;
+  keyPath: string;
+  log?: (line: string) => void;
+}
+
+export interface DecryptResult {
+  trustee: number;
+  created: boolean;
+  seq: number;
+  shares: number;
+  result: unknown;
+}
+
+export async function trusteeDecrypt(o: DecryptOptions): Promise<DecryptResult> {
+  const log = o.log ?? (() => undefined);
+  const api = new ApiClient(o.server);
+  const key = readTrusteeKey(o.keyPath, log);
+  const mine = readSecretShare(o.keyPath, o.electionId);
+  const file = readSecretJson(electionFilePath(o.keyPath, o.electionId)) as { setupHash: string };
+  const id = encodeURIComponent(o.electionId);
+  // The first read after the close makes the server compute the aggregate.
+  const tallyView = await api.get<{ tallySeq: number; shares: Array<{ trustee: number; seq: number }>; result: unknown }>(`/elections/${id}/tally`);
+  const posted = tallyView.shares.find((s) => s.trustee === mine.trustee);
+  if (posted) {
+    // Proofs are randomised: a second share would differ from the first, so never post one twice.
+    log(`the decryption share of trustee ${mine.trustee} is already on the board (entry ${posted.seq})`);
+    return { trustee: mine.trustee, created: false, seq: posted.seq, shares: tallyView.shares.length, result: tallyView.result };
+  }
+  const record = await api.get<RecordJSON>(`/elections/${id}/record`);
+  const board = verifyBoardLog(o.electionId, record.entries, record.head, hexToBytes(record.boardPublicKey, 32, 'board key'));
+  if (!board.ok) throw new Error(`the board does not verify: ${board.failures.slice(0, 3).join('; ')}`);
+  const entry = (kind: string) => board.entries.find((e) => e.kind === kind);
+  const manifestEntry = entry('manifest')?.payload as { manifest: unknown; parameters: { revoting: RevotingPolicy } } | undefined;
+  const keyEntry = entry('election-key')?.payload as { keySet: unknown; baseHash: string } | undefined;
+  const tallyEntry = board.entries.find((e) => e.kind === 'tally' && e.seq === tallyView.tallySeq);
+  if (!manifestEntry || !keyEntry || !tallyEntry) throw new Error('the board has no manifest, election key or tally entry');
+  if (!electionKeySetEquals(group, electionKeySetFromJSON(group, keyEntry.keySet), mine.keySet) || keyEntry.baseHash !== bytesToHex(mine.baseHash)) {
+    throw new Error('the election key on the board differs from the one this trustee saved at the ceremony');
+  }
+  const manifest = parseManifest(manifestEntry.manifest);
+  const t = tallyEntry.payload as { aggregate: unknown; counted: number[]; boardSize: number };
+  if (!Number.isSafeInteger(t.boardSize) || t.boardSize > tallyEntry.seq) throw new Error('the tally names a tree head that does not precede it');
+  const closeEntry = entry('close');
+  if (!closeEntry || closeEntry.seq >= t.boardSize) throw new Error('the tally was not computed after the close');
+  const counted = countedBallotSeqs(board.entries, manifestEntry.parameters.revoting, t.boardSize);
+  if (JSON.stringify(counted) !== JSON.stringify(t.counted)) throw new Error('the tally does not count exactly the last valid ballot of each pseudonym');
+  const aggregate = aggregateCounted(group, manifest, board.entries, counted);
+  if (JSON.stringify(tallyToJSON(group, aggregate)) !== JSON.stringify(t.aggregate)) throw new Error('the published aggregate is not the sum of the counted ballots');
+  const published = tallyFromJSON(group, manifest, t.aggregate);
+  log(`aggregate of ${counted.length} counted ballots (board size ${t.boardSize}) recomputed and equal to the published one`);
+  if (tallyView.result) log('the result is already published');
+  const share = computeDecryptionShare(group, mine.baseHash, mine.keySet, mine.trustee, mine.secretShare, tallyCiphertexts(published));
+  const signer = { electionId: o.electionId, trustee: mine.trustee, secretKey: key.secretKey, setupHash: hexToBytes(file.setupHash, 32, 'setup hash') };
+  const r = await api.signedPost<DecryptResult>(`/elections/${id}/tally/shares`, { share: decryptionShareToJSON(group, share) }, signer);
+  log(`decryption share of trustee ${mine.trustee} ${r.created ? 'posted' : 'was already on the board'} (entry ${r.seq}); ${r.shares} share(s) in${r.result ? '; result published' : ''}`);
+  return r;
+}

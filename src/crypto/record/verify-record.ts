@@ -1,0 +1,612 @@
+/**
+ * The independent verifier of an election record (docs/protocol.md §70): from the record alone (the board's
+ * entries, its signed head and key) it re-checks every step of the election in numbered checks that mirror
+ * the specification. Pure TypeScript on src/crypto: it runs in the CLI (`evote verify`) and in a browser
+ * (preferably in a Web Worker: it is synchronous). It never throws on bad data: every problem is a failed
+ * check with its reason, and later checks still run on whatever content could be parsed.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import {
+  auditedBallotFromJSON,
+  ballotFromJSON,
+  ballotHash,
+  createElection,
+  type Election,
+  type ElectionResult,
+  type EncryptedBallot,
+  type Manifest,
+  manifestHash,
+  parseManifest,
+  resultFromTotals,
+  tallyCiphertexts,
+  tallyFromJSON,
+  tallyToJSON,
+  verifyAuditedBallot,
+  verifyBallot,
+} from '../ballot';
+import type { Ciphertext } from '../elgamal';
+import { bytesToHex, hexToBytes, toBase64Url, utf8ToBytes } from '../encoding';
+import { CryptoError } from '../errors';
+import { ristretto255Group as group } from '../group';
+import {
+  checkCombination,
+  checkDecryptionShare,
+  type DecryptionShare,
+  decryptionShareFromJSON,
+} from '../threshold/decryption';
+import {
+  checkDealing,
+  complaintFromJSON,
+  createDkgParameters,
+  dealingFromJSON,
+  deriveElectionKeys,
+  type DkgComplaint,
+  type DkgDealing,
+  type DkgParameters,
+  type ElectionKeySet,
+  electionKeySetEquals,
+  electionKeySetFromJSON,
+  judgeComplaint,
+  qualifiedDealers,
+} from '../threshold/dkg';
+import { type TokenIssuer, verifyTokenSignatures } from '../tokens/ballot-token';
+import { verifyBallotSignature } from '../tokens/pseudonym';
+import { parseIssuerPublicKeyJwk } from '../tokens/rsa-key';
+import { verifyBoardLog } from './board-log';
+import { aggregateCounted, countedBallotSeqs, entryPseudonym, type RevotingPolicy } from './counting';
+import type { SignedTreeHead } from './tree-head';
+
+export type CheckStatus = 'pass' | 'fail' | 'skip';
+
+/** One numbered check of the record. */
+export interface RecordCheck {
+  /** '1', '2', … (docs/protocol.md §70.3). */
+  readonly id: string;
+  readonly title: string;
+  /** The protocol section the check comes from. */
+  readonly section: string;
+  readonly status: CheckStatus;
+  /** The first failure (or why the check was skipped). */
+  readonly reason?: string;
+  /** Every failure (capped at 50). */
+  readonly failures?: readonly string[];
+  /** How many items were checked. */
+  readonly checked?: number;
+}
+
+export interface RecordVerification {
+  /** True only when every check passes. */
+  readonly ok: boolean;
+  readonly electionId: string | null;
+  readonly checks: readonly RecordCheck[];
+  /** The result on the board, if it could be read. */
+  readonly result: ElectionResult | null;
+}
+
+export interface VerifyRecordOptions {
+  /** Called during long checks (tokens, signatures, proofs, audits). */
+  onProgress?: (p: { check: string; title: string; done: number; total: number }) => void;
+}
+
+/** The checks, in order. */
+export const RECORD_CHECKS = [
+  { id: '1', title: 'Board log: entry framing, tree hash, signed tree head', section: '50' },
+  { id: '2', title: 'Manifest and election parameters, manifest hash', section: '40.1–40.2' },
+  { id: '3', title: 'Trustee commitments and proofs (every dealing), complaints judged', section: '30.3–30.4, 35.4' },
+  { id: '4', title: 'Joint key, verification keys and election base hash recomputed', section: '30.5, 40.3' },
+  { id: '5', title: 'Issuer keys and issuance logs', section: '20' },
+  { id: '6', title: 'Every ballot token: k-of-n distinct issuers, bound to the base hash', section: '20' },
+  { id: '7', title: 'Every pseudonym signature (and ballot credential = token pseudonym)', section: '20, 40.4' },
+  { id: '8', title: 'Every cast ballot proof', section: '40.6' },
+  { id: '9', title: 'Counted set: one ballot per pseudonym, revoting policy applied, audits excluded, cast while open', section: '70.2' },
+  { id: '10', title: 'Every audited ballot opens to its reveal', section: '40.7' },
+  { id: '11', title: 'Encrypted aggregate = sum of the counted ballots', section: '40.8, 70.2' },
+  { id: '12', title: 'Every decryption share proof', section: '30.6' },
+  { id: '13', title: 'Lagrange combination of the shares decrypts the aggregate to the totals', section: '30.6' },
+  { id: '14', title: 'Published result = decrypted totals', section: '40.8, 70.2' },
+  { id: '15', title: 'Counts within eligibility: counted ≤ tokens issued per issuer ≤ roll size', section: '20, 70.3' },
+] as const;
+
+interface Entry {
+  seq: number;
+  kind: string;
+  payload: unknown;
+}
+
+class CheckFailure extends Error {}
+class CheckSkip extends Error {}
+
+const MAX_FAILURES = 50;
+const obj = (x: unknown): Record<string, unknown> => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
+const errText = (e: unknown): string => (e instanceof CryptoError ? e.message : e instanceof Error ? e.message : String(e));
+const sameJSON = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** RFC 7638 thumbprint of an RSA JWK (the issuer id). */
+function jwkThumbprint(jwk: Record<string, unknown>): string {
+  return toBase64Url(sha256(utf8ToBytes(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n }))));
+}
+
+/**
+ * Verifies an election record `{ format, version, electionId, boardPublicKey, head, entries }` (as served by
+ * `GET /elections/:id/record`). Never throws.
+ */
+export function verifyElectionRecord(record: unknown, options: VerifyRecordOptions = {}): RecordVerification {
+  const checks: RecordCheck[] = [];
+  const r = obj(record);
+  const electionId = typeof r.electionId === 'string' ? r.electionId : null;
+  const texts: string[] = Array.isArray(r.entries) ? r.entries.filter((x): x is string => typeof x === 'string') : [];
+
+  // Parsed content, shared by the checks. Entries keep the seq they claim, so content checks still run on a
+  // record whose log is broken (reordered, dropped or inserted entries).
+  const entries: Entry[] = [];
+  texts.forEach((text, position) => {
+    try {
+      const e = obj(JSON.parse(text));
+      entries.push({ seq: Number.isSafeInteger(e.seq) ? (e.seq as number) : position, kind: String(e.kind), payload: e.payload });
+    } catch {
+      /* reported by check 1 */
+    }
+  });
+  const ofKind = (kind: string) => entries.filter((e) => e.kind === kind);
+  const one = (kind: string): Entry => {
+    const es = ofKind(kind);
+    if (es.length !== 1) throw new CheckSkip(`the record has ${es.length} '${kind}' entries (expected 1)`);
+    return es[0];
+  };
+
+  let manifest: Manifest | undefined;
+  let mHash: Uint8Array | undefined;
+  let params: DkgParameters | undefined;
+  let revoting: RevotingPolicy = 'last';
+  let election: Election | undefined;
+  let keys: ElectionKeySet | undefined;
+  let issuers: TokenIssuer[] | undefined;
+  let issuerThreshold = 0;
+  const parsedBallots = new Map<number, EncryptedBallot>();
+  const validTokens = new Map<number, readonly string[]>(); // seq → issuers whose signature counted
+  const invalidBallots = new Set<number>(); // seqs failing 6, 7 or 8
+  let tallyEntry: Entry | undefined;
+  let ciphertexts: readonly Ciphertext[] | undefined;
+  let totals: number[] | undefined;
+  let result: ElectionResult | null = null;
+
+  const run = (id: string, body: (fail: (m: string) => void, progress: (done: number, total: number) => void) => number | void) => {
+    const def = RECORD_CHECKS.find((c) => c.id === id)!;
+    const failures: string[] = [];
+    const fail = (m: string) => {
+      if (failures.length < MAX_FAILURES) failures.push(m);
+      else if (failures.length === MAX_FAILURES) failures.push('… more failures not shown');
+    };
+    const progress = (done: number, total: number) => options.onProgress?.({ check: id, title: def.title, done, total });
+    let checked: number | undefined;
+    let status: CheckStatus = 'pass';
+    try {
+      const n = body(fail, progress);
+      if (typeof n === 'number') checked = n;
+    } catch (e) {
+      if (e instanceof CheckSkip) {
+        checks.push({ id, title: def.title, section: def.section, status: 'skip', reason: e.message });
+        return;
+      }
+      fail(errText(e));
+    }
+    if (failures.length > 0) status = 'fail';
+    checks.push({
+      id,
+      title: def.title,
+      section: def.section,
+      status,
+      ...(failures.length ? { reason: failures[0], failures } : {}),
+      ...(checked !== undefined ? { checked } : {}),
+    });
+  };
+
+  // 1. Board log.
+  run('1', (fail) => {
+    if (r.format !== 'evote-election-record' || r.version !== 1) fail('not an evote-election-record of version 1');
+    if (electionId === null) throw new CheckFailure('the record has no election id');
+    if (!Array.isArray(r.entries) || texts.length !== r.entries.length) fail('entries must be an array of strings');
+    const log = verifyBoardLog(electionId, texts, r.head as SignedTreeHead, hexToBytes(String(r.boardPublicKey), 32, 'board public key'));
+    log.failures.forEach(fail);
+    return texts.length;
+  });
+
+  // 2. Manifest and parameters.
+  run('2', (fail) => {
+    const e = one('manifest');
+    if (e.seq !== 0) fail('the manifest is not the first entry');
+    const p = obj(e.payload);
+    manifest = parseManifest(p.manifest);
+    mHash = manifestHash(group, manifest);
+    if (bytesToHex(mHash) !== p.manifestHash) fail('the manifest hash is not the hash of the manifest');
+    if (manifest.electionId !== electionId) fail('the manifest is for another election');
+    const par = obj(p.parameters);
+    if (par.revoting !== 'last' && par.revoting !== 'first') fail(`revoting policy ${String(par.revoting)} unknown`);
+    else revoting = par.revoting;
+    const trustees = Array.isArray(par.trustees) ? par.trustees.map(obj) : [];
+    const k = par.trusteeThreshold;
+    if (trustees.length < 1 || trustees.length > 255) fail('1 to 255 trustees expected');
+    if (!Number.isSafeInteger(k) || (k as number) < 1 || (k as number) > trustees.length) fail(`trustee threshold ${String(k)} not in [1, ${trustees.length}]`);
+    trustees.forEach((t, i) => {
+      if (t.index !== i + 1) fail(`trustee ${i + 1} listed with index ${String(t.index)}`);
+    });
+    params = createDkgParameters(group, mHash, k as number, trustees.map((t) => group.fromHex(String(t.publicKey))));
+    return 1;
+  });
+
+  // 3. Trustee commitments and complaints.
+  const dealings: DkgDealing[] = [];
+  const complaints: DkgComplaint[] = [];
+  run('3', (fail) => {
+    if (!params) throw new CheckSkip('no valid election parameters (check 2)');
+    const es = ofKind('trustee-commitments');
+    if (es.length !== params.trustees) fail(`${es.length} dealings on the board, ${params.trustees} trustees`);
+    const seen = new Set<number>();
+    for (const e of es) {
+      const p = obj(e.payload);
+      if (p.setupHash !== bytesToHex(params.setupHash)) fail(`entry ${e.seq}: setup hash differs from the one recomputed from manifest hash, threshold and trustee keys`);
+      let d: DkgDealing;
+      try {
+        d = dealingFromJSON(group, p.dealing);
+      } catch (x) {
+        fail(`entry ${e.seq}: malformed dealing: ${errText(x)}`);
+        continue;
+      }
+      if (seen.has(d.dealer)) fail(`entry ${e.seq}: a second dealing from dealer ${d.dealer}`);
+      seen.add(d.dealer);
+      for (const f of checkDealing(group, params, d)) fail(`dealing ${d.dealer}: ${f}`);
+      dealings.push(d);
+    }
+    const keyEntry = ofKind('election-key')[0];
+    const listed = keyEntry && Array.isArray(obj(keyEntry.payload).complaints) ? (obj(keyEntry.payload).complaints as unknown[]).map(obj) : [];
+    for (const c of listed) {
+      let complaint: DkgComplaint;
+      try {
+        complaint = complaintFromJSON(group, c.complaint);
+      } catch (x) {
+        fail(`complaint of trustee ${String(c.trustee)}: malformed: ${errText(x)}`);
+        continue;
+      }
+      const dealing = dealings.find((d) => d.dealer === complaint.dealer);
+      if (!dealing || complaint.complainer !== c.trustee || complaint.dealer !== c.dealer) {
+        fail(`complaint of trustee ${String(c.trustee)} against ${String(c.dealer)}: names no dealing on the board`);
+        continue;
+      }
+      const verdict = judgeComplaint(group, params, dealing, complaint);
+      if (verdict.verdict !== c.judgment) fail(`complaint of trustee ${complaint.complainer} against ${complaint.dealer}: judged ${verdict.verdict} (${verdict.reason}), the board says ${String(c.judgment)}`);
+      complaints.push(complaint);
+    }
+    return es.length + listed.length;
+  });
+
+  // 4. Joint key and base hash.
+  run('4', (fail) => {
+    if (!manifest || !mHash || !params) throw new CheckSkip('no valid manifest and parameters (check 2)');
+    const p = obj(one('election-key').payload);
+    if (p.manifestHash !== bytesToHex(mHash)) fail('election-key: manifest hash differs');
+    if (p.setupHash !== bytesToHex(params.setupHash)) fail('election-key: setup hash differs from the recomputed one');
+    const published = electionKeySetFromJSON(group, p.keySet);
+    keys = published;
+    // Later checks use the published key and base hash (what ballots and shares were made against).
+    election = createElection(group, manifest, params.setupHash, published);
+    if (bytesToHex(election.electionHash) !== p.baseHash) fail('election-key: the base hash is not the hash of manifest, setup and key set');
+    try {
+      const q = qualifiedDealers(group, params, dealings, complaints);
+      if (!sameJSON([...q], p.qualified)) fail(`qualified dealers recomputed as ${q.join(', ')}, the board says ${JSON.stringify(p.qualified)}`);
+      const derived = deriveElectionKeys(group, params, dealings, q);
+      if (!electionKeySetEquals(group, derived, published)) fail('the key set (joint key, verification keys) is not the one derived from the dealings');
+    } catch (x) {
+      fail(`the key set cannot be derived from the dealings: ${errText(x)}`);
+    }
+    return 1;
+  });
+
+  // 5. Issuer keys and issuance logs.
+  const issuanceCounts = new Map<string, number>();
+  run('5', (fail) => {
+    const p = obj(one('issuer-keys').payload);
+    const list = Array.isArray(p.issuers) ? p.issuers.map(obj) : [];
+    const ids = new Set<string>();
+    issuers = [];
+    for (const i of list) {
+      const id = String(i.id);
+      try {
+        issuers.push({ id, publicKey: parseIssuerPublicKeyJwk(i.publicKey) });
+        if (jwkThumbprint(obj(i.publicKey)) !== id) fail(`issuer ${id}: the id is not the key's RFC 7638 thumbprint`);
+      } catch (x) {
+        fail(`issuer ${id}: ${errText(x)}`);
+      }
+      if (ids.has(id)) fail(`issuer ${id} listed twice`);
+      ids.add(id);
+    }
+    issuerThreshold = p.threshold as number;
+    if (!Number.isSafeInteger(issuerThreshold) || issuerThreshold < 1 || issuerThreshold > list.length) fail(`issuer threshold ${String(p.threshold)} not in [1, ${list.length}]`);
+    else if (2 * issuerThreshold <= list.length) fail(`issuer threshold ${issuerThreshold} is not a majority of ${list.length} issuers (a voter could obtain two tokens)`);
+    const logs = ofKind('issuance-log').map((e) => obj(e.payload));
+    for (const l of logs) {
+      const id = String(l.issuerId);
+      if (!ids.has(id)) fail(`issuance log of unknown issuer ${id}`);
+      if (issuanceCounts.has(id)) fail(`two issuance logs of issuer ${id}`);
+      const hashes = Array.isArray(l.blindedHashes) ? (l.blindedHashes as unknown[]) : [];
+      if (l.count !== hashes.length) fail(`issuer ${id}: count ${String(l.count)} but ${hashes.length} blinded-request hashes`);
+      if (hashes.some((h, i) => typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h) || (i > 0 && !(String(hashes[i - 1]) < h)))) fail(`issuer ${id}: blinded-request hashes not sorted, distinct, 64 hex characters`);
+      issuanceCounts.set(id, hashes.length);
+    }
+    if (ofKind('close').length > 0) for (const id of ids) if (!issuanceCounts.has(id)) fail(`no issuance log of issuer ${id} at the close`);
+    return list.length + logs.length;
+  });
+
+  const castEntries = ofKind('ballot');
+  const auditEntries = ofKind('audit');
+  const submissions = [...castEntries, ...auditEntries].sort((a, b) => a.seq - b.seq);
+
+  // 6. Tokens.
+  run('6', (fail, progress) => {
+    if (!issuers || !election) throw new CheckSkip('no valid issuers (check 5) or election key (check 4)');
+    const usable = issuers;
+    if (!(issuerThreshold >= 1 && issuerThreshold <= usable.length)) throw new CheckSkip('no valid issuer threshold (check 5)');
+    submissions.forEach((e, i) => {
+      if (i % 10 === 0) progress(i, submissions.length);
+      const token = obj(obj(e.payload).token);
+      if (token.electionId !== electionId) fail(`entry ${e.seq}: token for another election`);
+      const v = verifyTokenSignatures(token, usable, issuerThreshold, { electionBaseHash: election!.electionHash });
+      if (!v.valid) {
+        invalidBallots.add(e.seq);
+        fail(`entry ${e.seq}: token ${v.error ?? `has ${v.validIssuers.length} valid issuer signatures, ${issuerThreshold} needed`}`);
+      } else validTokens.set(e.seq, v.validIssuers);
+    });
+    progress(submissions.length, submissions.length);
+    return submissions.length;
+  });
+
+  // 7. Pseudonym signatures.
+  run('7', (fail, progress) => {
+    if (!manifest || !election) throw new CheckSkip('no valid manifest (check 2) or election key (check 4)');
+    submissions.forEach((e, i) => {
+      if (i % 10 === 0) progress(i, submissions.length);
+      const p = obj(e.payload);
+      let b: EncryptedBallot;
+      try {
+        b = ballotFromJSON(group, manifest!, p.ballot);
+      } catch (x) {
+        invalidBallots.add(e.seq);
+        fail(`entry ${e.seq}: malformed ballot: ${errText(x)}`);
+        return;
+      }
+      parsedBallots.set(e.seq, b);
+      const pseudonym = entryPseudonym(p);
+      const ok =
+        pseudonym !== undefined &&
+        /^[0-9a-f]{64}$/.test(pseudonym) &&
+        typeof p.signature === 'string' &&
+        /^[0-9a-f]{128}$/.test(p.signature) &&
+        bytesToHex(b.credential) === pseudonym &&
+        verifyBallotSignature(hexToBytes(pseudonym, 32), electionId!, ballotHash(group, b), hexToBytes(p.signature, 64));
+      if (!ok) {
+        invalidBallots.add(e.seq);
+        fail(`entry ${e.seq}: the pseudonym signature (or credential) does not match the ballot`);
+      }
+    });
+    progress(submissions.length, submissions.length);
+    return submissions.length;
+  });
+
+  // 8. Ballot proofs.
+  run('8', (fail, progress) => {
+    if (!election) throw new CheckSkip('no election key (check 4)');
+    castEntries.forEach((e, i) => {
+      if (i % 5 === 0) progress(i, castEntries.length);
+      const b = parsedBallots.get(e.seq);
+      if (!b) {
+        fail(`entry ${e.seq}: ballot could not be parsed (check 7)`);
+        return;
+      }
+      const v = verifyBallot(group, election!, b);
+      if (!v.valid) {
+        invalidBallots.add(e.seq);
+        fail(`entry ${e.seq}: ${v.failures.map((f) => `${f.check}${f.contestId ? ` ${f.contestId}` : ''}${f.optionId ? `/${f.optionId}` : ''}: ${f.message}`).join('; ')}`);
+      }
+    });
+    progress(castEntries.length, castEntries.length);
+    return castEntries.length;
+  });
+
+  // 9. Counted set.
+  run('9', (fail) => {
+    const open = ofKind('open');
+    const close = ofKind('close');
+    if (open.length !== 1) fail(`${open.length} 'open' entries`);
+    if (close.length > 1) fail(`${close.length} 'close' entries`);
+    for (const e of submissions) {
+      if (open[0] && e.seq < open[0].seq) fail(`entry ${e.seq}: cast before the election opened`);
+      if (close[0] && e.seq > close[0].seq) fail(`entry ${e.seq}: cast after the election closed`);
+    }
+    if (close[0] && obj(close[0].payload).ballotsCast !== castEntries.length) fail(`the close entry says ${String(obj(close[0].payload).ballotsCast)} ballots cast, the board has ${castEntries.length}`);
+    const tallies = ofKind('tally');
+    if (tallies.length === 0) throw new CheckSkip('no tally on the board yet');
+    if (tallies.length > 1) fail(`${tallies.length} tally entries`);
+    tallyEntry = tallies[0];
+    const t = obj(tallyEntry.payload);
+    const boardSize = t.boardSize as number;
+    if (!Number.isSafeInteger(boardSize) || boardSize > tallyEntry.seq) fail('the tally names a tree size that does not precede it');
+    if (!close[0] || !(close[0].seq < boardSize)) fail('the tally was not computed after the close');
+    const published = Array.isArray(t.counted) ? (t.counted as unknown[]) : [];
+    const bySeq = new Map(entries.map((e) => [e.seq, e]));
+    const pseudonyms = new Map<string, number>();
+    for (const s of published) {
+      const e = bySeq.get(s as number);
+      if (!e) {
+        fail(`counted entry ${String(s)} is not on the board`);
+        continue;
+      }
+      if (e.kind === 'audit') fail(`counted entry ${e.seq} is an audited ballot`);
+      else if (e.kind !== 'ballot') fail(`counted entry ${e.seq} is not a ballot`);
+      if (invalidBallots.has(e.seq)) fail(`counted entry ${e.seq} is not a valid ballot (checks 6–8)`);
+      const p = entryPseudonym(e.payload) ?? '';
+      if (pseudonyms.has(p)) fail(`pseudonym ${p.slice(0, 16)}… counted twice (entries ${pseudonyms.get(p)} and ${e.seq})`);
+      pseudonyms.set(p, e.seq);
+    }
+    const expected = countedBallotSeqs(entries, revoting, Number.isSafeInteger(boardSize) ? boardSize : Infinity).filter((s) => !invalidBallots.has(s));
+    if (!sameJSON(expected, published)) {
+      const missing = expected.filter((s) => !published.includes(s));
+      const extra = published.filter((s) => !expected.includes(s as number));
+      fail(`the counted set is not the ${revoting} valid ballot of each pseudonym (${missing.length ? `missing ${missing.slice(0, 5).join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `not to be counted ${extra.slice(0, 5).join(', ')}` : ''})`);
+    }
+    return published.length;
+  });
+
+  // 10. Audits.
+  run('10', (fail, progress) => {
+    if (!manifest || !election) throw new CheckSkip('no valid manifest (check 2) or election key (check 4)');
+    auditEntries.forEach((e, i) => {
+      if (i % 5 === 0) progress(i, auditEntries.length);
+      const p = obj(e.payload);
+      try {
+        const a = auditedBallotFromJSON(group, manifest!, { ballot: p.ballot, reveal: p.reveal });
+        const v = verifyAuditedBallot(group, election!, a);
+        if (!v.valid) fail(`audit ${e.seq}: ${v.failures.map((f) => `${f.check}: ${f.message}`).join('; ')}`);
+      } catch (x) {
+        fail(`audit ${e.seq}: malformed: ${errText(x)}`);
+      }
+    });
+    return auditEntries.length;
+  });
+
+  // 11. Aggregate.
+  run('11', (fail) => {
+    if (!manifest) throw new CheckSkip('no valid manifest (check 2)');
+    if (!tallyEntry) throw new CheckSkip('no tally on the board');
+    const t = obj(tallyEntry.payload);
+    const published = tallyFromJSON(group, manifest, t.aggregate);
+    ciphertexts = tallyCiphertexts(published);
+    const counted = Array.isArray(t.counted) ? (t.counted as number[]) : [];
+    const sum = aggregateCounted(group, manifest, entries, counted);
+    if (!sameJSON(tallyToJSON(group, sum), tallyToJSON(group, published))) {
+      const ours = tallyCiphertexts(sum);
+      const bad = ciphertexts.map((c, i) => (group.equals(c.alpha, ours[i].alpha) && group.equals(c.beta, ours[i].beta) ? -1 : i)).filter((i) => i >= 0);
+      fail(`the aggregate differs from the sum of the ${counted.length} counted ballots (ciphertexts ${bad.join(', ')})`);
+    }
+    return counted.length;
+  });
+
+  // 12. Decryption shares.
+  const sharesBySeq = new Map<number, DecryptionShare>();
+  run('12', (fail) => {
+    const es = ofKind('decryption-share');
+    if (!tallyEntry) {
+      if (es.length === 0) throw new CheckSkip('no tally on the board');
+      fail('decryption shares without a tally');
+    }
+    if (!election || !keys || !ciphertexts) throw new CheckSkip('no election key (check 4) or aggregate (check 11)');
+    const trustees = new Set<number>();
+    for (const e of es) {
+      const p = obj(e.payload);
+      if (tallyEntry && !(e.seq > tallyEntry.seq)) fail(`share entry ${e.seq} precedes the tally`);
+      if (tallyEntry && p.tallySeq !== tallyEntry.seq) fail(`share entry ${e.seq} names tally ${String(p.tallySeq)}`);
+      let s: DecryptionShare;
+      try {
+        s = decryptionShareFromJSON(group, p.share);
+      } catch (x) {
+        fail(`share entry ${e.seq}: malformed: ${errText(x)}`);
+        continue;
+      }
+      if (s.trustee !== p.trustee) fail(`share entry ${e.seq}: trustee ${String(p.trustee)} posted trustee ${s.trustee}'s share`);
+      if (trustees.has(s.trustee)) fail(`trustee ${s.trustee} posted two shares`);
+      trustees.add(s.trustee);
+      const f = checkDecryptionShare(group, election.electionHash, keys, ciphertexts, s);
+      f.forEach((m) => fail(`share entry ${e.seq}: ${m}`));
+      if (f.length === 0) sharesBySeq.set(e.seq, s);
+    }
+    return es.length;
+  });
+
+  // 13. Combination.
+  let resultPayload: Record<string, unknown> | undefined;
+  run('13', (fail) => {
+    const rs = ofKind('result');
+    if (rs.length === 0) throw new CheckSkip('no result on the board yet');
+    if (rs.length > 1) fail(`${rs.length} result entries`);
+    resultPayload = obj(rs[0].payload);
+    totals = Array.isArray(resultPayload.totals) ? (resultPayload.totals as number[]) : undefined;
+    if (!election || !keys || !ciphertexts || !tallyEntry) throw new CheckSkip('no election key, aggregate or tally (checks 4, 9, 11)');
+    if (resultPayload.tallySeq !== tallyEntry.seq) fail(`the result names tally ${String(resultPayload.tallySeq)}`);
+    if (!totals || totals.length !== ciphertexts.length) throw new CheckFailure(`one total per ciphertext (${ciphertexts.length}) expected`);
+    const trustees = Array.isArray(resultPayload.trustees) ? (resultPayload.trustees as number[]) : [];
+    const seqs = Array.isArray(resultPayload.shareSeqs) ? (resultPayload.shareSeqs as number[]) : [];
+    const counted = obj(tallyEntry.payload).counted;
+    if (Array.isArray(counted) && counted.length === 0) {
+      if (totals.some((x) => x !== 0)) fail('no ballot was counted, yet a total is not 0');
+      return 0;
+    }
+    if (trustees.length !== seqs.length) fail('one share entry per combined trustee expected');
+    const shares: DecryptionShare[] = [];
+    seqs.forEach((s, i) => {
+      const share = sharesBySeq.get(s);
+      if (!share) fail(`share entry ${String(s)} is not a valid decryption share (check 12)`);
+      else if (share.trustee !== trustees[i]) fail(`share entry ${s} is trustee ${share.trustee}'s, not ${String(trustees[i])}'s`);
+      else shares.push(share);
+    });
+    if (rs[0].seq < Math.max(...seqs)) fail('the result precedes a share it combines');
+    if (shares.length < keys.threshold) throw new CheckFailure(`${shares.length} valid shares combined, the threshold is ${keys.threshold}`);
+    checkCombination(group, election.electionHash, keys, ciphertexts, shares, totals).forEach(fail);
+    return shares.length;
+  });
+
+  // 14. Result.
+  run('14', (fail) => {
+    if (!resultPayload) throw new CheckSkip('no result on the board yet');
+    if (!manifest) throw new CheckSkip('no valid manifest (check 2)');
+    if (!totals) throw new CheckFailure('the result has no totals');
+    const expected = resultFromTotals(manifest, totals);
+    result = expected;
+    if (!sameJSON(expected, resultPayload.results)) {
+      const got = obj(resultPayload.results);
+      let found = 0;
+      for (const c of manifest.contests)
+        for (const o of c.options)
+          if (obj(got[c.id])[o.id] !== expected[c.id][o.id]) {
+            found++;
+            fail(`${c.id}/${o.id}: the board says ${String(obj(got[c.id])[o.id])}, the decrypted total is ${expected[c.id][o.id]}`);
+          }
+      if (found === 0) fail('the result is not exactly the decrypted totals by contest and option, in manifest order');
+    }
+    const counted = tallyEntry && Array.isArray(obj(tallyEntry.payload).counted) ? (obj(tallyEntry.payload).counted as unknown[]).length : 0;
+    manifest.contests.forEach((c) => {
+      const sum = c.options.reduce((a, o) => a + expected[c.id][o.id], 0);
+      if (sum > counted * c.maxSelections) fail(`${c.id}: ${sum} selections from ${counted} ballots`);
+      if (c.options.some((o) => expected[c.id][o.id] > counted)) fail(`${c.id}: an option has more votes than counted ballots`);
+    });
+    return manifest.contests.length;
+  });
+
+  // 15. Eligibility counts.
+  run('15', (fail) => {
+    const open = ofKind('open')[0];
+    if (!open) throw new CheckSkip('the election never opened');
+    const rollSize = obj(open.payload).rollSize;
+    if (!Number.isSafeInteger(rollSize) || (rollSize as number) < 0) throw new CheckFailure('the open entry has no roll size');
+    if (issuanceCounts.size === 0) throw new CheckSkip('no issuance logs yet (the election is not closed)');
+    const signedBy = new Map<string, Set<string>>();
+    for (const [seq, ids] of validTokens) {
+      const p = entryPseudonym(entries.find((e) => e.seq === seq)?.payload) ?? '';
+      for (const id of ids) (signedBy.get(id) ?? signedBy.set(id, new Set()).get(id)!).add(p);
+    }
+    const counted = tallyEntry && Array.isArray(obj(tallyEntry.payload).counted) ? (obj(tallyEntry.payload).counted as unknown[]).length : undefined;
+    for (const [id, n] of issuanceCounts) {
+      if (n > (rollSize as number)) fail(`issuer ${id} issued ${n} tokens for a roll of ${String(rollSize)}`);
+      const used = signedBy.get(id)?.size ?? 0;
+      if (used > n) fail(`issuer ${id} signed ${used} distinct tokens on the board but logged only ${n} issuances`);
+      if (counted !== undefined && counted > n) fail(`${counted} ballots counted, issuer ${id} issued only ${n} tokens`);
+    }
+    if (counted !== undefined && counted > (rollSize as number)) fail(`${counted} ballots counted for a roll of ${String(rollSize)}`);
+    return issuanceCounts.size;
+  });
+
+  return { ok: checks.every((c) => c.status === 'pass'), electionId, checks, result };
+}
+
+/** A compact text report: one line per check. */
+export function formatRecordVerification(v: RecordVerification): string[] {
+  const mark = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
+  return v.checks.map((c) => `${c.id.padStart(2)}. [${mark[c.status]}] ${c.title}${c.checked !== undefined ? ` (${c.checked})` : ''}${c.reason ? `\n      ${c.reason}` : ''}`);
+}

@@ -1,0 +1,95 @@
+/**
+ * A whole election over HTTP for the tally and verifier tests: an official creates it with three trustees
+ * (k = 2) whose key ceremony is the real trustee program (src/cli/trustee.ts, signed requests), opens it,
+ * the sandbox crowd voters crowd-001… vote (some audit first, some vote again), the official closes it,
+ * and then only the trustees named decrypt (`evote trustee decrypt`'s function).
+ */
+import { auditBody, electionFromPublic, obtainBallotToken, prepareBallot } from '../../src/client/voter-client';
+import { trusteeCeremony } from '../../src/cli/trustee';
+import { trusteeDecrypt } from '../../src/cli/decrypt';
+import type { Election } from '../../src/crypto/ballot';
+import { SANDBOX_IDENTITIES } from '../../src/modules/sandbox-idp/identities';
+import { CookieJar, go, login, type IdentityTestApp } from '../integration/identity/support';
+import { makeTrusteeKeys } from '../integration/key-ceremony.helpers';
+import { electionDefinition } from './election-definitions';
+import { confirmAction, json, voterSession } from './scenario';
+
+export const COUNCIL = ['list-a', 'list-b', 'list-c'];
+
+export interface ClosedElection {
+  id: string;
+  election: Election;
+  official: CookieJar;
+  keyPaths: string[];
+  keyDir: string;
+  /** What each counted ballot says: council → option → count, referendum likewise. */
+  expected: Record<string, Record<string, number>>;
+  audits: number;
+  cast: number;
+}
+
+/** Creates, runs the real key ceremony, opens; `voters` crowd voters vote; closes. */
+export async function closedElection(t: IdentityTestApp, voters: number, over: Record<string, unknown> = {}): Promise<ClosedElection> {
+  const official = new CookieJar();
+  await login(t.url, official, 'official');
+  const keys = makeTrusteeKeys(3);
+  const trustees = keys.publicKeys.map((publicKey, i) => ({ index: i + 1, publicKey, secretKey: 0n }));
+  const created = await go(official, `${t.url}/elections`, json(electionDefinition(trustees, over)));
+  if (created.status !== 201) throw new Error(`create answered ${created.status}: ${await created.text()}`);
+  const { id } = await created.json();
+  const entries = SANDBOX_IDENTITIES.filter((i) => i.roll).map((i) => ({ nationalNumber: i.nationalNumber, constituency: i.roll!.constituency, basis: i.roll!.basis }));
+  const roll = await go(official, `${t.url}/elections/${id}/roll`, json({ entries }, 'PUT'));
+  if (roll.status !== 200) throw new Error(`roll answered ${roll.status}: ${await roll.text()}`);
+  if ((await go(official, `${t.url}/elections/${id}/key-ceremony`, { method: 'POST' })).status !== 200) throw new Error('key ceremony did not start');
+  await Promise.all(keys.paths.map((keyPath) => trusteeCeremony({ server: t.url, electionId: id, keyPath, pollMs: 25, timeoutMs: 60_000 })));
+  await confirmAction(t, official, id, 'open');
+  const opened = await go(official, `${t.url}/elections/${id}/open`, { method: 'POST' });
+  if (opened.status !== 200) throw new Error(`open answered ${opened.status}: ${await opened.text()}`);
+  const view = await (await fetch(`${t.url}/elections/${id}`)).json();
+  const issuers = (await (await fetch(`${t.url}/issuers`)).json()).filter((i: { id: string }) => view.issuerIds.includes(i.id));
+  const election = electionFromPublic(view);
+
+  const expected: Record<string, Record<string, number>> = { council: { 'list-a': 0, 'list-b': 0, 'list-c': 0 }, referendum: { yes: 0, no: 0 } };
+  const last = new Map<number, { council: string[]; referendum: string[] }>();
+  let audits = 0;
+  let cast = 0;
+  const post = (path: string, body: unknown) => fetch(`${t.url}/elections/${id}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  for (let i = 1; i <= voters; i++) {
+    const v = await voterSession(t, `crowd-${String(i).padStart(3, '0')}`);
+    const { token, pseudonym } = await obtainBallotToken(t.url, election, id, issuers, v.send);
+    if (i % 10 === 3) {
+      const a = prepareBallot(election, id, token, pseudonym, { council: [COUNCIL[(i + 2) % 3]], referendum: ['yes'] });
+      const res = await post('audits', auditBody(election, a));
+      if (res.status !== 201) throw new Error(`audit answered ${res.status}`);
+      audits++;
+    }
+    // Every 7th voter leaves the council contest blank (allowed).
+    const choices = { council: i % 7 === 0 ? [] : [COUNCIL[i % 3]], referendum: [i % 2 ? 'yes' : 'no'] };
+    const res = await post('ballots', prepareBallot(election, id, token, pseudonym, choices).castBody);
+    if (res.status !== 201) throw new Error(`cast answered ${res.status}: ${await res.text()}`);
+    cast++;
+    last.set(i, choices);
+    if (i % 10 === 7) {
+      const again = { council: [COUNCIL[(i + 1) % 3]], referendum: ['no'] };
+      const r2 = await post('ballots', prepareBallot(election, id, token, pseudonym, again).castBody);
+      if (r2.status !== 201) throw new Error(`re-vote answered ${r2.status}`);
+      cast++;
+      last.set(i, again);
+    }
+  }
+  for (const c of last.values()) {
+    for (const o of c.council) expected.council[o]++;
+    for (const o of c.referendum) expected.referendum[o]++;
+  }
+  await confirmAction(t, official, id, 'close');
+  const closed = await go(official, `${t.url}/elections/${id}/close`, { method: 'POST' });
+  if (closed.status !== 200) throw new Error(`close answered ${closed.status}: ${await closed.text()}`);
+  return { id, election, official, keyPaths: keys.paths, keyDir: keys.dir, expected, audits, cast };
+}
+
+/** Trustees (1-based) run `evote trustee decrypt`'s function, in order. */
+export async function decryptWith(t: IdentityTestApp, e: ClosedElection, trustees: number[]) {
+  const results = [];
+  for (const l of trustees) results.push(await trusteeDecrypt({ server: t.url, electionId: e.id, keyPath: e.keyPaths[l - 1] }));
+  return results;
+}
