@@ -10,9 +10,9 @@
  * Soundness: the group has prime order ℓ. If some equation k does not hold, its left side is a non-zero
  * element D_k = d_k·G (d_k ≠ 0 mod ℓ). The batch sum is Σ_k ρ_k·d_k·G, a linear form in the ρ_k that is
  * not identically zero; for the weights drawn after the equations are fixed, it vanishes with probability
- * at most 2^-128 (Schwartz–Zippel with one non-zero coefficient: for fixed other weights, at most one value
- * of ρ_k mod ℓ makes it vanish, and ρ_k ranges over 2^128 values < ℓ). Two bad equations crafted to cancel
- * (D_2 = −D_1) cancel only if ρ_1 = ρ_2: probability 2^-128. The weights must come from a
+ * at most 2^-127 (Schwartz–Zippel with one non-zero coefficient: for fixed other weights, at most one value
+ * of ρ_k mod ℓ makes it vanish; ρ_k takes 2^128 − 1 values, the value 1 twice). Two bad equations crafted to cancel
+ * (D_2 = −D_1) cancel only if ρ_1 = ρ_2: probability about 2^-128. The weights must come from a
  * cryptographic random source that the prover cannot predict (WebCrypto by default).
  */
 import { randomBytes } from './encoding';
@@ -32,7 +32,7 @@ export const randomWeights: WeightSource = () => {
 };
 
 /**
- * True iff every equation holds (except with probability ≤ 2^-128). Points are merged by object identity,
+ * True iff every equation holds (except with probability ≤ 2^-127). Points are merged by object identity,
  * so callers should pass the same object for a shared point (the group's generator, a prepared key).
  */
 export function batchHolds(group: Group, equations: readonly VerificationEquation[], weight: WeightSource = randomWeights): boolean {
