@@ -45,7 +45,7 @@ export function setLanguage(l: Lang): void {
 
 /** The message `key` in the current language, with `{name}` placeholders filled from `vars`. */
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
-  const text = CATALOGS[current][key] ?? en[key];
+  const text: string = CATALOGS[current][key] ?? en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in vars ? String(vars[k]) : `{${k}}`));
 }
 

@@ -1,1 +1,245 @@
-export {};
+/**
+ * The observers' page: elections, the public board (signed tree head, entries, search by tracking
+ * code with an in-browser inclusion check, opened audited ballots), results, and a full verification
+ * of the election record in a Web Worker. Observers need no login; every request omits cookies.
+ */
+import { electionFromPublic } from '../../client/voter-client';
+import { auditedBallotFromJSON, verifyAuditedBallot } from '../../crypto/ballot';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '../../crypto/encoding';
+import { leafHash } from '../../crypto/record/merkle';
+import { defaultGroup as group } from '../../crypto/group';
+import { verifyTreeHead } from '../../crypto/record/tree-head';
+import { api, ApiError, type BoardEntry, type ElectionView, param, type SignedHead } from '../common/api';
+import { h, render, svg } from '../common/dom';
+import { checkInclusion } from '../common/inclusion';
+import { initPage, lang, t, type MessageKey } from '../i18n';
+import type { Check, Progress, Record_, Verification } from './verify';
+
+const anon: RequestInit = { credentials: 'omit' };
+let redraw: () => void = () => void start();
+
+function errorBox(e: unknown) {
+  const detail = e instanceof ApiError ? `${e.status}: ${e.message}` : e instanceof Error ? e.message : String(e);
+  return h('p', { class: 'error', role: 'alert' }, detail);
+}
+
+async function start(): Promise<void> {
+  const id = param('election');
+  try {
+    if (!id) await showList();
+    else await showElection(id);
+  } catch (e) {
+    render(h('h2', {}, t('observer.title')), errorBox(e));
+  }
+}
+
+async function showList(): Promise<void> {
+  const all = await api<ElectionView[]>('/elections', anon);
+  redraw = () => void showList();
+  render(
+    h('h2', {}, t('observer.elections')),
+    all.length === 0
+      ? h('p', {}, t('observer.noElections'))
+      : h(
+          'table',
+          { id: 'elections' },
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('observer.col.title')), h('th', { scope: 'col' }, t('observer.col.status')), h('th', { scope: 'col' }, t('observer.col.constituency')), h('th', { scope: 'col' }, t('observer.col.day')))),
+          h('tbody', {}, ...all.map((e) => h('tr', {}, h('td', {}, h('a', { href: `/observer/?election=${e.id}` }, e.title)), h('td', {}, t(`status.${e.status}` as MessageKey)), h('td', {}, e.constituency), h('td', {}, e.electionDay)))),
+        ),
+  );
+}
+
+interface RecordJSON extends Record_ {
+  format: string;
+}
+
+async function showElection(id: string): Promise<void> {
+  const [view, record] = await Promise.all([api<ElectionView>(`/elections/${id}`, anon), api<RecordJSON>(`/elections/${id}/record`, anon)]);
+  const parsed = record.entries.map((text) => JSON.parse(text) as { seq: number; kind: string; payload: Record<string, unknown> });
+  const headOk = verifyTreeHead(record.head, hexToBytes(record.boardPublicKey));
+  const result = parsed.find((e) => e.kind === 'result')?.payload as { results?: Record<string, Record<string, number>> } | undefined;
+  const casts = parsed.filter((e) => e.kind === 'ballot');
+  const voters = new Set(casts.map((e) => (e.payload.token as { pseudonym: string }).pseudonym)).size;
+  redraw = () => void showElection(id);
+
+  const codeInput = h('input', { id: 'code-input', name: 'code', autocomplete: 'off', spellcheck: 'false', value: param('code') ?? '' });
+  const found = h('div', { id: 'search-result', 'aria-live': 'polite' });
+  const search = h(
+    'form',
+    { id: 'search', role: 'search' },
+    h('label', { class: 'field' }, h('span', {}, t('observer.search.label')), codeInput),
+    h('button', { type: 'submit', id: 'search-button' }, t('observer.search.button')),
+  );
+  search.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void lookUp(view, codeInput.value, found);
+  });
+
+  const progress = h('progress', { id: 'verify-progress', max: 1, value: 0, hidden: true, 'aria-label': t('observer.verify.progress') });
+  const progressText = h('p', { id: 'verify-status', role: 'status', 'aria-live': 'polite' });
+  const checks = h('ul', { id: 'checks', class: 'checks' });
+  const verifyButton = h('button', { type: 'button', class: 'primary', id: 'verify' }, t('observer.verify.button'));
+  verifyButton.addEventListener('click', () => verifyInWorker(view, record, { progress, progressText, checks, verifyButton }));
+
+  const rows = parsed.slice(-50).reverse();
+  render(
+    h('h2', {}, view.title),
+    h('p', {}, `${t('observer.col.status')}: `, h('strong', { id: 'status' }, t(`status.${view.status}` as MessageKey)), ` · ${view.constituency} · ${view.electionDay}`),
+    h('p', {}, h('a', { href: '/observer/' }, t('observer.back'))),
+    h('section', { 'aria-labelledby': 'turnout-h' }, h('h3', { id: 'turnout-h' }, t('observer.turnout')), h('p', { id: 'turnout' }, t('observer.turnout.figures', { ballots: casts.length, voters }))),
+    result?.results ? resultsChart(view, result.results) : h('section', {}, h('h3', {}, t('observer.results')), h('p', { id: 'no-results' }, t('observer.results.none'))),
+    h(
+      'section',
+      { 'aria-labelledby': 'head-h' },
+      h('h3', { id: 'head-h' }, t('observer.head')),
+      h(
+        'dl',
+        { class: 'summary', id: 'head' },
+        h('dt', {}, t('observer.head.size')),
+        h('dd', { id: 'head-size' }, String(record.head.size)),
+        h('dt', {}, t('observer.head.root')),
+        h('dd', { class: 'mono' }, record.head.root),
+        h('dt', {}, t('observer.head.time')),
+        h('dd', {}, new Date(record.head.timestamp).toLocaleString(lang())),
+        h('dt', {}, t('observer.head.signature')),
+        h('dd', { class: headOk ? 'ok' : 'bad', id: 'head-signature' }, headOk ? t('observer.head.signed') : t('observer.head.unsigned')),
+      ),
+    ),
+    h('section', { 'aria-labelledby': 'search-h' }, h('h3', { id: 'search-h' }, t('observer.search')), search, found),
+    h('section', { 'aria-labelledby': 'verify-h' }, h('h3', { id: 'verify-h' }, t('observer.verify')), h('p', {}, t('observer.verify.explain')), verifyButton, progress, progressText, checks),
+    h(
+      'section',
+      { 'aria-labelledby': 'board-h' },
+      h('h3', { id: 'board-h' }, t('observer.board')),
+      h('p', { class: 'hint' }, t('observer.board.latest', { shown: rows.length, total: parsed.length })),
+      h(
+        'table',
+        { id: 'board' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, t('observer.col.kind')), h('th', { scope: 'col' }, t('observer.col.leaf')))),
+        h('tbody', {}, ...rows.map((e) => h('tr', {}, h('td', {}, String(e.seq)), h('td', {}, e.kind), h('td', { class: 'mono' }, leafOf(record.entries[e.seq]))))),
+      ),
+    ),
+  );
+  if (codeInput.value) void lookUp(view, codeInput.value, found);
+}
+
+// Leaf hashes are recomputed here from the entry text, not taken from the server.
+const leafOf = (text: string) => bytesToHex(leafHash(utf8ToBytes(text))).slice(0, 16) + '…';
+
+function resultsChart(view: ElectionView, results: Record<string, Record<string, number>>) {
+  return h(
+    'section',
+    { 'aria-labelledby': 'results-h', id: 'results' },
+    h('h3', { id: 'results-h' }, t('observer.results')),
+    ...view.manifest.contests.map((c) => {
+      const counts = results[c.id] ?? {};
+      const max = Math.max(1, ...Object.values(counts));
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      return h(
+        'figure',
+        { class: 'chart' },
+        h('figcaption', {}, h('strong', {}, c.title), ` (${t('observer.results.total', { total })})`),
+        ...c.options.map((o) => {
+          const n = counts[o.id] ?? 0;
+          const bar = svg('svg', { width: '100%', height: 22, role: 'img', 'aria-label': `${o.title}: ${n}` });
+          bar.append(svg('rect', { x: 0, y: 2, height: 18, width: `${(100 * n) / max}%`, fill: '#0b4f9c' }));
+          return h('div', { class: 'chart-row', 'data-option': o.id }, h('span', {}, o.title), bar, h('span', { class: 'count' }, String(n)));
+        }),
+      );
+    }),
+  );
+}
+
+async function lookUp(view: ElectionView, code: string, out: HTMLElement): Promise<void> {
+  if (!code.trim()) return;
+  out.replaceChildren(h('p', { role: 'status' }, t('common.working')));
+  try {
+    const found = await api<{ trackingCode: string; entry: BoardEntry; inclusion: { seq: number; leafHash: string; head: SignedHead; path: string[] } }>(
+      `/elections/${view.id}/ballots/${encodeURIComponent(code.trim())}`,
+      anon,
+    );
+    const key = await api<{ publicKey: string }>('/board/key', anon);
+    const r = checkInclusion(found.entry.entry, found.inclusion, key.publicKey);
+    const ok = r.leafMatches && r.included && r.headSigned;
+    const parts: HTMLElement[] = [
+      h('p', {}, t('observer.search.found', { code: found.trackingCode, seq: found.entry.seq, kind: found.entry.kind })),
+      h('p', { class: ok ? 'ok' : 'bad', id: 'search-verdict' }, ok ? t('observer.search.included', { size: found.inclusion.head.size }) : t('booth.check.failed')),
+    ];
+    if (found.entry.kind === 'audit') {
+      // A Benaloh audit: re-check, on this (second) device, that the ballot opens to what it says.
+      const payload = (JSON.parse(found.entry.entry) as { payload: { ballot: unknown; reveal: unknown } }).payload;
+      const election = electionFromPublic(view);
+      const v = verifyAuditedBallot(group, election, auditedBallotFromJSON(group, election.manifest, { ballot: payload.ballot, reveal: payload.reveal }));
+      if (v.valid) {
+        parts.push(h('p', { class: 'ok', id: 'audit-check' }, t('observer.audit.valid')));
+        parts.push(
+          h(
+            'dl',
+            { class: 'summary', id: 'audit-choices' },
+            ...view.manifest.contests.flatMap((c) => [
+              h('dt', {}, c.title),
+              h('dd', {}, (v.choices[c.id] ?? []).map((o) => c.options.find((x) => x.id === o)?.title ?? o).join(', ') || t('booth.blank')),
+            ]),
+          ),
+        );
+      } else parts.push(h('p', { class: 'bad', id: 'audit-check' }, t('observer.audit.invalid')));
+    }
+    out.replaceChildren(...parts);
+  } catch (e) {
+    out.replaceChildren(e instanceof ApiError && e.status === 404 ? h('p', { class: 'bad', id: 'search-verdict' }, t('observer.search.notFound')) : errorBox(e));
+  }
+}
+
+function verifyInWorker(
+  view: ElectionView,
+  record: Record_,
+  ui: { progress: HTMLProgressElement; progressText: HTMLElement; checks: HTMLElement; verifyButton: HTMLButtonElement },
+): void {
+  ui.verifyButton.disabled = true;
+  ui.progress.hidden = false;
+  ui.checks.replaceChildren();
+  ui.progressText.textContent = t('observer.verify.running');
+  const worker = new Worker('/observer/verifier.worker.js', { type: 'module' });
+  worker.onmessage = (ev: MessageEvent<{ type: 'progress' } & Progress | { type: 'result'; result: Verification } | { type: 'error'; message: string }>) => {
+    const m = ev.data;
+    if (m.type === 'progress') {
+      ui.progress.max = Math.max(1, m.total);
+      ui.progress.value = m.done;
+      ui.progressText.textContent = t('observer.verify.progressText', { done: m.done, total: m.total });
+      return;
+    }
+    worker.terminate();
+    ui.verifyButton.disabled = false;
+    ui.progress.value = ui.progress.max;
+    if (m.type === 'error') {
+      ui.progressText.textContent = m.message;
+      return;
+    }
+    ui.checks.replaceChildren(...m.result.checks.map((c) => checkItem(c, m.result.verifier)));
+    ui.progressText.textContent = m.result.ok ? t('observer.verify.ok') : t('observer.verify.failed');
+    ui.progressText.className = m.result.ok ? 'ok' : 'bad';
+    ui.progressText.id = 'verify-status';
+    ui.progressText.setAttribute('data-ok', String(m.result.ok));
+  };
+  worker.onerror = (e) => {
+    ui.progressText.textContent = e.message;
+    ui.verifyButton.disabled = false;
+  };
+  worker.postMessage({ record, view });
+}
+
+function checkItem(c: Check, verifier: string) {
+  const key = `check.${verifier}.${c.id}` as MessageKey;
+  const title = t(key) === key ? c.title : t(key);
+  const mark = c.status === 'pass' ? '✓' : c.status === 'fail' ? '✗' : '–';
+  const status = t(`check.status.${c.status}` as MessageKey);
+  return h(
+    'li',
+    { class: c.status === 'pass' ? 'ok' : c.status === 'fail' ? 'bad' : 'hint', 'data-status': c.status, 'data-check': c.id },
+    `${c.id}. ${mark} ${title} — ${status}${c.checked !== undefined ? ` (${c.checked})` : ''}`,
+    c.reason ? h('span', { class: 'detail' }, ` ${c.reason}`) : null,
+  );
+}
+
+initPage('observer.title', () => redraw());
+void start();
