@@ -4,6 +4,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import { ConflictError, InvalidInputError, StateError, UnprocessableError } from '../../common/errors/domain-error';
 import {
   auditedBallotFromJSON,
+  ballotEquations,
   auditedBallotToJSON,
   ballotFromJSON,
   ballotHash,
@@ -17,6 +18,7 @@ import {
 } from '../../crypto/ballot';
 import { bytesToHex, hexToBytes } from '../../crypto/encoding';
 import { CryptoError } from '../../crypto/errors';
+import { batchHolds } from '../../crypto/batch';
 import { defaultGroup as group } from '../../crypto/group';
 import type { SignedTreeHead } from '../../crypto/record/tree-head';
 import { type BallotToken, validateBallotToken, verifyTokenSignatures } from '../../crypto/tokens/ballot-token';
@@ -66,8 +68,14 @@ export class BallotsService {
 
   async cast(electionId: string, dto: CastBallotDto): Promise<BallotReceipt> {
     const s = await this.check(electionId, dto);
-    const verdict = verifyBallot(group, s.election, s.ballot);
-    if (!verdict.valid) throw new UnprocessableError('invalid_ballot', 'The ballot does not verify', verdict.failures.map((f) => ({ ...f })));
+    // All of the ballot's proof equations as one random linear combination (§10.11): about 4× faster than
+    // one by one. Only a failing ballot pays for the detailed one-by-one report.
+    const equations = ballotEquations(group, s.election, s.ballot);
+    if (equations === false || !batchHolds(group, equations)) {
+      const verdict = verifyBallot(group, s.election, s.ballot);
+      const failures = verdict.valid ? [{ check: 'batch', message: 'the proof equations do not hold' }] : verdict.failures.map((f) => ({ ...f }));
+      throw new UnprocessableError('invalid_ballot', 'The ballot does not verify', failures);
+    }
     return this.store(electionId, s, dto, false);
   }
 
