@@ -9,6 +9,7 @@ import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule, type ModuleImport } from './app.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
+import { RateLimitGuard } from './common/rate-limit';
 import type { AppConfig } from './config/app-config';
 import { runMigrations } from './database/database.module';
 
@@ -49,6 +50,7 @@ export async function createApp(
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalGuards(new RateLimitGuard(config));
 
   if (config.API_DOCS) {
     const document = SwaggerModule.createDocument(

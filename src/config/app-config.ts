@@ -192,6 +192,44 @@ export class AppConfig {
   @Max(16, { message: 'ISSUER_COUNT must be an integer between 1 and 16' })
   ISSUER_COUNT = 2;
 
+  /**
+   * Abuse limits (0 = off), counted in memory per window of RATE_LIMIT_WINDOW_SECONDS (default 60 s).
+   * Login (/auth/login, /auth/callback, /auth/step-up): per client address.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_LOGIN_PER_MINUTE must be an integer between 0 (off) and 1000000' })
+  @Min(0, { message: 'RATE_LIMIT_LOGIN_PER_MINUTE must be an integer between 0 (off) and 1000000' })
+  @Max(1_000_000, { message: 'RATE_LIMIT_LOGIN_PER_MINUTE must be an integer between 0 (off) and 1000000' })
+  RATE_LIMIT_LOGIN_PER_MINUTE = 300;
+
+  /** Token issuance (POST /elections/:id/tokens): per session (per client address without one). 0 = off. */
+  @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_TOKENS_PER_MINUTE must be an integer between 0 (off) and 1000000' })
+  @Min(0, { message: 'RATE_LIMIT_TOKENS_PER_MINUTE must be an integer between 0 (off) and 1000000' })
+  @Max(1_000_000, { message: 'RATE_LIMIT_TOKENS_PER_MINUTE must be an integer between 0 (off) and 1000000' })
+  RATE_LIMIT_TOKENS_PER_MINUTE = 300;
+
+  /** Casting and audits: per token pseudonym (never per address or session: casting stays unlinkable). 0 = off. */
+  @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_CAST_PER_MINUTE must be an integer between 0 (off) and 1000000' })
+  @Min(0, { message: 'RATE_LIMIT_CAST_PER_MINUTE must be an integer between 0 (off) and 1000000' })
+  @Max(1_000_000, { message: 'RATE_LIMIT_CAST_PER_MINUTE must be an integer between 0 (off) and 1000000' })
+  RATE_LIMIT_CAST_PER_MINUTE = 300;
+
+  /** Casting and audits: all ballots together, platform-wide. 0 = off. */
+  @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_CAST_GLOBAL_PER_MINUTE must be an integer between 0 (off) and 10000000' })
+  @Min(0, { message: 'RATE_LIMIT_CAST_GLOBAL_PER_MINUTE must be an integer between 0 (off) and 10000000' })
+  @Max(10_000_000, { message: 'RATE_LIMIT_CAST_GLOBAL_PER_MINUTE must be an integer between 0 (off) and 10000000' })
+  RATE_LIMIT_CAST_GLOBAL_PER_MINUTE = 60_000;
+
+  /** Length of the rate-limit window in seconds (the *_PER_MINUTE limits count per window). */
+  @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_WINDOW_SECONDS must be an integer between 1 and 3600' })
+  @Min(1, { message: 'RATE_LIMIT_WINDOW_SECONDS must be an integer between 1 and 3600' })
+  @Max(3600, { message: 'RATE_LIMIT_WINDOW_SECONDS must be an integer between 1 and 3600' })
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
   /** Listen address as a URL, derived. */
   get publicUrl(): string {
     return (this.PUBLIC_URL ?? `http://${this.HOST.includes(':') ? `[${this.HOST}]` : this.HOST}:${this.PORT}`).replace(/\/$/, '');
