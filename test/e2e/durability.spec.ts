@@ -1,0 +1,201 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { electionFromPublic, obtainBallotToken, prepareBallot, type PreparedBallot } from '../../src/client/voter-client';
+import { hexToBytes, utf8ToBytes } from '../../src/crypto/encoding';
+import { verifyBoardLog } from '../../src/crypto/record/board-log';
+import { leafHash, verifyInclusion } from '../../src/crypto/record/merkle';
+import { verifyTreeHead } from '../../src/crypto/record/tree-head';
+import { DEMO_ELECTION_ID } from '../../src/modules/eligibility/demo-election';
+import { createPostgresDatabase, postgresAvailable, type TestDatabase } from '../support/databases';
+import { CookieJar, freePort, go, login } from '../integration/identity/support';
+
+/**
+ * Durability (issue 9): the real server process on PostgreSQL is killed with SIGKILL while voters cast
+ * under load, and restarted. Every ballot the platform gave a receipt for must survive: on the board
+ * (found by tracking code, with a valid inclusion proof in a signed head), counted, and the board log
+ * still verifies. PostgreSQL only: PGlite is an embedded, single-process database.
+ */
+const root = join(__dirname, '..', '..');
+const VOTERS = 40;
+const run = postgresAvailable() ? describe : describe.skip;
+if (!postgresAvailable()) {
+  process.stderr.write('\n!!! test/e2e/durability.spec.ts SKIPPED: PostgreSQL is not reachable (EVOTE_PG_REACHABLE != 1)\n\n');
+}
+
+interface Server {
+  child: ChildProcess;
+  output: () => string;
+}
+
+async function startServer(db: TestDatabase, port: number): Promise<Server> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      ...db.env,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+      DEMO_ELECTION: 'true',
+      RATE_LIMIT_CAST_PER_MINUTE: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${out}`)), 60_000);
+    const onData = () => {
+      if (out.includes('demo election:')) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        child.off('exit', onExit);
+        resolve();
+      }
+    };
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${out}`));
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', onExit);
+  });
+  return { child, output: () => out };
+}
+
+function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+interface Receipt {
+  trackingCode: string;
+  seq: number;
+  entry: string;
+  leafHash: string;
+  head: { electionId: string; size: number; root: string; timestamp: number; signature: string };
+  path: string[];
+}
+
+run('durability: SIGKILL of the server under load loses no receipted ballot [postgres]', () => {
+  let db: TestDatabase;
+  let server: Server | undefined;
+  let port: number;
+  const base = () => `http://127.0.0.1:${port}`;
+
+  beforeAll(async () => {
+    db = await createPostgresDatabase();
+    port = await freePort();
+  }, 30_000);
+  afterAll(async () => {
+    if (server) await kill(server.child, 'SIGKILL');
+    await db?.drop();
+  }, 30_000);
+
+  it('every receipt survives a kill -9 at a random moment and the restarted board verifies', async () => {
+    const started = Date.now();
+    server = await startServer(db, port);
+    const view = await (await fetch(`${base()}/elections/${DEMO_ELECTION_ID}`)).json();
+    expect(view.status).toBe('open');
+    const election = electionFromPublic(view);
+    const issuers = (await (await fetch(`${base()}/issuers`)).json()).filter((i: { id: string }) => view.issuerIds.includes(i.id));
+
+    // Voters log in, obtain tokens and prepare their ballots (a few at a time).
+    const prepared: PreparedBallot[] = [];
+    const lists = ['list-1', 'list-2', 'list-3', 'list-4'];
+    for (let i = 0; i < VOTERS; i += 8) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(8, VOTERS - i) }, async (_, j) => {
+          const n = i + j + 1;
+          const jar = new CookieJar();
+          const res = await login(base(), jar, `crowd-${String(n).padStart(3, '0')}`);
+          if (res.status !== 303) throw new Error(`login crowd-${n} answered ${res.status}`);
+          const { token, pseudonym } = await obtainBallotToken(base(), election, DEMO_ELECTION_ID, issuers, (u, init) => go(jar, u, init));
+          return prepareBallot(election, DEMO_ELECTION_ID, token, pseudonym, { council: [lists[n % 4]], 'car-free-centre': [n % 2 ? 'yes' : 'no'] });
+        }),
+      );
+      prepared.push(...batch);
+    }
+
+    // All casts at once; the server is killed at a random moment while they are in flight.
+    const receipts = new Map<number, Receipt>();
+    const cast = async (i: number) => {
+      try {
+        const res = await fetch(`${base()}/elections/${DEMO_ELECTION_ID}/ballots`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(prepared[i].castBody),
+        });
+        if (res.status === 201) receipts.set(i, (await res.json()) as Receipt);
+      } catch {
+        // Connection reset by the kill: no receipt, so no promise was made.
+      }
+    };
+    // The moment: after a random number (1 … VOTERS/2) of receipts, plus a random 0–30 ms.
+    const killAfter = 1 + Math.floor(Math.random() * (VOTERS / 2));
+    const delay = Math.floor(Math.random() * 30);
+    let signalKill!: () => void;
+    const killed = new Promise<void>((r) => (signalKill = r)).then(() => new Promise((r) => setTimeout(r, delay))).then(() => kill(server!.child, 'SIGKILL'));
+    const fallback = setTimeout(() => signalKill(), 20_000);
+    const castAndWatch = async (i: number) => {
+      await cast(i);
+      if (receipts.size >= killAfter) signalKill();
+    };
+    await Promise.all([...prepared.map((_, i) => castAndWatch(i)), killed]);
+    clearTimeout(fallback);
+    const receiptedBeforeKill = receipts.size;
+    process.stdout.write(`durability: killed ${delay} ms after receipt ${killAfter}; ${receiptedBeforeKill}/${VOTERS} casts had a receipt\n`);
+    expect(receiptedBeforeKill).toBeGreaterThanOrEqual(killAfter);
+
+    // Restart on the same database; the voters without a receipt cast again (the same request).
+    server = await startServer(db, port);
+    for (let i = 0; i < prepared.length; i++) if (!receipts.has(i)) await cast(i);
+    expect(receipts.size).toBe(VOTERS);
+
+    const boardKey = hexToBytes((await (await fetch(`${base()}/board/key`)).json()).publicKey);
+    const record = await (await fetch(`${base()}/elections/${DEMO_ELECTION_ID}/record`)).json();
+    const log = verifyBoardLog(DEMO_ELECTION_ID, record.entries, record.head, hexToBytes(record.boardPublicKey));
+    expect(log.failures).toEqual([]);
+    expect(log.ok).toBe(true);
+    expect(record.boardPublicKey).toBe(Buffer.from(boardKey).toString('hex'));
+
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      for (const [i, receipt] of receipts) {
+        // The receipt itself: signed head, inclusion proof of the entry it quotes.
+        expect(verifyTreeHead(receipt.head, boardKey)).toBe(true);
+        expect(Buffer.from(leafHash(utf8ToBytes(receipt.entry))).toString('hex')).toBe(receipt.leafHash);
+        // The board after the restart: the same entry at the same place, provably in the latest signed head.
+        expect(record.entries[receipt.seq]).toBe(receipt.entry);
+        const found = await (await fetch(`${base()}/elections/${DEMO_ELECTION_ID}/ballots/${receipt.trackingCode}`)).json();
+        expect(found.inclusion.seq).toBe(receipt.seq);
+        expect(found.inclusion.leafHash).toBe(receipt.leafHash);
+        expect(verifyTreeHead(found.inclusion.head, boardKey)).toBe(true);
+        expect(
+          verifyInclusion(hexToBytes(receipt.leafHash), receipt.seq, found.inclusion.head.size, found.inclusion.path.map((h: string) => hexToBytes(h)), hexToBytes(found.inclusion.head.root)),
+        ).toBe(true);
+        // Counted: this ballot is the pseudonym's counted one.
+        const rows = await pg.query(`SELECT seq FROM counted_ballots WHERE election_id = $1 AND pseudonym = $2`, [DEMO_ELECTION_ID, Buffer.from(prepared[i].castBody.token.pseudonym, 'hex')]);
+        expect(rows.rows.map((r) => Number(r.seq))).toEqual([receipt.seq]);
+      }
+      const { rows } = await pg.query(`SELECT count(*)::int AS n FROM counted_ballots WHERE election_id = $1`, [DEMO_ELECTION_ID]);
+      expect(rows[0].n).toBe(VOTERS);
+    } finally {
+      await pg.end();
+    }
+    // Each signed head that a receipt quoted is consistent with today's head (the log was only appended to).
+    const sizes = [...new Set([...receipts.values()].map((r) => r.head.size))].slice(0, 5);
+    for (const size of sizes) {
+      const res = await fetch(`${base()}/elections/${DEMO_ELECTION_ID}/board/consistency?from=${size}&to=${record.head.size}`);
+      expect(res.status).toBe(200);
+    }
+    expect(Date.now() - started).toBeLessThan(90_000);
+  }, 120_000);
+});
