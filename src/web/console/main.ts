@@ -1,1 +1,292 @@
-export {};
+/**
+ * The officials' console: create an election (form or definition file), import the roll (CSV), start and
+ * watch the key ceremony, open / close / publish with a step-up confirmation at the identity provider
+ * (the browser goes there and comes back with ?confirmed=<action>), and watch turnout (a count, from the board).
+ */
+import { api, ApiError, type ElectionView, type Me, param } from '../common/api';
+import { h, render } from '../common/dom';
+import { initPage, t, type MessageKey } from '../i18n';
+
+let redraw: () => void = () => void start();
+let timer: number | undefined;
+
+function errorBox(e: unknown) {
+  const detail = e instanceof ApiError ? `${e.status}: ${e.message}` : e instanceof Error ? e.message : String(e);
+  return h('p', { class: 'error', role: 'alert' }, detail);
+}
+
+async function start(): Promise<void> {
+  window.clearInterval(timer);
+  try {
+    const me = await api<Me>('/auth/me');
+    if (!me.authenticated) {
+      redraw = () => void start();
+      return render(
+        h('h2', {}, t('console.login.title')),
+        h('p', {}, t('console.login.intro')),
+        h('a', { class: 'button primary', id: 'login', href: `/auth/login?returnTo=${encodeURIComponent('/console/' + location.search)}` }, t('common.login')),
+      );
+    }
+    if (!me.roles.includes('official')) {
+      redraw = () => void start();
+      return render(h('h2', {}, t('console.title')), h('p', { class: 'refused', id: 'not-official' }, t('console.notOfficial')));
+    }
+    const id = param('election');
+    if (id) await showElection(id);
+    else await showHome();
+  } catch (e) {
+    render(h('h2', {}, t('console.title')), errorBox(e));
+  }
+}
+
+function field(label: MessageKey, input: HTMLElement) {
+  return h('label', { class: 'field' }, h('span', {}, t(label)), input);
+}
+
+const SAMPLE_CONTESTS = [
+  { id: 'council', title: 'Council', kind: 'one-of-m', minSelections: 1, maxSelections: 1, blankAllowed: true, options: [{ id: 'list-a', title: 'List A' }, { id: 'list-b', title: 'List B' }] },
+];
+
+async function showHome(): Promise<void> {
+  const all = await api<ElectionView[]>('/elections');
+  redraw = () => void showHome();
+  const out = h('div', { id: 'create-result', 'aria-live': 'polite' });
+  const title = h('input', { id: 'f-title', required: true });
+  const slug = h('input', { id: 'f-slug', required: true, pattern: '[a-z0-9][a-z0-9-]*' });
+  const kind = h('select', { id: 'f-kind' }, ...['municipal', 'regional', 'federal', 'european'].map((k) => h('option', { value: k }, t(`kind.${k}` as MessageKey))));
+  const day = h('input', { id: 'f-day', type: 'date', required: true });
+  const constituency = h('input', { id: 'f-constituency' });
+  const revoting = h('select', { id: 'f-revoting' }, h('option', { value: 'last' }, t('console.revoting.last')), h('option', { value: 'first' }, t('console.revoting.first')));
+  const trusteeThreshold = h('input', { id: 'f-trustee-threshold', type: 'number', min: 1, value: 2 });
+  const issuerThreshold = h('input', { id: 'f-issuer-threshold', type: 'number', min: 1, value: 2 });
+  const trustees = h('textarea', { id: 'f-trustees', 'aria-describedby': 'f-trustees-hint' });
+  const contests = h('textarea', { id: 'f-contests' });
+  contests.value = JSON.stringify(SAMPLE_CONTESTS, null, 2);
+  const file = h('input', { id: 'f-file', type: 'file', accept: 'application/json,.json' });
+
+  const submit = async (definition: unknown) => {
+    out.replaceChildren(h('p', { role: 'status' }, t('common.working')));
+    try {
+      const created = await api<ElectionView>('/elections', { method: 'POST', json: definition });
+      location.href = `/console/?election=${created.id}`;
+    } catch (e) {
+      out.replaceChildren(errorBox(e));
+    }
+  };
+  const form = h(
+    'form',
+    { id: 'create' },
+    field('console.f.title', title),
+    field('console.f.slug', slug),
+    field('console.f.kind', kind),
+    field('console.f.day', day),
+    field('console.f.constituency', constituency),
+    field('console.f.revoting', revoting),
+    field('console.f.trusteeThreshold', trusteeThreshold),
+    field('console.f.issuerThreshold', issuerThreshold),
+    field('console.f.trustees', trustees),
+    h('p', { class: 'hint', id: 'f-trustees-hint' }, t('console.f.trusteesHint')),
+    field('console.f.contests', contests),
+    h('button', { type: 'submit', class: 'primary', id: 'create-button' }, t('console.create')),
+  );
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    try {
+      void submit({
+        slug: slug.value,
+        title: title.value,
+        kind: kind.value,
+        electionDay: day.value,
+        ...(constituency.value ? { constituency: constituency.value } : {}),
+        revoting: revoting.value,
+        trusteeThreshold: Number(trusteeThreshold.value),
+        issuerThreshold: Number(issuerThreshold.value),
+        trustees: trustees.value
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .map((l) => {
+            const i = l.lastIndexOf(' ');
+            return { name: l.slice(0, i).trim(), publicKey: l.slice(i + 1) };
+          }),
+        contests: JSON.parse(contests.value),
+      });
+    } catch (e) {
+      out.replaceChildren(errorBox(e));
+    }
+  });
+  const fileForm = h('form', { id: 'upload' }, field('console.f.file', file), h('button', { type: 'submit', id: 'upload-button' }, t('console.upload')));
+  fileForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const f = file.files?.[0];
+    if (!f) return;
+    void f.text().then((text) => {
+      try {
+        void submit(JSON.parse(text));
+      } catch (e) {
+        out.replaceChildren(errorBox(e));
+      }
+    });
+  });
+
+  render(
+    h('h2', {}, t('console.elections')),
+    h(
+      'table',
+      { id: 'elections' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('observer.col.title')), h('th', { scope: 'col' }, t('observer.col.status')), h('th', { scope: 'col' }, t('observer.col.day')))),
+      h('tbody', {}, ...all.map((e) => h('tr', {}, h('td', {}, h('a', { href: `/console/?election=${e.id}` }, e.title)), h('td', {}, t(`status.${e.status}` as MessageKey)), h('td', {}, e.electionDay)))),
+    ),
+    h('h2', {}, t('console.new')),
+    h('h3', {}, t('console.fromFile')),
+    fileForm,
+    h('h3', {}, t('console.fromForm')),
+    form,
+    out,
+  );
+}
+
+type Action = 'open' | 'close' | 'publish';
+
+/** Step-up: the server words the action; the official confirms it at the identity provider and comes back. */
+async function confirmAndReturn(id: string, action: Action): Promise<void> {
+  const { message, actionHash } = await api<{ message: string; actionHash: string }>(`/elections/${id}/action-message?action=${action}`);
+  const { authorizationUrl } = await api<{ authorizationUrl: string }>('/auth/step-up', {
+    method: 'POST',
+    json: { action: message, actionHash, returnTo: `/console/?election=${id}&confirmed=${action}` },
+  });
+  location.href = authorizationUrl;
+}
+
+async function showElection(id: string): Promise<void> {
+  const notice = h('div', { id: 'action-result', 'aria-live': 'polite' });
+  const confirmed = param('confirmed') as Action | null;
+  if (confirmed && ['open', 'close', 'publish'].includes(confirmed)) {
+    history.replaceState(null, '', `/console/?election=${id}`);
+    try {
+      await api(`/elections/${id}/${confirmed}`, { method: 'POST' });
+      notice.append(h('p', { class: 'ok', id: 'action-done' }, t(`console.done.${confirmed}` as MessageKey)));
+    } catch (e) {
+      notice.append(errorBox(e));
+    }
+  }
+  const view = await api<ElectionView>(`/elections/${id}`);
+  redraw = () => void showElection(id);
+
+  const rollOut = h('div', { id: 'roll-result', 'aria-live': 'polite' });
+  const csv = h('textarea', { id: 'roll-csv', 'aria-describedby': 'roll-hint' });
+  const csvFile = h('input', { id: 'roll-file', type: 'file', accept: 'text/csv,.csv,text/plain' });
+  csvFile.addEventListener('change', () => void csvFile.files?.[0]?.text().then((text) => (csv.value = text)));
+  const rollForm = h(
+    'form',
+    { id: 'roll' },
+    field('console.roll.file', csvFile),
+    field('console.roll.csv', csv),
+    h('p', { class: 'hint', id: 'roll-hint' }, t('console.roll.hint')),
+    h('button', { type: 'submit', id: 'roll-button' }, t('console.roll.import')),
+  );
+  rollForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    rollOut.replaceChildren(h('p', { role: 'status' }, t('common.working')));
+    api<{ imported: number }>(`/elections/${id}/roll/csv`, { method: 'PUT', json: { csv: csv.value } })
+      .then((r) => rollOut.replaceChildren(h('p', { class: 'ok', id: 'roll-imported' }, t('console.roll.imported', { n: r.imported }))))
+      .catch((e) => rollOut.replaceChildren(errorBox(e)));
+  });
+
+  const ceremony = h('div', { id: 'ceremony', 'aria-live': 'polite' });
+  const turnout = h('p', { id: 'turnout', class: 'figure', 'aria-live': 'polite' }, '–');
+  const act = (action: Action) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'primary',
+        id: `do-${action}`,
+        onclick: () => {
+          notice.replaceChildren(h('p', { role: 'status' }, t('console.stepUp.going')));
+          confirmAndReturn(id, action).catch((e) => notice.replaceChildren(errorBox(e)));
+        },
+      },
+      t(`console.action.${action}` as MessageKey),
+    );
+  const startCeremony = h(
+    'button',
+    {
+      type: 'button',
+      id: 'start-ceremony',
+      onclick: () =>
+        void api(`/elections/${id}/key-ceremony`, { method: 'POST' })
+          .then(() => showElection(id))
+          .catch((e) => notice.replaceChildren(errorBox(e))),
+    },
+    t('console.ceremony.start'),
+  );
+
+  const actions = h(
+    'div',
+    { class: 'actions' },
+    view.status === 'draft' ? startCeremony : null,
+    view.status === 'open' ? act('close') : null,
+    view.status === 'tallied' ? act('publish') : null,
+  );
+  render(
+    h('h2', {}, view.title),
+    h('p', {}, `${t('observer.col.status')}: `, h('strong', { id: 'status', 'data-status': view.status }, t(`status.${view.status}` as MessageKey)), ` · ${view.constituency} · ${view.electionDay}`),
+    h('p', {}, h('a', { href: '/console/' }, t('observer.back')), ' · ', h('a', { href: `/observer/?election=${id}` }, t('console.toObserver'))),
+    notice,
+    actions,
+    h('p', { class: 'hint' }, t('console.stepUp.explain')),
+    h('section', { 'aria-labelledby': 'turnout-h' }, h('h3', { id: 'turnout-h' }, t('console.turnout')), turnout, h('p', { class: 'hint' }, t('console.turnout.explain'))),
+    h('section', { 'aria-labelledby': 'ceremony-h' }, h('h3', { id: 'ceremony-h' }, t('console.ceremony')), ceremony),
+    view.status === 'draft' ? h('section', { 'aria-labelledby': 'roll-h' }, h('h3', { id: 'roll-h' }, t('console.roll')), rollForm, rollOut) : null,
+  );
+
+  const refresh = async () => {
+    try {
+      const [kc, entries] = await Promise.all([
+        view.status === 'draft' ? Promise.resolve(null) : api<{ state: string; dealt: number[]; trustees: Array<{ index: number; name: string }>; failure: string | null; baseHash: string | null }>(`/elections/${id}/key-ceremony`),
+        countBallots(id),
+      ]);
+      turnout.textContent = t('console.turnout.figures', entries);
+      // The election key on the server is what counts (also when the ceremony ran elsewhere).
+      if (kc?.baseHash) kc.state = 'complete';
+      ceremony.replaceChildren(
+        kc
+          ? h(
+              'div',
+              {},
+              h('p', { id: 'ceremony-state', 'data-state': kc.state }, t(`ceremony.${kc.state}` as MessageKey)),
+              kc.state === 'complete' ? null : h('ul', {}, ...kc.trustees.map((tr) => h('li', {}, `${tr.name}: ${kc.dealt.includes(tr.index) ? t('console.ceremony.dealt') : t('console.ceremony.waiting')}`))),
+              kc.failure ? h('p', { class: 'bad' }, kc.failure) : null,
+              kc.baseHash ? h('p', { class: 'mono' }, `${t('console.ceremony.baseHash')}: ${kc.baseHash}`) : null,
+            )
+          : h('p', { id: 'ceremony-state', 'data-state': 'not-started' }, t('ceremony.not-started')),
+      );
+      // "Open" is offered once the ceremony is complete (the key exists).
+      if (kc?.state === 'complete' && view.status === 'key_ceremony' && !document.getElementById('do-open')) actions.append(act('open'));
+    } catch (e) {
+      ceremony.replaceChildren(errorBox(e));
+    }
+  };
+  await refresh();
+  window.clearInterval(timer);
+  if (view.status === 'key_ceremony' || view.status === 'open') timer = window.setInterval(() => void refresh(), 2000);
+}
+
+/** Ballots on the board and distinct pseudonyms: counts only (board entries, paged). */
+async function countBallots(id: string): Promise<{ ballots: number; voters: number }> {
+  const pseudonyms = new Set<string>();
+  let ballots = 0;
+  for (let from = 0; ; from += 100) {
+    const page = await api<Array<{ kind: string; entry: string }>>(`/elections/${id}/board/entries?from=${from}&limit=100`, { credentials: 'omit' });
+    for (const e of page) {
+      if (e.kind !== 'ballot') continue;
+      ballots++;
+      pseudonyms.add((JSON.parse(e.entry) as { payload: { token: { pseudonym: string } } }).payload.token.pseudonym);
+    }
+    if (page.length < 100) return { ballots, voters: pseudonyms.size };
+  }
+}
+
+initPage('console.title', () => redraw());
+void start();

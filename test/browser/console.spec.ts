@@ -1,0 +1,118 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { electionFromPublic, obtainBallotToken, prepareBallot } from '../../src/client/voter-client';
+import { BoardService } from '../../src/modules/board/board.service';
+import { SANDBOX_IDENTITIES } from '../../src/modules/sandbox-idp/identities';
+import { describeEachBackend } from '../support/databases';
+import { electionDefinition } from '../support/election-definitions';
+import { completeKeyCeremony, makeTrustees } from '../support/key-ceremony';
+import { voterSession } from '../support/scenario';
+import { startIdentityApp, type IdentityTestApp } from '../integration/identity/support';
+import { approveAtSandbox, buildWeb, launch, shot } from './support';
+
+describeEachBackend(
+  "browser: the officials' console",
+  (db) => {
+    let t: IdentityTestApp;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      buildWeb();
+      [t, browser] = await Promise.all([startIdentityApp(db()), launch()]);
+    }, 120_000);
+    afterAll(async () => {
+      await browser?.close();
+      await t?.close();
+    });
+
+    it('an official creates an election from a file, imports the roll, watches the ceremony, opens and closes with step-up, and sees turnout', async () => {
+      const trustees = makeTrustees(3);
+      const file = join(mkdtempSync(join(tmpdir(), 'evote-console-')), 'election.json');
+      writeFileSync(file, JSON.stringify(electionDefinition(trustees)));
+      const context = await browser.newContext({ locale: 'en-GB' });
+      const page = await context.newPage();
+      const failures: string[] = [];
+      page.on('pageerror', (err) => failures.push(err.message));
+
+      await page.goto(`${t.url}/console/`);
+      await page.click('#login');
+      await approveAtSandbox(page, 'official');
+      await page.waitForSelector('#upload');
+      await page.setInputFiles('#f-file', file);
+      await page.click('#upload-button');
+      await page.waitForSelector('#status[data-status="draft"]');
+      const id = new URL(page.url()).searchParams.get('election')!;
+
+      const csv = SANDBOX_IDENTITIES.filter((i) => i.roll).map((i) => `${i.nationalNumber},${i.roll!.constituency},${i.roll!.basis}`);
+      await page.fill('#roll-csv', ['national_number,constituency,basis', ...csv].join('\n'));
+      await page.click('#roll-button');
+      await page.waitForSelector('#roll-imported');
+      await shot(page, 'console-1-draft-roll');
+
+      await page.click('#start-ceremony');
+      await page.waitForSelector('#ceremony-state[data-state="dealing"]');
+      await completeKeyCeremony(t.db, t.app.get(BoardService), id, trustees);
+      await page.waitForSelector('#do-open'); // the console polls the ceremony and offers "open" once the key is there
+      expect(await page.getAttribute('#ceremony-state', 'data-state')).toBe('complete');
+      await shot(page, 'console-2-ceremony-complete');
+
+      // Step-up: to the sandbox, confirm the worded action, and back; the console then opens the election.
+      await page.click('#do-open');
+      await page.waitForURL(/\/sandbox-idp\/interaction\//);
+      expect(await page.textContent('body')).toContain('Open');
+      await shot(page, 'console-3-step-up-at-sandbox');
+      await approveAtSandbox(page, 'official', true);
+      await page.waitForSelector('#status[data-status="open"]');
+      await page.waitForSelector('#action-done');
+
+      // A voter casts (outside the browser); the console's turnout follows the board.
+      const view = await (await fetch(`${t.url}/elections/${id}`)).json();
+      const election = electionFromPublic(view);
+      const issuers = (await (await fetch(`${t.url}/issuers`)).json()).filter((i: { id: string }) => view.issuerIds.includes(i.id));
+      const v = await voterSession(t, 'crowd-001');
+      const { token, pseudonym } = await obtainBallotToken(t.url, election, id, issuers, v.send);
+      const p = prepareBallot(election, id, token, pseudonym, { council: ['list-a'], referendum: ['yes'] });
+      expect((await fetch(`${t.url}/elections/${id}/ballots`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(p.castBody) })).status).toBe(201);
+      await page.waitForSelector('#turnout:has-text("1 ballots · 1 voters")');
+      await shot(page, 'console-4-open-turnout');
+
+      await page.click('#do-close');
+      await approveAtSandbox(page, 'official', true);
+      await page.waitForSelector('#status[data-status="closed"]');
+      await shot(page, 'console-5-closed');
+      expect(failures).toEqual([]);
+      await context.close();
+    }, 120_000);
+
+    it('creates an election from the form; a non-official is turned away', async () => {
+      const trustees = makeTrustees(2);
+      const context = await browser.newContext({ locale: 'fr-BE' });
+      const page = await context.newPage();
+      await page.goto(`${t.url}/console/`);
+      await page.click('#login');
+      await approveAtSandbox(page, 'official');
+      await page.waitForSelector('#create');
+      await page.fill('#f-title', 'Referendum test');
+      await page.fill('#f-slug', `form-${Date.now()}`);
+      await page.selectOption('#f-kind', 'municipal');
+      await page.fill('#f-day', '2027-05-09');
+      await page.fill('#f-constituency', 'Leuven');
+      await page.fill('#f-trustees', trustees.map((x) => `Trustee ${x.index} ${x.publicKey}`).join('\n'));
+      await page.click('#create-button');
+      await page.waitForSelector('#status[data-status="draft"]');
+      expect(await page.textContent('h2')).toBe('Referendum test');
+      await context.close();
+
+      const voter = await browser.newContext({ locale: 'de-BE' });
+      const vp = await voter.newPage();
+      await vp.goto(`${t.url}/console/`);
+      await vp.click('#login');
+      await approveAtSandbox(vp, 'voter');
+      await vp.waitForSelector('#not-official');
+      await voter.close();
+    }, 60_000);
+  },
+  ['pglite'],
+);
