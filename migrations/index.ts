@@ -7,6 +7,7 @@ import { IdentityAndVoterRoll1795547555781 } from './1795547555781-IdentityAndVo
 import { ElectionDefinition1795560000000 } from './1795560000000-ElectionDefinition';
 import { KeyCeremony1795570000000 } from './1795570000000-KeyCeremony';
 import { Tally1795580000000 } from './1795580000000-Tally';
+import { LeastPrivilege1795590000000 } from './1795590000000-LeastPrivilege';
 
 export const allMigrations = [
   PlatformMetadata1764010000000,
@@ -16,4 +17,5 @@ export const allMigrations = [
   ElectionDefinition1795560000000,
   KeyCeremony1795570000000,
   Tally1795580000000,
+  LeastPrivilege1795590000000,
 ];
