@@ -181,6 +181,21 @@ export const en = {
   'console.turnout': "Turnout",
   'console.turnout.figures': "{ballots} ballots · {voters} voters",
   'console.turnout.explain': "Counted from the public board: how many ballots, never who or what.",
+  'check.record.1': "Board log: entry framing, tree hash, signed tree head",
+  'check.record.2': "Manifest and election parameters, manifest hash",
+  'check.record.3': "Trustee commitments and proofs (every dealing), complaints judged",
+  'check.record.4': "Joint key, verification keys and election base hash recomputed",
+  'check.record.5': "Issuer keys and issuance logs",
+  'check.record.6': "Every ballot token: k-of-n distinct issuers, bound to the base hash",
+  'check.record.7': "Every pseudonym signature (and ballot credential = token pseudonym)",
+  'check.record.8': "Every cast ballot proof",
+  'check.record.9': "Counted set: one ballot per pseudonym, revoting policy applied, audits excluded, cast while open",
+  'check.record.10': "Every audited ballot opens to its reveal",
+  'check.record.11': "Encrypted aggregate = sum of the counted ballots",
+  'check.record.12': "Every decryption share proof",
+  'check.record.13': "Lagrange combination of the shares decrypts the aggregate to the totals",
+  'check.record.14': "Published result = decrypted totals",
+  'check.record.15': "Counts within eligibility: counted ≤ tokens issued per issuer ≤ roll size",
 } as const;
 
 export type MessageKey = keyof typeof en;

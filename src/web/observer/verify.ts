@@ -1,11 +1,8 @@
 /**
- * The observer's in-browser verification, run in a Web Worker. Interface of the record verifier
- * (`verifyElectionRecord(record, {onProgress}) → {ok, checks: [{id, title, status, reason}]}`).
- *
- * HOOK: when src/crypto/record/verify-record.ts is on the main branch, `runVerifier` should call
- * `verifyElectionRecord` instead of `verifyRecordInBrowser` below (same result shape). Until then this
- * replays the board (framing, tree hash, signed head) and checks every token, pseudonym signature,
- * ballot proof and audit with src/crypto.
+ * The observer's in-browser verification, run in a Web Worker: src/crypto/record/verify-record.ts's
+ * `verifyElectionRecord` (the same 15 numbered checks as `evote verify`), on the record exactly as
+ * downloaded. `verifyRecordInBrowser` below is the earlier, smaller replay (board, tokens, signatures,
+ * proofs, audits), kept as a fallback should the full verifier throw.
  */
 import { electionFromPublic, type PublicElection } from '../../client/voter-client';
 import { auditedBallotFromJSON, ballotFromJSON, ballotHash, verifyAuditedBallot, verifyBallot } from '../../crypto/ballot';
@@ -17,6 +14,7 @@ import type { Election } from '../../crypto/ballot';
 import { verifyTokenSignatures } from '../../crypto/tokens/ballot-token';
 import { verifyBallotSignature } from '../../crypto/tokens/pseudonym';
 import { parseIssuerPublicKeyJwk } from '../../crypto/tokens/rsa-key';
+import { verifyElectionRecord } from '../../crypto/record/verify-record';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 export interface Check {
@@ -48,7 +46,16 @@ export interface Record_ {
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function runVerifier(record: Record_, view: PublicElection, onProgress: (p: Progress) => void): Verification {
-  return verifyRecordInBrowser(record, view, onProgress);
+  try {
+    const v = verifyElectionRecord(record, { onProgress });
+    return {
+      ok: v.ok,
+      verifier: 'record',
+      checks: v.checks.map((c) => ({ id: c.id, title: c.title, status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.checked !== undefined ? { checked: c.checked } : {}) })),
+    };
+  } catch {
+    return verifyRecordInBrowser(record, view, onProgress);
+  }
 }
 
 export function verifyRecordInBrowser(record: Record_, view: PublicElection, onProgress: (p: Progress) => void): Verification {
