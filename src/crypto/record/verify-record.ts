@@ -72,6 +72,8 @@ export interface RecordCheck {
   readonly failures?: readonly string[];
   /** How many items were checked. */
   readonly checked?: number;
+  /** How long the check took (milliseconds). */
+  readonly ms?: number;
 }
 
 export interface RecordVerification {
@@ -86,6 +88,12 @@ export interface RecordVerification {
 export interface VerifyRecordOptions {
   /** Called during long checks (tokens, signatures, proofs, audits). */
   onProgress?: (p: { check: string; title: string; done: number; total: number }) => void;
+  /**
+   * Results of the per-entry checks (tokens, signatures, ballot proofs, audits), keyed by the entry's exact
+   * text and everything the check depends on (base hash, manifest hash, issuers). Pass the same Map again
+   * to re-verify a grown or partly changed record quickly: only new or changed entries are checked.
+   */
+  cache?: Map<string, unknown>;
 }
 
 /** The checks, in order. */
@@ -111,6 +119,7 @@ interface Entry {
   seq: number;
   kind: string;
   payload: unknown;
+  text: string;
 }
 
 class CheckFailure extends Error {}
@@ -142,7 +151,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   texts.forEach((text, position) => {
     try {
       const e = obj(JSON.parse(text));
-      entries.push({ seq: Number.isSafeInteger(e.seq) ? (e.seq as number) : position, kind: String(e.kind), payload: e.payload });
+      entries.push({ seq: Number.isSafeInteger(e.seq) ? (e.seq as number) : position, kind: String(e.kind), payload: e.payload, text });
     } catch {
       /* reported by check 1 */
     }
@@ -163,6 +172,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   let issuers: TokenIssuer[] | undefined;
   let issuerThreshold = 0;
   const parsedBallots = new Map<number, EncryptedBallot>();
+  const unparseable = new Set<number>();
   const validTokens = new Map<number, readonly string[]>(); // seq → issuers whose signature counted
   const invalidBallots = new Set<number>(); // seqs failing 6, 7 or 8
   let tallyEntry: Entry | undefined;
@@ -180,12 +190,13 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     const progress = (done: number, total: number) => options.onProgress?.({ check: id, title: def.title, done, total });
     let checked: number | undefined;
     let status: CheckStatus = 'pass';
+    const started = Date.now();
     try {
       const n = body(fail, progress);
       if (typeof n === 'number') checked = n;
     } catch (e) {
       if (e instanceof CheckSkip) {
-        checks.push({ id, title: def.title, section: def.section, status: 'skip', reason: e.message });
+        checks.push({ id, title: def.title, section: def.section, status: 'skip', reason: e.message, ms: Date.now() - started });
         return;
       }
       fail(errText(e));
@@ -198,8 +209,19 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
       status,
       ...(failures.length ? { reason: failures[0], failures } : {}),
       ...(checked !== undefined ? { checked } : {}),
+      ms: Date.now() - started,
     });
   };
+  /** Memoised per-entry check (see {@link VerifyRecordOptions.cache}). */
+  const cache = options.cache;
+  const memo = <T>(key: string, f: () => T): T => {
+    if (!cache) return f();
+    if (cache.has(key)) return cache.get(key) as T;
+    const v = f();
+    cache.set(key, v);
+    return v;
+  };
+  const contextKey = () => `${election ? bytesToHex(election.electionHash) : '-'}|${mHash ? bytesToHex(mHash) : '-'}|${electionId}`;
 
   // 1. Board log.
   run('1', (fail) => {
@@ -344,12 +366,16 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   run('6', (fail, progress) => {
     if (!issuers || !election) throw new CheckSkip('no valid issuers (check 5) or election key (check 4)');
     const usable = issuers;
+    const issuersKey = usable.map((i) => `${i.id}:${i.publicKey.n.toString(16)}`).join(',');
     if (!(issuerThreshold >= 1 && issuerThreshold <= usable.length)) throw new CheckSkip('no valid issuer threshold (check 5)');
     submissions.forEach((e, i) => {
       if (i % 10 === 0) progress(i, submissions.length);
       const token = obj(obj(e.payload).token);
       if (token.electionId !== electionId) fail(`entry ${e.seq}: token for another election`);
-      const v = verifyTokenSignatures(token, usable, issuerThreshold, { electionBaseHash: election!.electionHash });
+      const v = memo(`6|${contextKey()}|${issuersKey}|${issuerThreshold}|${e.text}`, () => {
+        const r = verifyTokenSignatures(token, usable, issuerThreshold, { electionBaseHash: election!.electionHash });
+        return { valid: r.valid, error: r.error, validIssuers: r.validIssuers };
+      });
       if (!v.valid) {
         invalidBallots.add(e.seq);
         fail(`entry ${e.seq}: token ${v.error ?? `has ${v.validIssuers.length} valid issuer signatures, ${issuerThreshold} needed`}`);
@@ -365,26 +391,31 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     submissions.forEach((e, i) => {
       if (i % 10 === 0) progress(i, submissions.length);
       const p = obj(e.payload);
-      let b: EncryptedBallot;
-      try {
-        b = ballotFromJSON(group, manifest!, p.ballot);
-      } catch (x) {
+      const verdict = memo(`7|${contextKey()}|${e.text}`, (): string => {
+        let b: EncryptedBallot;
+        try {
+          b = ballotFromJSON(group, manifest!, p.ballot);
+        } catch (x) {
+          return `malformed ballot: ${errText(x)}`;
+        }
+        parsedBallots.set(e.seq, b);
+        const pseudonym = entryPseudonym(p);
+        const ok =
+          pseudonym !== undefined &&
+          /^[0-9a-f]{64}$/.test(pseudonym) &&
+          typeof p.signature === 'string' &&
+          /^[0-9a-f]{128}$/.test(p.signature) &&
+          bytesToHex(b.credential) === pseudonym &&
+          verifyBallotSignature(hexToBytes(pseudonym, 32), electionId!, ballotHash(group, b), hexToBytes(p.signature, 64));
+        return ok ? '' : 'the pseudonym signature (or credential) does not match the ballot';
+      });
+      if (verdict.startsWith('malformed')) {
         invalidBallots.add(e.seq);
-        fail(`entry ${e.seq}: malformed ballot: ${errText(x)}`);
-        return;
-      }
-      parsedBallots.set(e.seq, b);
-      const pseudonym = entryPseudonym(p);
-      const ok =
-        pseudonym !== undefined &&
-        /^[0-9a-f]{64}$/.test(pseudonym) &&
-        typeof p.signature === 'string' &&
-        /^[0-9a-f]{128}$/.test(p.signature) &&
-        bytesToHex(b.credential) === pseudonym &&
-        verifyBallotSignature(hexToBytes(pseudonym, 32), electionId!, ballotHash(group, b), hexToBytes(p.signature, 64));
-      if (!ok) {
+        unparseable.add(e.seq);
+        fail(`entry ${e.seq}: ${verdict}`);
+      } else if (verdict) {
         invalidBallots.add(e.seq);
-        fail(`entry ${e.seq}: the pseudonym signature (or credential) does not match the ballot`);
+        fail(`entry ${e.seq}: ${verdict}`);
       }
     });
     progress(submissions.length, submissions.length);
@@ -396,15 +427,23 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     if (!election) throw new CheckSkip('no election key (check 4)');
     castEntries.forEach((e, i) => {
       if (i % 5 === 0) progress(i, castEntries.length);
-      const b = parsedBallots.get(e.seq);
-      if (!b) {
+      if (unparseable.has(e.seq) || !manifest) {
         fail(`entry ${e.seq}: ballot could not be parsed (check 7)`);
         return;
       }
-      const v = verifyBallot(group, election!, b);
-      if (!v.valid) {
+      const verdict = memo(`8|${contextKey()}|${e.text}`, (): string => {
+        let b = parsedBallots.get(e.seq);
+        try {
+          b ??= ballotFromJSON(group, manifest!, obj(e.payload).ballot);
+        } catch (x) {
+          return `malformed ballot: ${errText(x)}`;
+        }
+        const v = verifyBallot(group, election!, b);
+        return v.valid ? '' : v.failures.map((f) => `${f.check}${f.contestId ? ` ${f.contestId}` : ''}${f.optionId ? `/${f.optionId}` : ''}: ${f.message}`).join('; ');
+      });
+      if (verdict) {
         invalidBallots.add(e.seq);
-        fail(`entry ${e.seq}: ${v.failures.map((f) => `${f.check}${f.contestId ? ` ${f.contestId}` : ''}${f.optionId ? `/${f.optionId}` : ''}: ${f.message}`).join('; ')}`);
+        fail(`entry ${e.seq}: ${verdict}`);
       }
     });
     progress(castEntries.length, castEntries.length);
@@ -446,7 +485,8 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
       if (pseudonyms.has(p)) fail(`pseudonym ${p.slice(0, 16)}… counted twice (entries ${pseudonyms.get(p)} and ${e.seq})`);
       pseudonyms.set(p, e.seq);
     }
-    const expected = countedBallotSeqs(entries, revoting, Number.isSafeInteger(boardSize) ? boardSize : Infinity).filter((s) => !invalidBallots.has(s));
+    const valid = entries.filter((x) => !(x.kind === 'ballot' && invalidBallots.has(x.seq)));
+    const expected = countedBallotSeqs(valid, revoting, Number.isSafeInteger(boardSize) ? boardSize : Infinity);
     if (!sameJSON(expected, published)) {
       const missing = expected.filter((s) => !published.includes(s));
       const extra = published.filter((s) => !expected.includes(s as number));
@@ -461,13 +501,16 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     auditEntries.forEach((e, i) => {
       if (i % 5 === 0) progress(i, auditEntries.length);
       const p = obj(e.payload);
-      try {
-        const a = auditedBallotFromJSON(group, manifest!, { ballot: p.ballot, reveal: p.reveal });
-        const v = verifyAuditedBallot(group, election!, a);
-        if (!v.valid) fail(`audit ${e.seq}: ${v.failures.map((f) => `${f.check}: ${f.message}`).join('; ')}`);
-      } catch (x) {
-        fail(`audit ${e.seq}: malformed: ${errText(x)}`);
-      }
+      const verdict = memo(`10|${contextKey()}|${e.text}`, (): string => {
+        try {
+          const a = auditedBallotFromJSON(group, manifest!, { ballot: p.ballot, reveal: p.reveal });
+          const v = verifyAuditedBallot(group, election!, a);
+          return v.valid ? '' : v.failures.map((f) => `${f.check}: ${f.message}`).join('; ');
+        } catch (x) {
+          return `malformed: ${errText(x)}`;
+        }
+      });
+      if (verdict) fail(`audit ${e.seq}: ${verdict}`);
     });
     return auditEntries.length;
   });
@@ -608,5 +651,5 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
 /** A compact text report: one line per check. */
 export function formatRecordVerification(v: RecordVerification): string[] {
   const mark = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
-  return v.checks.map((c) => `${c.id.padStart(2)}. [${mark[c.status]}] ${c.title}${c.checked !== undefined ? ` (${c.checked})` : ''}${c.reason ? `\n      ${c.reason}` : ''}`);
+  return v.checks.map((c) => `${c.id.padStart(2)}. [${mark[c.status]}] ${c.title}${c.checked !== undefined ? ` (${c.checked} checked${c.ms !== undefined && c.ms >= 100 ? `, ${(c.ms / 1000).toFixed(1)} s` : ''})` : ''}${c.reason ? `\n      ${c.reason}` : ''}`);
 }
