@@ -9,6 +9,7 @@ import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule, type ModuleImport } from './app.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
+import { csrfProtection } from './common/http/csrf';
 import { RateLimitGuard } from './common/rate-limit';
 import type { AppConfig } from './config/app-config';
 import { runMigrations } from './database/database.module';
@@ -37,6 +38,7 @@ export async function createApp(
       },
     }),
   );
+  app.use(csrfProtection(config.publicUrl));
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES, strict: true });
   app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT_BYTES, extended: false });
   app.useGlobalPipes(
