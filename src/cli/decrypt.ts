@@ -2,14 +2,16 @@
  * `evote trustee decrypt`: a trustee's decryption share of the tally (docs/protocol.md §30.6, §70). Before
  * using its secret share x_ℓ, the trustee checks the board itself: the log and its signed head, the key
  * set and base hash against its own saved ones, and the published aggregate against the sum it recomputes
- * from the counted ballots at the tree head the tally names — so the server cannot have it decrypt a
- * subset of the ballots, or anything else.
+ * from the counted ballots at the tree head the tally names, and every check of the record up to the tally
+ * (tokens, signatures, proofs of every ballot) — so the server cannot have it decrypt a subset of the
+ * ballots, a ballot it made up, or anything else.
  */
 import { parseManifest, tallyCiphertexts, tallyFromJSON, tallyToJSON } from '../crypto/ballot';
 import { bytesToHex, hexToBytes } from '../crypto/encoding';
 import { ristretto255Group as group } from '../crypto/group';
 import { aggregateCounted, countedBallotSeqs, type RevotingPolicy } from '../crypto/record/counting';
 import { verifyBoardLog } from '../crypto/record/board-log';
+import { verifyElectionRecord } from '../crypto/record/verify-record';
 import type { SignedTreeHead } from '../crypto/record/tree-head';
 import { computeDecryptionShare, decryptionShareToJSON } from '../crypto/threshold/decryption';
 import { electionKeySetEquals, electionKeySetFromJSON } from '../crypto/threshold/dkg';
@@ -59,6 +61,11 @@ export async function trusteeDecrypt(o: DecryptOptions): Promise<DecryptResult> 
   const record = await api.get<RecordJSON>(`/elections/${id}/record`);
   const board = verifyBoardLog(o.electionId, record.entries, record.head, hexToBytes(record.boardPublicKey, 32, 'board key'));
   if (!board.ok) throw new Error(`the board does not verify: ${board.failures.slice(0, 3).join('; ')}`);
+  // Everything up to the tally must verify (§70.3 checks 1–11 and 15): in particular every counted ballot's
+  // token, signature and proofs, so that no ballot made up or copied by the server is ever decrypted.
+  const v = verifyElectionRecord(record);
+  const bad = v.checks.filter((c) => (Number(c.id) <= 11 || c.id === '15') && c.status !== 'pass');
+  if (bad.length > 0) throw new Error(`the record does not verify up to the tally: ${bad.map((c) => `check ${c.id} (${c.title}): ${c.reason ?? c.status}`).join('; ')}`);
   const entry = (kind: string) => board.entries.find((e) => e.kind === kind);
   const manifestEntry = entry('manifest')?.payload as { manifest: unknown; parameters: { revoting: RevotingPolicy } } | undefined;
   const keyEntry = entry('election-key')?.payload as { keySet: unknown; baseHash: string } | undefined;

@@ -1,4 +1,6 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { tallyCiphertexts, tallyFromJSON } from '../../src/crypto/ballot';
 import { hexToBytes } from '../../src/crypto/encoding';
 import { defaultGroup as g } from '../../src/crypto/group';
@@ -7,6 +9,7 @@ import { computeDecryptionShare, decryptionShareToJSON } from '../../src/crypto/
 import { ApiClient, ApiError } from '../../src/cli/http';
 import { electionFilePath, readSecretShare, readTrusteeKey } from '../../src/cli/trustee';
 import { trusteeDecrypt } from '../../src/cli/decrypt';
+import { demoTally, demoTrusteeKeyFile } from '../../src/cli/demo-tally';
 import { describeEachBackend } from '../support/databases';
 import { closedElection, type ClosedElection } from '../support/tally-election';
 import { startIdentityApp, type IdentityTestApp } from './identity/support';
@@ -90,4 +93,24 @@ describeEachBackend('tally: aggregate after the close, trustee shares, combinati
     expect(v.ok).toBe(true);
     expect(v.result).toEqual(e.expected);
   });
+
+  it('GET /tally: 404 for an unknown election; `evote demo tally` has the first k demo trustees decrypt', async () => {
+    expect((await fetch(`${t.url}/elections/4f1c2a9e-0000-4000-8000-000000000000/tally`)).status).toBe(404);
+    const e2 = await closedElection(t, 3);
+    const dataDir = mkdtempSync(join(tmpdir(), 'evote-demo-data-'));
+    try {
+      mkdirSync(join(dataDir, 'demo-trustees'));
+      e2.keyPaths.forEach((p, i) => {
+        copyFileSync(p, demoTrusteeKeyFile(dataDir, i + 1));
+        copyFileSync(electionFilePath(p, e2.id), electionFilePath(demoTrusteeKeyFile(dataDir, i + 1), e2.id));
+      });
+      const r = await demoTally({ server: t.url, dataDir, electionId: e2.id });
+      expect(r.trustees).toEqual([1, 2]);
+      expect(r.result).toMatchObject({ trustees: [1, 2], results: e2.expected });
+      expect((await (await fetch(`${t.url}/elections/${e2.id}/tally`)).json()).status).toBe('tallied');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(e2.keyDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
