@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { AppModule, type ModuleImport } from './app.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { csrfProtection } from './common/http/csrf';
+import { jsonDepthLimit } from './common/http/json-depth';
 import { RateLimitGuard } from './common/rate-limit';
 import type { AppConfig } from './config/app-config';
 import { runMigrations } from './database/database.module';
@@ -41,6 +42,7 @@ export async function createApp(
   app.use(csrfProtection(config.publicUrl));
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES, strict: true });
   app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT_BYTES, extended: false });
+  app.use(jsonDepthLimit());
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
