@@ -124,7 +124,7 @@ describeEachBackend(
     it('cross-site: cookie-authenticated state-changing requests from another site are refused (403 cross_site_request)', async () => {
       const official = jars.official!;
       const url = `${t.url}/elections/${e.id}/close`;
-      for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site', origin: 'https://sub.example' }, { origin: 'null' }]) {
+      for (const headers of <Array<Record<string, string>>>[{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site', origin: 'https://sub.example' }, { origin: 'null' }]) {
         const res = await go(official.clone(), url, { method: 'POST', headers });
         expect({ headers, status: res.status }).toEqual({ headers, status: 403 });
         expect(await res.json()).toEqual({ error: 'cross_site_request', message: expect.any(String) });

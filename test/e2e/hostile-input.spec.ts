@@ -107,12 +107,12 @@ describeEachBackend(
     }, 180_000);
     afterAll(() => t?.close());
 
-    async function send(method: string, path: string, body: string | Buffer | undefined, jar?: CookieJar) {
+    async function send(method: string, path: string, body?: string | Buffer, jar?: CookieJar) {
       const started = Date.now();
       const res = await go(jar ?? new CookieJar(), `${t.url}${path}`, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body,
+        body: body as BodyInit | undefined,
         signal: AbortSignal.timeout(10_000),
       });
       const text = await res.text();
