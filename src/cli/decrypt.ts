@@ -16,7 +16,7 @@ import type { SignedTreeHead } from '../crypto/record/tree-head';
 import { computeDecryptionShare, decryptionShareToJSON } from '../crypto/threshold/decryption';
 import { electionKeySetEquals, electionKeySetFromJSON } from '../crypto/threshold/dkg';
 import { readSecretJson } from './files';
-import { ApiClient } from './http';
+import { ApiClient, ApiError } from './http';
 import { electionFilePath, readSecretShare, readTrusteeKey } from './trustee';
 
 export interface RecordJSON {
@@ -88,7 +88,19 @@ export async function trusteeDecrypt(o: DecryptOptions): Promise<DecryptResult> 
   if (tallyView.result) log('the result is already published');
   const share = computeDecryptionShare(group, mine.baseHash, mine.keySet, mine.trustee, mine.secretShare, tallyCiphertexts(published));
   const signer = { electionId: o.electionId, trustee: mine.trustee, secretKey: key.secretKey, setupHash: hexToBytes(file.setupHash, 32, 'setup hash') };
-  const r = await api.signedPost<DecryptResult>(`/elections/${id}/tally/shares`, { share: decryptionShareToJSON(group, share) }, signer);
+  const body = { share: decryptionShareToJSON(group, share) };
+  const post = () => api.signedPost<DecryptResult>(`/elections/${id}/tally/shares`, body, signer);
+  // A pooled keep-alive connection may have been closed by the server while we verified: retry (twice), with the
+  // same share (re-signed, fresh nonce), which the server answers with created: false if it got the first.
+  let r: DecryptResult | undefined;
+  for (let attempt = 1; r === undefined; attempt++) {
+    try {
+      r = await post();
+    } catch (e) {
+      if (e instanceof ApiError || attempt >= 3) throw e; // an answer of the server is final; a network error is not
+      await new Promise((done) => setTimeout(done, 250 * attempt));
+    }
+  }
   log(`decryption share of trustee ${mine.trustee} ${r.created ? 'posted' : 'was already on the board'} (entry ${r.seq}); ${r.shares} share(s) in${r.result ? '; result published' : ''}`);
   return r;
 }
