@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist', 'web');
+// WEB_OUT_DIR: another folder (the browser tests build into a temporary one each, served through WEB_DIR).
+const out = process.env.WEB_OUT_DIR ?? join(root, 'dist', 'web');
 mkdirSync(out, { recursive: true });
 const started = Date.now();
 await build({
@@ -30,4 +31,4 @@ await build({
   logLevel: 'warning',
 });
 cpSync(join(root, 'src', 'web', 'static'), out, { recursive: true });
-process.stdout.write(`Built the web pages into dist/web (${Date.now() - started} ms)\n`);
+process.stdout.write(`Built the web pages into ${out} (${Date.now() - started} ms)\n`);

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { describeEachBackend } from '../support/databases';
 import { openElection, type OpenElection } from '../support/scenario';
@@ -10,15 +11,17 @@ describeEachBackend(
     let t: IdentityTestApp;
     let e: OpenElection;
     let browser: Browser;
+    let web = '';
 
     beforeAll(async () => {
-      buildWeb();
+      web = buildWeb();
       [t, browser] = await Promise.all([startIdentityApp(db()), launch()]);
       e = await openElection(t);
     }, 120_000);
     afterAll(async () => {
       await browser?.close();
       await t?.close();
+      if (web) rmSync(web, { recursive: true, force: true });
     });
 
     it('a voter logs in, votes with the keyboard, audits once, casts anonymously and checks inclusion', async () => {
@@ -27,6 +30,7 @@ describeEachBackend(
       const requests = recordRequests(page);
       const errors: string[] = [];
       page.on('pageerror', (err) => errors.push(err.message));
+      page.on('response', async (r) => process.env.DEBUG_BROWSER && r.status() >= 400 && process.stdout.write(`[debug] ${r.status()} ${r.url()} ${JSON.stringify(await r.request().allHeaders())}\n`));
       page.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
 
       await page.goto(`${t.url}/booth/?election=${e.id}`);
@@ -38,7 +42,8 @@ describeEachBackend(
       await page.waitForSelector('form#ballot');
 
       // Keyboard only: arrow keys move within a radio group, Tab to the next group, Space selects, Enter submits.
-      await page.focus('#opt-council-list-a');
+      for (let i = 0; i < 12 && (await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)) !== 'council'; i++) await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('opt-council-list-a');
       await page.keyboard.press('ArrowDown'); // list-b
       await page.keyboard.press('Tab'); // the referendum group
       await page.keyboard.press('Space'); // yes
@@ -57,6 +62,14 @@ describeEachBackend(
       expect((await page.textContent('#audit-code'))!.trim()).toBe(auditedCode);
       expect(await page.getAttribute('#audit-link', 'href')).toContain(`code=${auditedCode}`);
       await shot(page, 'booth-4-audited');
+      // The second device: the link opens the observers' page, which re-checks the opened ballot itself.
+      const second = await browser.newContext({ locale: 'fr-BE' });
+      const other = await second.newPage();
+      await other.goto((await page.getAttribute('#audit-link', 'href'))!);
+      await other.waitForSelector('#audit-check.ok');
+      expect(await other.textContent('#audit-choices')).toContain('Lijst B');
+      await shot(other, 'booth-4b-audit-on-second-device');
+      await second.close();
       await page.click('#reencrypt');
       await page.waitForSelector('#tracking-code');
       const code = (await page.textContent('#tracking-code'))!.trim();

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -17,14 +17,16 @@ describeEachBackend(
   (db) => {
     let t: IdentityTestApp;
     let browser: Browser;
+    let web = '';
 
     beforeAll(async () => {
-      buildWeb();
+      web = buildWeb();
       [t, browser] = await Promise.all([startIdentityApp(db()), launch()]);
     }, 120_000);
     afterAll(async () => {
       await browser?.close();
       await t?.close();
+      if (web) rmSync(web, { recursive: true, force: true });
     });
 
     it('an official creates an election from a file, imports the roll, watches the ceremony, opens and closes with step-up, and sees turnout', async () => {

@@ -1,8 +1,9 @@
+import { rmSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { describeEachBackend } from '../support/databases';
 import { closedElection, decryptWith, type ClosedElection } from '../support/tally-election';
 import { startIdentityApp, type IdentityTestApp } from '../integration/identity/support';
-import { buildWeb, launch, shot } from './support';
+import { approveAtSandbox, buildWeb, launch, shot } from './support';
 
 describeEachBackend(
   "browser: the observers' page",
@@ -10,11 +11,12 @@ describeEachBackend(
     let t: IdentityTestApp;
     let e: ClosedElection;
     let browser: Browser;
+    let web = '';
     let castCode = '';
     let auditCode = '';
 
     beforeAll(async () => {
-      buildWeb();
+      web = buildWeb();
       [t, browser] = await Promise.all([startIdentityApp(db()), launch()]);
       // 8 crowd voters (one audits first, one votes again), real trustee ceremony, close, 2 of 3 trustees decrypt.
       e = await closedElection(t, 8);
@@ -26,6 +28,7 @@ describeEachBackend(
     afterAll(async () => {
       await browser?.close();
       await t?.close();
+      if (web) rmSync(web, { recursive: true, force: true });
     });
 
     it('lists the elections, shows the board, finds ballots and an audit, and verifies the record in a Web Worker', async () => {
@@ -66,6 +69,21 @@ describeEachBackend(
       expect(failures).toEqual([]);
       await context.close();
     }, 120_000);
+
+    it('an official publishes the tallied result with step-up', async () => {
+      const context = await browser.newContext({ locale: 'nl-BE' });
+      const page = await context.newPage();
+      await page.goto(`${t.url}/console/?election=${e.id}`);
+      await page.click('#login');
+      await approveAtSandbox(page, 'official');
+      await page.waitForSelector('#status[data-status="tallied"]');
+      await page.click('#do-publish');
+      await approveAtSandbox(page, 'official', true);
+      await page.waitForSelector('#status[data-status="published"]');
+      await page.waitForSelector('#action-done');
+      await shot(page, 'console-6-published');
+      await context.close();
+    }, 60_000);
   },
   ['pglite'],
 );

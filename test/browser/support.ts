@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -7,9 +8,15 @@ export const ROOT = join(__dirname, '..', '..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Builds dist/web with the project's build script (esbuild: well under a second). */
-export function buildWeb(): void {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-web.mjs')], { cwd: ROOT, stdio: 'pipe' });
+/**
+ * Builds the pages with the project's build script (esbuild: well under a second) into a folder of this
+ * test file's own, and serves them from there (WEB_DIR): parallel test files never read a half-written bundle.
+ */
+export function buildWeb(): string {
+  const out = mkdtempSync(join(tmpdir(), 'evote-web-'));
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-web.mjs')], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, WEB_OUT_DIR: out, WEB_MINIFY: '0' } });
+  process.env.WEB_DIR = out;
+  return out;
 }
 
 /** Debian's chromium, headless, with the flags that work on these machines (docs: STACK-NOTES). */

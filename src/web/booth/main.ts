@@ -109,7 +109,7 @@ function whoAmI() {
 }
 
 async function logout(): Promise<void> {
-  await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin' });
+  await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', referrerPolicy: 'same-origin' });
   location.href = '/booth/';
 }
 
@@ -158,7 +158,7 @@ async function getToken(): Promise<void> {
   busy('booth.token.working');
   try {
     const issuers = (await api<Array<{ id: string; publicKey: unknown }>>('/issuers')).filter((i) => view.issuerIds.includes(i.id));
-    const send = (url: string, init?: RequestInit) => fetch(url, { ...init, credentials: 'same-origin' });
+    const send = (url: string, init?: RequestInit) => fetch(url, { ...init, credentials: 'same-origin', referrerPolicy: 'same-origin' });
     const { token, pseudonym } = await obtainBallotToken('', state.election!, view.id, issuers, send);
     state.device = { token, pseudonymSecret: bytesToHex(pseudonym.secretKey), receipts: [] };
     saveDevice(view.id, state.device);

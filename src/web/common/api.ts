@@ -12,6 +12,9 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   const { json, ...rest } = init;
   const res = await fetch(path, {
     credentials: 'same-origin',
+    // The server's Referrer-Policy is no-referrer, under which browsers send `Origin: null`; the
+    // cross-site request guard wants our own origin on cookie-carrying POSTs.
+    referrerPolicy: 'same-origin',
     ...rest,
     headers: { accept: 'application/json', ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(rest.headers ?? {}) },
     ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
