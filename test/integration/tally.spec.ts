@@ -1,7 +1,9 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tallyCiphertexts, tallyFromJSON } from '../../src/crypto/ballot';
+import { tallyCiphertexts, tallyFromJSON, tallyToJSON } from '../../src/crypto/ballot';
+import { aggregateCounted, countedBallotSeqs } from '../../src/crypto/record/counting';
+import { BoardService } from '../../src/modules/board/board.service';
 import { hexToBytes } from '../../src/crypto/encoding';
 import { defaultGroup as g } from '../../src/crypto/group';
 import { verifyElectionRecord } from '../../src/crypto/record/verify-record';
@@ -93,6 +95,28 @@ describeEachBackend('tally: aggregate after the close, trustee shares, combinati
     expect(v.ok).toBe(true);
     expect(v.result).toEqual(e.expected);
   });
+
+  it('a trustee refuses to decrypt a tally that leaves out a ballot (a server trying to decrypt a subset)', async () => {
+    const e3 = await closedElection(t, 4);
+    try {
+      // A dishonest server publishes, as its tally, the sum of all counted ballots but one.
+      const record = await (await fetch(`${t.url}/elections/${e3.id}/record`)).json();
+      const entries = (record.entries as string[]).map((x) => JSON.parse(x));
+      const counted = countedBallotSeqs(entries, 'last').slice(1);
+      const aggregate = tallyToJSON(g, aggregateCounted(g, e3.election.manifest, entries, counted));
+      const boardSize = entries.length;
+      await t.db.transaction(async (m) => {
+        const a = await t.app.get(BoardService).append(m, e3.id, 'tally', { aggregate, counted, boardSize });
+        await m.query(`INSERT INTO election_tallies (election_id, tally_seq, board_size, aggregate, counted) VALUES ($1, $2, $3, $4, $5)`, [
+          e3.id, a.seq, boardSize, JSON.stringify(aggregate), counted,
+        ]);
+      });
+      await expect(trusteeDecrypt({ server: t.url, electionId: e3.id, keyPath: e3.keyPaths[0] })).rejects.toThrow(/check 9/);
+      expect((await (await fetch(`${t.url}/elections/${e3.id}/tally`)).json()).shares).toEqual([]);
+    } finally {
+      rmSync(e3.keyDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('GET /tally: 404 for an unknown election; `evote demo tally` has the first k demo trustees decrypt', async () => {
     expect((await fetch(`${t.url}/elections/4f1c2a9e-0000-4000-8000-000000000000/tally`)).status).toBe(404);
