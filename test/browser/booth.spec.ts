@@ -114,6 +114,17 @@ describeEachBackend(
       await context.close();
     }, 120_000);
 
+    it('a new tab cannot get a second token: the voter is told the key stays with the first tab', async () => {
+      const context = await browser.newContext({ locale: 'en-GB' });
+      const page = await context.newPage();
+      await page.goto(`${t.url}/booth/?election=${e.id}`);
+      await page.click('#login');
+      await approveAtSandbox(page, 'voter');
+      await page.click('#get-token');
+      await page.waitForSelector('#token-already');
+      await context.close();
+    }, 60_000);
+
     it('the form enforces the contest rules', async () => {
       const context = await browser.newContext({ locale: 'nl-BE' });
       const page = await context.newPage();

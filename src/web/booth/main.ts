@@ -164,7 +164,9 @@ async function getToken(): Promise<void> {
     saveDevice(view.id, state.device);
     showBallot();
   } catch (e) {
-    render(h('h2', {}, view.title), errorBox(e));
+    // A token was already issued to this voter (on another device, or in a tab since closed): the key is gone.
+    const already = e instanceof Error && e.message.includes('already_issued');
+    render(h('h2', {}, view.title), already ? h('p', { class: 'refused', id: 'token-already', role: 'alert' }, t('booth.token.already')) : null, errorBox(e));
   }
 }
 
@@ -282,15 +284,23 @@ function showReview(): void {
 async function audit(): Promise<void> {
   const view = state.view!;
   const prepared = state.prepared!;
-  const code = currentCode();
   busy('booth.audit.working');
   try {
     // Anonymous: no cookie. An audited ballot is opened and can never be counted.
     const res = await api<{ trackingCode: string; choices: Choices }>(`/elections/${view.id}/audits`, { method: 'POST', credentials: 'omit', json: auditBody(state.election!, prepared) });
     state.prepared = undefined;
+    showAudited(res);
+  } catch (e) {
+    render(h('h2', {}, t('booth.audit.title')), errorBox(e));
+  }
+}
+
+function showAudited(res: { trackingCode: string; choices: Choices }): void {
+  const view = state.view!;
+  {
     const same = JSON.stringify(res.choices) === JSON.stringify(Object.fromEntries(view.manifest.contests.map((c) => [c.id, state.choices![c.id] ?? []])));
     const link = `${location.origin}/observer/?election=${view.id}&code=${encodeURIComponent(res.trackingCode)}`;
-    state.redraw = () => void 0;
+    state.redraw = () => showAudited(res);
     render(
       h('h2', {}, t('booth.audit.title')),
       h('p', {}, t('booth.audit.code'), ' ', h('span', { class: 'code', id: 'audit-code' }, res.trackingCode)),
@@ -301,8 +311,6 @@ async function audit(): Promise<void> {
       h('p', {}, h('a', { href: link, id: 'audit-link', target: '_blank', rel: 'noopener' }, link)),
       h('button', { type: 'button', class: 'primary', id: 'reencrypt', onclick: () => encryptAndReview() }, t('booth.audit.reencrypt')),
     );
-  } catch (e) {
-    render(h('h2', {}, t('booth.audit.title')), errorBox(e));
   }
 }
 

@@ -197,4 +197,5 @@ export const de: Messages = {
   'check.record.13': "Die Lagrange-Kombination der Anteile entschlüsselt die Summe zu den Ergebnissen",
   'check.record.14': "Veröffentlichtes Ergebnis = entschlüsselte Summen",
   'check.record.15': "Anzahlen im Rahmen: gezählt ≤ ausgegebene Nachweise je Aussteller ≤ Größe des Verzeichnisses",
+  'booth.token.already': "Sie haben für diese Wahl bereits einen Nachweis erhalten, in einem anderen Browser-Tab oder auf einem anderen Gerät. Nur dieser Tab hat den Schlüssel, um (erneut) zu wählen: Fahren Sie dort fort.",
 };

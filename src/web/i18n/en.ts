@@ -196,6 +196,7 @@ export const en = {
   'check.record.13': "Lagrange combination of the shares decrypts the aggregate to the totals",
   'check.record.14': "Published result = decrypted totals",
   'check.record.15': "Counts within eligibility: counted ≤ tokens issued per issuer ≤ roll size",
+  'booth.token.already': "You already received a ballot token for this election, in another browser tab or on another device. Only that tab holds the key to vote (again): continue there.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -197,4 +197,5 @@ export const fr: Messages = {
   'check.record.13': "La combinaison de Lagrange des parts déchiffre l'agrégat en totaux",
   'check.record.14': "Résultat publié = totaux déchiffrés",
   'check.record.15': "Nombres dans les limites : comptés ≤ jetons émis par émetteur ≤ taille de la liste",
+  'booth.token.already': "Vous avez déjà reçu un jeton de vote pour cette élection, dans un autre onglet ou sur un autre appareil. Seul cet onglet détient la clé pour voter (à nouveau) : continuez-y.",
 };

@@ -197,4 +197,5 @@ export const nl: Messages = {
   'check.record.13': "De Lagrange-combinatie van de delen ontsleutelt het totaal tot de aantallen",
   'check.record.14': "Gepubliceerde uitslag = ontsleutelde aantallen",
   'check.record.15': "Aantallen binnen het stemrecht: geteld ≤ uitgegeven bewijzen per uitgever ≤ grootte van de kiezerslijst",
+  'booth.token.already': "U hebt voor deze verkiezing al een stembewijs gekregen, in een ander browsertabblad of op een ander toestel. Alleen dat tabblad heeft de sleutel om (opnieuw) te stemmen: ga daar verder.",
 };
