@@ -124,7 +124,7 @@ describeEachBackend(
     it('cross-site: cookie-authenticated state-changing requests from another site are refused (403 cross_site_request)', async () => {
       const official = jars.official!;
       const url = `${t.url}/elections/${e.id}/close`;
-      for (const headers of <Array<Record<string, string>>>[{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site', origin: 'https://sub.example' }, { origin: 'null' }]) {
+      for (const headers of <Array<Record<string, string>>>[{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site', origin: 'https://sub.example' }, { 'sec-fetch-site': 'cross-site', origin: 'null' }]) {
         const res = await go(official.clone(), url, { method: 'POST', headers });
         expect({ headers, status: res.status }).toEqual({ headers, status: 403 });
         expect(await res.json()).toEqual({ error: 'cross_site_request', message: expect.any(String) });
@@ -132,6 +132,9 @@ describeEachBackend(
       // Same origin (as the console sends it) reaches the action's own checks.
       const same = await go(official.clone(), url, { method: 'POST', headers: { origin: t.url, 'sec-fetch-site': 'same-origin' } });
       expect((await same.json()).error).toBe('step_up_required');
+      // A same-origin form POST under Referrer-Policy: no-referrer carries Origin: null (Chromium).
+      const form = await go(official.clone(), url, { method: 'POST', headers: { origin: 'null', 'sec-fetch-site': 'same-origin' } });
+      expect((await form.json()).error).toBe('step_up_required');
       // Without our cookie there is no ambient authority: anonymous casting from anywhere is judged on its content.
       const cast = await fetch(`${t.url}/elections/${e.id}/ballots`, { method: 'POST', headers: { origin: 'https://elsewhere.example', 'content-type': 'application/json' }, body: '{}' });
       expect(cast.status).toBe(400);
