@@ -38,11 +38,16 @@ export function loadSecret(config: AppConfig, spec: SecretSpec): string {
       writeFileSync(path, `${spec.generate()}\n`, { mode: 0o600, flag: 'wx' });
     }
   }
-  const mode = statSync(path).mode & 0o777;
-  if ((mode & 0o077) !== 0) {
-    throw new ConfigurationError([`${spec.variable}: the file ${path} is readable by others (mode ${mode.toString(8)}); chmod 600 it`]);
-  }
+  assertPrivateFile(path, spec.variable);
   const secret = readFileSync(path, 'utf8').trim();
   if (!spec.isValid(secret)) throw new ConfigurationError([`${spec.variable}: the file ${path} does not hold ${spec.expected}`]);
   return secret;
+}
+
+/** Refuses a secret file that group or others may read or write: the secret would not be secret. */
+export function assertPrivateFile(path: string, variable: string): void {
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new ConfigurationError([`${variable}: the file ${path} is readable by others (mode ${mode.toString(8)}); chmod 600 it`]);
+  }
 }

@@ -67,10 +67,7 @@ describe('secret files: refused when readable by group or others', () => {
     expect(statSync(join(dir, ROLL_HMAC_KEY_FILE)).mode & 0o077).toBe(0);
   });
 
-  // KNOWN GAP (reported, not in this change's files): src/modules/identity/secrets.ts reads an existing
-  // generated file without checking its mode. `it.failing` keeps the suite green while the gap exists and
-  // turns red once it is fixed (then make it a plain `it`).
-  it.failing('[gap] ROLL_HMAC_KEY: a generated key file loosened to 0644 is refused at the next start', async () => {
+  it('ROLL_HMAC_KEY: a generated key file loosened to 0644 is refused at the next start', async () => {
     const config = loadConfig({ DATA_DIR: dir });
     await NationalNumberHasher.fromConfig(config);
     chmodSync(join(dir, ROLL_HMAC_KEY_FILE), 0o644);
@@ -84,8 +81,7 @@ describe('secret files: refused when readable by group or others', () => {
     expect((await RpKeys.fromConfig(loadConfig({ DATA_DIR: dir, OIDC_RP_JWKS_FILE: path }))).publicJwks.keys).toHaveLength(2);
   }, 30_000);
 
-  // KNOWN GAP (reported): src/modules/identity/rp-keys.ts reads OIDC_RP_JWKS_FILE without checking its mode.
-  it.failing('[gap] OIDC_RP_JWKS_FILE readable by others (0644) is refused', async () => {
+  it('OIDC_RP_JWKS_FILE readable by others (0644) is refused', async () => {
     const path = secretFile('rp.json', await generateRpJwks(), 0o644);
     await expect(RpKeys.fromConfig(loadConfig({ DATA_DIR: dir, OIDC_RP_JWKS_FILE: path }))).rejects.toThrow(/readable by others/);
   }, 30_000);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { ConfigurationError, type AppConfig } from '../../config/app-config';
+import { assertPrivateFile } from '../../common/secrets';
 import { loadOrCreateSecretFile } from './secrets';
 
 export const RP_JWKS_FILE = 'oidc-rp-jwks.json';
@@ -28,6 +29,7 @@ export class RpKeys {
       } catch {
         throw new ConfigurationError(['OIDC_RP_JWKS_FILE names a file that cannot be read']);
       }
+      assertPrivateFile(config.OIDC_RP_JWKS_FILE, 'OIDC_RP_JWKS_FILE');
     } else text = await loadOrCreateSecretFile(config, RP_JWKS_FILE, 'OIDC_RP_JWKS or OIDC_RP_JWKS_FILE', generateRpJwks);
     return RpKeys.parse(text, variable);
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { assertPrivateFile } from '../../common/secrets';
 import { ConfigurationError, type AppConfig } from '../../config/app-config';
 
 /**
@@ -11,7 +12,10 @@ import { ConfigurationError, type AppConfig } from '../../config/app-config';
  */
 export async function loadOrCreateSecretFile(config: AppConfig, fileName: string, variable: string, generate: () => Promise<string> | string): Promise<string> {
   const path = resolve(config.DATA_DIR, fileName);
-  if (existsSync(path)) return readFileSync(path, 'utf8');
+  if (existsSync(path)) {
+    assertPrivateFile(path, variable);
+    return readFileSync(path, 'utf8');
+  }
   if (config.NODE_ENV === 'production') {
     throw new ConfigurationError([`${variable} must be set in production (a development key is only generated into DATA_DIR outside production)`]);
   }
