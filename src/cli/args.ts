@@ -12,6 +12,8 @@ export interface Command {
   readonly words: readonly string[];
   readonly summary: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
+  /** One optional positional argument, given to `run` under this name (e.g. `evote verify record.json`). */
+  readonly positional?: { readonly name: string; readonly description: string };
   /** Runs the command; resolves to the process exit code. */
   run(values: Record<string, string | boolean | undefined>, io: CliIO): Promise<number>;
 }
@@ -25,7 +27,9 @@ export interface CliIO {
 export class UsageError extends Error {}
 
 export function commandHelp(program: string, c: Command): string {
-  const lines = [`Usage: ${program} ${c.words.join(' ')} [options]`, '', c.summary, '', 'Options:'];
+  const lines = [`Usage: ${program} ${c.words.join(' ')}${c.positional ? ` [${c.positional.name}]` : ''} [options]`, '', c.summary, ''];
+  if (c.positional) lines.push(`  ${c.positional.name.padEnd(28)} ${c.positional.description}`, '');
+  lines.push('Options:');
   for (const [name, o] of Object.entries({ ...c.options, help: { type: 'boolean', description: 'show this help' } as OptionSpec })) {
     const flag = `--${name}${o.type === 'string' ? ' <value>' : ''}`;
     const extra = o.required ? ' (required)' : o.default !== undefined ? ` (default: ${String(o.default)})` : '';
@@ -60,8 +64,10 @@ export async function dispatch(program: string, commands: readonly Command[], ar
   for (const [k, o] of Object.entries(command.options)) options[k] = { type: o.type, ...(o.short ? { short: o.short } : {}) };
   let values: Record<string, string | boolean | undefined>;
   try {
-    const parsed = parseArgs({ args: [...rest], options, strict: true, allowPositionals: false });
+    const parsed = parseArgs({ args: [...rest], options, strict: true, allowPositionals: command.positional !== undefined });
     values = parsed.values as Record<string, string | boolean | undefined>;
+    if (parsed.positionals.length > 1) throw new UsageError(`expected at most one ${command.positional!.name}, got ${parsed.positionals.length}`);
+    if (command.positional && parsed.positionals.length === 1) values[command.positional.name] = parsed.positionals[0];
     if (values.help) {
       io.out(commandHelp(program, command));
       return 0;

@@ -73,9 +73,20 @@ const verifyCmd: Command = {
     election: { type: 'string', description: 'election id (with --server)' },
     json: { type: 'boolean', description: 'print the checks as JSON', default: false },
   },
-  run: (v, io) =>
-    verifyCommand({ record: v.record as string | undefined, server: v.server as string | undefined, election: v.election as string | undefined, json: v.json === true }, io),
+  positional: { name: 'target', description: 'a record file, or an election URL (https://host/elections/<id>)' },
+  run: (v, io) => verifyCommand({ ...verifyTarget(v), json: v.json === true }, io),
 };
+
+/** `evote verify <file | URL>` or the explicit --record / --server --election options. */
+function verifyTarget(v: Record<string, string | boolean | undefined>): { record?: string; server?: string; election?: string } {
+  const target = v.target as string | undefined;
+  const explicit = { record: v.record as string | undefined, server: v.server as string | undefined, election: v.election as string | undefined };
+  if (target === undefined) return explicit;
+  if (explicit.record || explicit.server) throw new UsageError('give either a target or --record/--server, not both');
+  if (!/^https?:\/\//.test(target)) return { record: target };
+  const m = /^(https?:\/\/[^/]+)(?:\/.*)?\/elections\/([0-9a-f-]{36})(?:\/record)?\/?$/.exec(target);
+  return m ? { server: m[1], election: m[2] } : { server: target.replace(/\/$/, ''), election: explicit.election };
+}
 
 const demoTallyCommand: Command = {
   words: ['demo', 'tally'],
