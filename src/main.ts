@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   if (config.demoElectionEnabled) await ensureDemoElection(app, config, (await app.getUrl()).replace('[::1]', '127.0.0.1'));
   const database = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.DATA_DIR}`;
   const demo = config.demoElectionEnabled
-    ? `  demo election: ${url}/elections/${DEMO_ELECTION_ID} (open; log in at ${url}/auth/login with a sandbox identity)\n`
+    ? `  vote in the demo election: ${url}/booth/?election=${DEMO_ELECTION_ID}\n  observe and verify it: ${url}/observer/?election=${DEMO_ELECTION_ID}\n  officials' console: ${url}/console/\n`
     : '';
   process.stdout.write(`\nevote is running at ${config.PUBLIC_URL ?? url}\n  health: ${url}/health\n  API docs: ${url}/api/docs\n  database: ${database}\n${demo}\n`);
 }
