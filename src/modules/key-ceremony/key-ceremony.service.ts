@@ -135,13 +135,19 @@ export class KeyCeremonyService {
 
   /** The public view of the ceremony. */
   async view(electionId: string) {
-    const s = await this.setup(electionId);
-    const dealingRows: Array<{ dealer: number; dealing: string }> = await this.dataSource.query(
+    // One snapshot: read separately, the outcome could be seen complete while the key set read before it
+    // was still empty (the ceremony finishing in between).
+    return this.dataSource.transaction('REPEATABLE READ', (m) => this.viewIn(m, electionId));
+  }
+
+  private async viewIn(m: EntityManager, electionId: string) {
+    const s = await this.setup(electionId, m);
+    const dealingRows: Array<{ dealer: number; dealing: string }> = await m.query(
       `SELECT dealer, dealing FROM dkg_dealings WHERE election_id = $1 ORDER BY dealer`,
       [electionId],
     );
-    const verdictRows = await this.verdictRows(this.dataSource, electionId);
-    const outcome = await this.outcome(this.dataSource, electionId);
+    const verdictRows = await this.verdictRows(m, electionId);
+    const outcome = await this.outcome(m, electionId);
     const n = s.trustees.length;
     const allDealt = dealingRows.length === n;
     const state = this.state(s.status, dealingRows.length, n, outcome);
