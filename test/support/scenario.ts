@@ -27,14 +27,26 @@ export interface OpenElection {
   issuers: Array<{ id: string; publicKey: unknown }>;
 }
 
+/** How the trustees make the election key: their public keys (for the definition) and the ceremony itself. */
+export interface CeremonyRunner {
+  trustees: TestTrustee[];
+  run(t: IdentityTestApp, electionId: string): Promise<void>;
+}
+
+/** The in-process stand-in for the trustees' own flow (no trustee-commitments on the board). */
+function inProcessCeremony(): CeremonyRunner {
+  const trustees = makeTrustees(3);
+  return { trustees, run: (t, id) => completeKeyCeremony(t.db, t.app.get(BoardService), id, trustees) };
+}
+
 /**
  * An official creates an election (Leuven municipal, 3 trustees, k = 2), imports the sandbox identities'
- * roll, runs the key ceremony (in-process stand-in), and opens it with step-up.
+ * roll, has the key ceremony run (by default the in-process stand-in), and opens it with step-up.
  */
-export async function openElection(t: IdentityTestApp, over: Record<string, unknown> = {}): Promise<OpenElection> {
+export async function openElection(t: IdentityTestApp, over: Record<string, unknown> = {}, ceremony: CeremonyRunner = inProcessCeremony()): Promise<OpenElection> {
   const official = new CookieJar();
   await login(t.url, official, 'official');
-  const trustees = makeTrustees(3);
+  const { trustees } = ceremony;
   const created = await go(official, `${t.url}/elections`, json(electionDefinition(trustees, over)));
   if (created.status !== 201) throw new Error(`create answered ${created.status}: ${await created.text()}`);
   const { id } = await created.json();
@@ -42,7 +54,7 @@ export async function openElection(t: IdentityTestApp, over: Record<string, unkn
   const roll = await go(official, `${t.url}/elections/${id}/roll`, json({ entries }, 'PUT'));
   if (roll.status !== 200) throw new Error(`roll answered ${roll.status}: ${await roll.text()}`);
   if ((await go(official, `${t.url}/elections/${id}/key-ceremony`, { method: 'POST' })).status !== 200) throw new Error('key ceremony did not start');
-  await completeKeyCeremony(t.db, t.app.get(BoardService), id, trustees);
+  await ceremony.run(t, id);
   await confirmAction(t, official, id, 'open');
   const opened = await go(official, `${t.url}/elections/${id}/open`, { method: 'POST' });
   if (opened.status !== 200) throw new Error(`open answered ${opened.status}: ${await opened.text()}`);

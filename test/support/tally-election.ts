@@ -4,15 +4,13 @@
  * the sandbox crowd voters crowd-001… vote (some audit first, some vote again), the official closes it,
  * and then only the trustees named decrypt (`evote trustee decrypt`'s function).
  */
-import { auditBody, electionFromPublic, obtainBallotToken, prepareBallot } from '../../src/client/voter-client';
+import { auditBody, obtainBallotToken, prepareBallot } from '../../src/client/voter-client';
 import { trusteeCeremony } from '../../src/cli/trustee';
 import { trusteeDecrypt } from '../../src/cli/decrypt';
 import type { Election } from '../../src/crypto/ballot';
-import { SANDBOX_IDENTITIES } from '../../src/modules/sandbox-idp/identities';
-import { CookieJar, go, login, type IdentityTestApp } from '../integration/identity/support';
+import { type CookieJar, go, type IdentityTestApp } from '../integration/identity/support';
 import { makeTrusteeKeys } from '../integration/key-ceremony.helpers';
-import { electionDefinition } from './election-definitions';
-import { confirmAction, json, voterSession } from './scenario';
+import { confirmAction, openElection, voterSession } from './scenario';
 
 export const COUNCIL = ['list-a', 'list-b', 'list-c'];
 
@@ -30,24 +28,13 @@ export interface ClosedElection {
 
 /** Creates, runs the real key ceremony, opens; `voters` crowd voters vote; closes. */
 export async function closedElection(t: IdentityTestApp, voters: number, over: Record<string, unknown> = {}): Promise<ClosedElection> {
-  const official = new CookieJar();
-  await login(t.url, official, 'official');
   const keys = makeTrusteeKeys(3);
-  const trustees = keys.publicKeys.map((publicKey, i) => ({ index: i + 1, publicKey, secretKey: 0n }));
-  const created = await go(official, `${t.url}/elections`, json(electionDefinition(trustees, over)));
-  if (created.status !== 201) throw new Error(`create answered ${created.status}: ${await created.text()}`);
-  const { id } = await created.json();
-  const entries = SANDBOX_IDENTITIES.filter((i) => i.roll).map((i) => ({ nationalNumber: i.nationalNumber, constituency: i.roll!.constituency, basis: i.roll!.basis }));
-  const roll = await go(official, `${t.url}/elections/${id}/roll`, json({ entries }, 'PUT'));
-  if (roll.status !== 200) throw new Error(`roll answered ${roll.status}: ${await roll.text()}`);
-  if ((await go(official, `${t.url}/elections/${id}/key-ceremony`, { method: 'POST' })).status !== 200) throw new Error('key ceremony did not start');
-  await Promise.all(keys.paths.map((keyPath) => trusteeCeremony({ server: t.url, electionId: id, keyPath, pollMs: 25, timeoutMs: 60_000 })));
-  await confirmAction(t, official, id, 'open');
-  const opened = await go(official, `${t.url}/elections/${id}/open`, { method: 'POST' });
-  if (opened.status !== 200) throw new Error(`open answered ${opened.status}: ${await opened.text()}`);
-  const view = await (await fetch(`${t.url}/elections/${id}`)).json();
-  const issuers = (await (await fetch(`${t.url}/issuers`)).json()).filter((i: { id: string }) => view.issuerIds.includes(i.id));
-  const election = electionFromPublic(view);
+  const { id, official, issuers, election } = await openElection(t, over, {
+    trustees: keys.publicKeys.map((publicKey, i) => ({ index: i + 1, publicKey, secretKey: 0n })),
+    run: async (app, electionId) => {
+      await Promise.all(keys.paths.map((keyPath) => trusteeCeremony({ server: app.url, electionId, keyPath, pollMs: 25, timeoutMs: 60_000 })));
+    },
+  });
 
   const expected: Record<string, Record<string, number>> = { council: { 'list-a': 0, 'list-b': 0, 'list-c': 0 }, referendum: { yes: 0, no: 0 } };
   const last = new Map<number, { council: string[]; referendum: string[] }>();
