@@ -4,16 +4,11 @@
  * named by bisection, and verifyBallot gives their detailed report.
  */
 import { type BatchItem, batchFailures, type WeightSource, randomWeights } from '../batch';
-import { sumCiphertexts } from '../elgamal';
-import { bytesEqual, isBytes } from '../encoding';
 import type { Group } from '../group';
 import type { EquationsResult, VerificationEquation } from '../proofs/common';
-import { disjunctiveEquations } from '../proofs/disjunctive';
-import { rangeEquations } from '../proofs/range';
 import type { Election } from './election';
-import { CREDENTIAL_BYTES, type EncryptedBallot, contestContext, proofContext, selectionContext } from './encrypt';
-import { ballotStructureFailures } from './json';
-import { contestLowerBound } from './manifest';
+import type { EncryptedBallot } from './encrypt';
+import { ballotFormFailures, ballotProofItems } from './verify';
 
 /**
  * All proof equations of a ballot, or false when a check without group equations fails (wrong H,
@@ -21,22 +16,10 @@ import { contestLowerBound } from './manifest';
  */
 export function ballotEquations(group: Group, election: Election, ballot: EncryptedBallot): EquationsResult {
   try {
-    if (!isBytes(ballot.electionHash) || !bytesEqual(ballot.electionHash, election.electionHash)) return false;
-    if (!isBytes(ballot.credential) || ballot.credential.length !== CREDENTIAL_BYTES) return false;
-    if (ballotStructureFailures(election.manifest, ballot).length > 0) return false;
-    const H = election.electionHash;
-    const K = election.key.point;
+    if (ballotFormFailures(election, ballot).length > 0) return false;
     const all: VerificationEquation[] = [];
-    for (const [ci, c] of election.manifest.contests.entries()) {
-      const bc = ballot.contests[ci];
-      for (const s of bc.selections) {
-        const eqs = disjunctiveEquations(group, { key: K, ciphertext: s.ciphertext }, s.proof, proofContext(H, selectionContext(ballot.credential, c.id, s.optionId)));
-        if (eqs === false) return false;
-        all.push(...eqs);
-      }
-      const sum = sumCiphertexts(group, bc.selections.map((s) => s.ciphertext));
-      const st = { key: K, ciphertext: sum, min: contestLowerBound(c), max: c.maxSelections };
-      const eqs = rangeEquations(group, st, bc.sumProof, proofContext(H, contestContext(ballot.credential, c.id)));
+    for (const item of ballotProofItems(group, election, ballot)) {
+      const eqs = item.equations();
       if (eqs === false) return false;
       all.push(...eqs);
     }

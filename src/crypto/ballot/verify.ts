@@ -15,8 +15,9 @@ import { sumCiphertexts } from '../elgamal';
 import { bytesEqual, isBytes } from '../encoding';
 import { CryptoError } from '../errors';
 import type { Group } from '../group';
-import { verifyDisjunctive } from '../proofs/disjunctive';
-import { verifyRange } from '../proofs/range';
+import { type EquationsResult, checkEquations, guardVerify } from '../proofs/common';
+import { disjunctiveEquations } from '../proofs/disjunctive';
+import { rangeEquations } from '../proofs/range';
 import type { Election } from './election';
 import { CREDENTIAL_BYTES, type EncryptedBallot, contestContext, proofContext, selectionContext } from './encrypt';
 import { ballotFromJSON, ballotStructureFailures } from './json';
@@ -50,36 +51,68 @@ function proofHolds(f: () => boolean): string | null {
   }
 }
 
+/** One proof of a ballot with its statement, built in one place for one-by-one and batch verification. */
+export interface BallotProofItem {
+  readonly check: 'selection-proof' | 'contest-proof';
+  readonly contestId: string;
+  readonly optionId?: string;
+  /** The proof's verification equations (false: a scalar-level check failed). May throw CryptoError. */
+  equations(): EquationsResult;
+}
+
+/** Checks 1–3 (election hash, credential, structure): the failures, empty when the ballot's form is right. */
+export function ballotFormFailures(election: Election, ballot: EncryptedBallot): BallotFailure[] {
+  const failures: BallotFailure[] = [];
+  if (!isBytes(ballot.electionHash) || !bytesEqual(ballot.electionHash, election.electionHash)) {
+    failures.push({ check: 'election-hash', message: 'ballot is for another election (H differs)' });
+  }
+  if (!isBytes(ballot.credential) || ballot.credential.length !== CREDENTIAL_BYTES) {
+    failures.push({ check: 'credential', message: `credential must be ${CREDENTIAL_BYTES} bytes` });
+  }
+  for (const m of ballotStructureFailures(election.manifest, ballot)) failures.push({ check: 'structure', message: m });
+  return failures;
+}
+
+/**
+ * The proofs of checks 4 and 5, in manifest order: every option's 0/1 proof and every contest's range
+ * proof with their statements and contexts. Only for a ballot whose credential and structure are right.
+ */
+export function ballotProofItems(group: Group, election: Election, ballot: EncryptedBallot): BallotProofItem[] {
+  const H = election.electionHash;
+  const K = election.key.point;
+  return election.manifest.contests.flatMap((c, ci) => {
+    const bc = ballot.contests[ci];
+    const selections: BallotProofItem[] = bc.selections.map((s) => ({
+      check: 'selection-proof',
+      contestId: c.id,
+      optionId: s.optionId,
+      equations: () => disjunctiveEquations(group, { key: K, ciphertext: s.ciphertext }, s.proof, proofContext(H, selectionContext(ballot.credential, c.id, s.optionId))),
+    }));
+    const contest: BallotProofItem = {
+      check: 'contest-proof',
+      contestId: c.id,
+      equations: () => {
+        const sum = sumCiphertexts(group, bc.selections.map((s) => s.ciphertext));
+        const st = { key: K, ciphertext: sum, min: contestLowerBound(c), max: c.maxSelections };
+        return rangeEquations(group, st, bc.sumProof, proofContext(H, contestContext(ballot.credential, c.id)));
+      },
+    };
+    return [...selections, contest];
+  });
+}
+
 /** Verifies an encrypted ballot against the election (manifest, K, H). */
 export function verifyBallot(group: Group, election: Election, ballot: EncryptedBallot): BallotVerification {
   const failures: BallotFailure[] = [];
   const fail = (f: BallotFailure) => failures.push(Object.freeze(f));
   try {
-    if (!isBytes(ballot.electionHash) || !bytesEqual(ballot.electionHash, election.electionHash)) {
-      fail({ check: 'election-hash', message: 'ballot is for another election (H differs)' });
-    }
-    const credOk = isBytes(ballot.credential) && ballot.credential.length === CREDENTIAL_BYTES;
-    if (!credOk) fail({ check: 'credential', message: `credential must be ${CREDENTIAL_BYTES} bytes` });
-    const structure = ballotStructureFailures(election.manifest, ballot);
-    structure.forEach((m) => fail({ check: 'structure', message: m }));
-    if (structure.length === 0 && credOk) {
-      const H = election.electionHash;
-      const K = election.key.point;
-      election.manifest.contests.forEach((c, ci) => {
-        const bc = ballot.contests[ci];
-        bc.selections.forEach((s) => {
-          const err = proofHolds(() =>
-            verifyDisjunctive(group, { key: K, ciphertext: s.ciphertext }, s.proof, proofContext(H, selectionContext(ballot.credential, c.id, s.optionId))),
-          );
-          if (err) fail({ check: 'selection-proof', contestId: c.id, optionId: s.optionId, message: err });
-        });
-        const err = proofHolds(() => {
-          const sum = sumCiphertexts(group, bc.selections.map((s) => s.ciphertext));
-          const st = { key: K, ciphertext: sum, min: contestLowerBound(c), max: c.maxSelections };
-          return verifyRange(group, st, bc.sumProof, proofContext(H, contestContext(ballot.credential, c.id)));
-        });
-        if (err) fail({ check: 'contest-proof', contestId: c.id, message: err });
-      });
+    const form = ballotFormFailures(election, ballot);
+    form.forEach(fail);
+    if (!form.some((f) => f.check === 'structure' || f.check === 'credential')) {
+      for (const item of ballotProofItems(group, election, ballot)) {
+        const err = proofHolds(() => guardVerify(() => checkEquations(group, item.equations())));
+        if (err) fail({ check: item.check, contestId: item.contestId, ...(item.optionId !== undefined ? { optionId: item.optionId } : {}), message: err });
+      }
     }
   } catch (e) {
     fail({ check: 'structure', message: `malformed ballot: ${message(e)}` });
