@@ -1,17 +1,8 @@
 import fc from 'fast-check';
-import { CryptoError } from './errors';
 import { ristretto255Group as g } from './group';
 import { DLOG_DEFAULT_MAX, discreteLog, dlogTable } from './dlog';
 import { decryptToPoint, encrypt, keygen, prepareElectionKey } from './elgamal';
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof CryptoError ? e.code : 'UNTYPED';
-  }
-  return undefined;
-}
+import { errorCode as code } from '../../test/crypto/proof-helpers';
 
 describe('bounded discrete log (BSGS)', () => {
   const opts = { max: 5000, babySteps: 64 };

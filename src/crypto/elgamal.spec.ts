@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { CryptoError } from './errors';
 import { ristretto255Group as g, deterministicNonces } from './group';
 import {
   addCiphertexts,
@@ -15,21 +14,13 @@ import {
   rerandomize,
   sumCiphertexts,
 } from './elgamal';
+import { errorCode as code } from '../../test/crypto/proof-helpers';
 
 const kp = keygen(g, deterministicNonces(new Uint8Array(1), 'elgamal.spec'));
 const key = prepareElectionKey(g, kp.publicKey);
 const L = g.order;
 const small = fc.bigInt({ min: 0n, max: 1n << 40n });
 const nonce = fc.bigInt({ min: 1n, max: L - 1n });
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof CryptoError ? e.code : 'UNTYPED';
-  }
-  return undefined;
-}
 
 describe('exponential ElGamal', () => {
   test('Enc(m; r) = (r·G, m·G + r·K) and decrypts to m·G', () => {

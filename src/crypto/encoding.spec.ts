@@ -17,15 +17,7 @@ import {
   u64be,
   utf8ToBytes,
 } from './encoding';
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof CryptoError ? e.code : 'UNTYPED';
-  }
-  return undefined;
-}
+import { errorCode as code } from '../../test/crypto/proof-helpers';
 
 describe('encoding helpers', () => {
   test('hex round trip, lowercase only', () => {

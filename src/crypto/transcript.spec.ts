@@ -3,17 +3,9 @@ import { CryptoError } from './errors';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from './encoding';
 import { ristretto255Group as g } from './group';
 import { CHALLENGE_DST, FieldType, PROTOCOL_VERSION, Transcript } from './transcript';
+import { errorCode as code } from '../../test/crypto/proof-helpers';
 
 const H = new Uint8Array(32).fill(0xab);
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof CryptoError ? e.code : 'UNTYPED';
-  }
-  return undefined;
-}
 
 describe('Fiat–Shamir transcript', () => {
   test('exact byte layout of the header and every field type', () => {

@@ -71,3 +71,13 @@ export function expectRejects(fn: () => boolean, what: string): void {
   const o = outcome(fn);
   if (o !== 'reject' && o !== 'typed-error') throw new Error(`${what}: expected rejection, got ${o}`);
 }
+
+/** The CryptoError code `fn` throws ('UNTYPED' for any other exception), or undefined if it returns. */
+export function errorCode(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return e instanceof CryptoError ? e.code : 'UNTYPED';
+  }
+  return undefined;
+}
