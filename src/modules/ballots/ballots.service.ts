@@ -165,8 +165,7 @@ export class BallotsService {
             [electionId, s.pseudonym, appended.seq],
           );
         }
-        const [entry] = await m.query(`SELECT entry FROM board_entries WHERE election_id = $1 AND seq = $2`, [electionId, appended.seq]);
-        return { trackingCode: code, ballotHash: bytesToHex(s.hash), audited, seq: appended.seq, entry: entry.entry, leafHash: appended.leafHash, head: appended.head, path: appended.path };
+        return { trackingCode: code, ballotHash: bytesToHex(s.hash), audited, seq: appended.seq, entry: appended.entry, leafHash: appended.leafHash, head: appended.head, path: appended.path };
       });
     } catch (e) {
       const constraint = e instanceof QueryFailedError ? (e as QueryFailedError & { driverError?: { constraint?: string } }).driverError?.constraint : undefined;

@@ -15,6 +15,8 @@ export const TREE_HEAD_TIME_GRANULARITY_MS = 60_000;
 
 export interface AppendedEntry {
   seq: number;
+  /** The exact entry text (its UTF-8 bytes are the leaf). */
+  entry: string;
   leafHash: string;
   /** The signed head of the tree that ends with this entry. */
   head: SignedTreeHead;
@@ -92,7 +94,7 @@ export class BoardService {
       `INSERT INTO board_tree_heads (election_id, size, root, signed_at, signature) VALUES ($1, $2, $3, $4, $5)`,
       [electionId, head.size, Buffer.from(next.root()), head.timestamp, Buffer.from(head.signature, 'hex')],
     );
-    return { seq, leafHash: bytesToHex(leaf), head, path: [...range.peaks].reverse().map(bytesToHex) };
+    return { seq, entry, leafHash: bytesToHex(leaf), head, path: [...range.peaks].reverse().map(bytesToHex) };
   }
 
   async latestHead(electionId: string): Promise<SignedTreeHead> {
