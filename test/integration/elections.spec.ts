@@ -1,13 +1,13 @@
 import { DataSource } from 'typeorm';
+import { actionHash } from '../../src/modules/identity/step-up.service';
 import { BoardService } from '../../src/modules/board/board.service';
 import { ElectionsService } from '../../src/modules/elections/elections.service';
-import { actionHash } from '../../src/modules/identity/step-up.service';
 import { describeEachBackend } from '../support/databases';
 import { electionDefinition } from '../support/election-definitions';
 import { completeKeyCeremony, makeTrustees } from '../support/key-ceremony';
-import { approveAtSandbox, CookieJar, go, login, startIdentityApp, type IdentityTestApp } from './identity/support';
+import { confirmAction, json } from '../support/scenario';
+import { CookieJar, go, login, startIdentityApp, type IdentityTestApp } from './identity/support';
 
-const json = (body: unknown, method = 'POST'): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describeEachBackend('elections: definition and lifecycle', (db) => {
   let t: IdentityTestApp;
@@ -23,15 +23,6 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
     expect((await login(t.url, voter, 'voter')).status).toBe(303);
   });
   afterAll(() => t?.close());
-
-  async function confirm(jar: CookieJar, electionId: string, action: string): Promise<void> {
-    const { message, actionHash: hash } = await (await fetch(`${t.url}/elections/${electionId}/action-message?action=${action}`)).json();
-    expect(hash).toBe(actionHash(message));
-    const start = await go(jar, `${t.url}/auth/step-up`, json({ action: message, actionHash: hash, returnTo: '/' }));
-    expect(start.status).toBe(200);
-    const { callbackUrl } = await approveAtSandbox(jar, (await start.json()).authorizationUrl, { identity: 'official', confirm: true });
-    await go(jar, callbackUrl);
-  }
 
   const create = (jar: CookieJar, body: unknown) => go(jar, `${t.url}/elections`, json(body));
 
@@ -88,7 +79,9 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
     expect(frozen.status).toBe(409);
     expect((await frozen.json()).error).toBe('roll_frozen');
 
-    await confirm(official, e.id, 'open');
+    const { message, actionHash: hash } = await (await fetch(`${t.url}/elections/${e.id}/action-message?action=open`)).json();
+    expect(hash).toBe(actionHash(message));
+    await confirmAction(t, official, e.id, 'open');
     const early = await post('open');
     expect(early.status).toBe(409);
     expect((await early.json()).error).toBe('key_ceremony_incomplete');
@@ -102,7 +95,7 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
     const close = await post('close');
     expect(close.status).toBe(403);
     expect((await close.json()).error).toBe('step_up_required');
-    await confirm(official, e.id, 'close');
+    await confirmAction(t, official, e.id, 'close');
     expect((await post('close')).status).toBe(200);
     const kinds = (await (await fetch(`${t.url}/elections/${e.id}/board/entries`)).json()).map((x: { kind: string }) => x.kind);
     expect(kinds).toEqual(['manifest', 'issuer-keys', 'election-key', 'open', 'issuance-log', 'issuance-log', 'close']);
