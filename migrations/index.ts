@@ -8,6 +8,8 @@ import { ElectionDefinition1795560000000 } from './1795560000000-ElectionDefinit
 import { KeyCeremony1795570000000 } from './1795570000000-KeyCeremony';
 import { Tally1795580000000 } from './1795580000000-Tally';
 import { LeastPrivilege1795590000000 } from './1795590000000-LeastPrivilege';
+import { ElectionOfficials1795600000000 } from './1795600000000-ElectionOfficials';
+import { BoardNodes1795610000000 } from './1795610000000-BoardNodes';
 
 export const allMigrations = [
   PlatformMetadata1764010000000,
@@ -18,4 +20,6 @@ export const allMigrations = [
   KeyCeremony1795570000000,
   Tally1795580000000,
   LeastPrivilege1795590000000,
+  ElectionOfficials1795600000000,
+  BoardNodes1795610000000,
 ];
