@@ -21,17 +21,40 @@ export interface SandboxIdentity {
   roles: Array<'official' | 'trustee'>;
 }
 
-/** How many generated "crowd" voters the sandbox adds to the fixture, for load and end-to-end tests. */
-export const SANDBOX_CROWD_SIZE = 200;
+/** The default number of generated crowd voters; the same 200 people in every test run. */
+export const DEFAULT_SANDBOX_CROWD_SIZE = 200;
+/** More than this would not fit the national-number scheme below (and is far beyond any load test). */
+export const MAX_SANDBOX_CROWD_SIZE = 1_000_000;
 
 /**
- * Generated adult Belgian voters in Leuven, on the demo roll: `crowd-001` … `crowd-200`. Fake national
- * numbers (born 1960–1999, valid checksum), derived from the index so every run sees the same people.
+ * How many generated "crowd" voters the sandbox adds to the fixture, for load and end-to-end tests:
+ * SANDBOX_CROWD_SIZE from the environment (the load benchmark asks for tens of thousands), else 200.
+ * Read here rather than through AppConfig because the fixture is a module-level constant.
+ */
+export function crowdSizeFrom(env: Record<string, string | undefined>): number {
+  const raw = env.SANDBOX_CROWD_SIZE?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_SANDBOX_CROWD_SIZE;
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 0 && n <= MAX_SANDBOX_CROWD_SIZE)) throw new Error(`SANDBOX_CROWD_SIZE must be an integer between 0 and ${MAX_SANDBOX_CROWD_SIZE} (got ${JSON.stringify(raw)})`);
+  return n;
+}
+
+export const SANDBOX_CROWD_SIZE = crowdSizeFrom(process.env);
+
+/** Birth days (from 1960-01-01) per serial block for crowd voters beyond the first 200: all born before 1999. */
+const CROWD_DAYS = 14_000;
+
+/**
+ * Generated adult Belgian voters in Leuven, on the demo roll: `crowd-001` … `crowd-200` (and on up to
+ * SANDBOX_CROWD_SIZE). Fake national numbers (born 1960–1998, valid checksum), derived from the index so
+ * every run sees the same people. The first 200 keep their original numbers; later ones take serials
+ * 301–997 (the first 200 use 101–300), one birth day each per block of CROWD_DAYS, so none collide.
  */
 export function crowdIdentity(n: number): SandboxIdentity {
-  const born = new Date(Date.UTC(1960, 0, 1) + n * 67 * 86_400_000);
+  const day = n <= 200 ? n * 67 : (n - 201) % CROWD_DAYS;
+  const born = new Date(Date.UTC(1960, 0, 1) + day * 86_400_000);
   const yymmdd = born.toISOString().slice(2, 10).replace(/-/g, '');
-  const serial = String(100 + n).padStart(3, '0');
+  const serial = String(n <= 200 ? 100 + n : 301 + Math.floor((n - 201) / CROWD_DAYS)).padStart(3, '0');
   const check = String(97 - (Number(`${yymmdd}${serial}`) % 97)).padStart(2, '0');
   const key = `crowd-${String(n).padStart(3, '0')}`;
   return {
