@@ -170,13 +170,28 @@ export class CompactRange {
   }
 
   append(leaf: Uint8Array): CompactRange {
+    return this.appendCompleting(leaf).range;
+  }
+
+  /**
+   * Appends and also returns the perfect subtrees this append completes (one per merge, about one per
+   * append on average): the subtree of level ℓ and index i covers leaves [i·2^ℓ, (i+1)·2^ℓ). Stored,
+   * they let a server answer proofs without reading every leaf (merkle-nodes.ts).
+   */
+  appendCompleting(leaf: Uint8Array): { range: CompactRange; completed: Array<{ level: number; index: number; hash: Uint8Array }> } {
     if (!isHash(leaf)) throw new CryptoError('ENCODING', 'leaf hash must be 32 bytes');
     const peaks = [...this.peaks];
+    const completed: Array<{ level: number; index: number; hash: Uint8Array }> = [];
+    const newSize = this.size + 1;
     let node = leaf;
-    // Merge with equal-sized peaks: one merge per trailing 1-bit of the old size.
-    for (let s = this.size; (s & 1) === 1; s >>= 1) node = nodeHash(peaks.pop()!, node);
+    // Merge with equal-sized peaks: one merge per trailing 1-bit of the old size. Arithmetic, not bit
+    // operators, past 2^31 (sizes are safe integers).
+    for (let s = this.size, level = 1; s % 2 === 1; s = Math.floor(s / 2), level++) {
+      node = nodeHash(peaks.pop()!, node);
+      completed.push({ level, index: newSize / 2 ** level - 1, hash: node });
+    }
     peaks.push(node);
-    return new CompactRange(this.size + 1, peaks);
+    return { range: new CompactRange(newSize, peaks), completed };
   }
 
   root(): Uint8Array {
