@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { CryptoError } from '../../crypto/errors';
 import { DomainError } from '../errors/domain-error';
 import type { ErrorBody } from './error-body';
@@ -31,9 +31,45 @@ function isBodyParserError(e: unknown): e is BodyParserError {
     typeof ((e as BodyParserError).status ?? (e as BodyParserError).statusCode) === 'number';
 }
 
+/** Seconds a client should wait before retrying after a database outage (a restart takes a few). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** Socket errors of the connection to the database: the server is down, restarting or unreachable. */
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** SQLSTATEs of class 57P: admin_shutdown, crash_shutdown, cannot_connect_now. */
+const UNAVAILABLE_SQLSTATE = new Set(['57P01', '57P02', '57P03']);
+/** pg and pg-pool report a lost or never-made connection with plain Errors, recognisable only by message. */
+const UNAVAILABLE_MESSAGE = [
+  /^Connection terminated/, // unexpectedly; due to connection timeout
+  /^timeout exceeded when trying to connect$/, // pg-pool: no client within connectionTimeoutMillis
+  /^Client has encountered a connection error and is not queryable$/,
+  /^Client was closed and is not queryable$/,
+];
+
+/**
+ * Whether `e` says the database cannot be reached now (a restart, a crash, a network cut), rather than
+ * that a query is wrong. TypeORM wraps driver errors (`driverError`), Node wraps causes (`cause`) and
+ * happy-eyeballs connects (`AggregateError.errors`), so the chain is followed a few levels deep.
+ */
+export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
+  if (typeof e !== 'object' || e === null || depth > 4) return false;
+  // TypeORM releases a query runner whose connection emitted 'error'; the transaction's next query then
+  // fails with this instead of the connection error itself.
+  if (e instanceof QueryRunnerAlreadyReleasedError) return true;
+  const x = e as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof x.code === 'string') {
+    if (UNAVAILABLE_ERRNO.has(x.code) || UNAVAILABLE_SQLSTATE.has(x.code)) return true;
+    if (/^08[0-9A-Z]{3}$/.test(x.code)) return true; // class 08: connection exception
+  }
+  if (e instanceof Error && UNAVAILABLE_MESSAGE.some((re) => re.test(e.message))) return true;
+  const nested = [x.driverError, x.cause, ...(Array.isArray(x.errors) ? x.errors : [])];
+  return nested.some((n) => n !== e && isDatabaseUnavailable(n, depth + 1));
+}
+
 /**
  * Maps every error to `{ error, message, details? }`. Domain and crypto errors become 4xx; anything
- * unexpected becomes a 500 whose body says nothing about internals (the log has the stack).
+ * unexpected becomes a 500 whose body says nothing about internals (the log has the stack). A database
+ * outage is a 503 with Retry-After: the request may simply be sent again.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -42,8 +78,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.toBody(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    const unavailable = body.error === 'service_unavailable';
+    // An outage is expected operations, not a bug: one line, no stack.
+    if (unavailable) this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+    else if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (response.headersSent) return;
+    if (unavailable) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     response.status(status).json(body);
   }
 
@@ -84,6 +124,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
         };
         return [status, { error: STATUS_CODES[status] ?? 'bad_request', message: messages[e.type] ?? 'The request body could not be read' }];
       }
+    }
+    if (isDatabaseUnavailable(e)) {
+      return [HttpStatus.SERVICE_UNAVAILABLE, { error: 'service_unavailable', message: 'The database is unavailable; try again shortly' }];
     }
     if (e instanceof QueryFailedError) {
       const driverError = (e as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError;
