@@ -212,6 +212,7 @@ function decodePoint(bytes: Uint8Array, opts?: DecodeOptions): GroupElement {
     throw new CryptoError('INVALID_POINT', 'not a canonical ristretto255 encoding');
   }
   if (!opts?.allowIdentity && p.is0()) throw new CryptoError('INVALID_POINT', 'identity element not allowed');
+  encodings.set(p, Uint8Array.from(bytes)); // strict decoding: the input is the canonical encoding (copied: may be a Buffer view)
   return el(p);
 }
 
@@ -228,65 +229,40 @@ function hashToScalar(msg: Uint8Array, dst: string | Uint8Array): bigint {
   return mod(bytesToBigIntLE(expand_message_xmd(msg, dstBytes(dst), 64, sha512)));
 }
 
-/** The reference {@link Group}: ristretto255 (RFC 9496) via `@noble/curves`. Frozen singleton. */
-export const ristretto255Group: Group = Object.freeze({
-  name: 'ristretto255',
+/**
+ * The 64 uniform bytes that {@link Group.hashToGroup} feeds to the RFC 9496 one-way map:
+ * expand_message_xmd(SHA-512, msg, dst, 64). Shared by every ristretto255 backend so their outputs agree.
+ */
+export function hashToGroupUniformBytes(msg: Uint8Array, dst: string | Uint8Array): Uint8Array {
+  assertBytes(msg, undefined, 'message');
+  return expand_message_xmd(msg, dstBytes(dst), 64, sha512);
+}
+
+/** The scalar half of {@link Group}: pure bigint arithmetic mod ℓ, independent of the point backend. */
+export type ScalarOps = Pick<
+  Group,
+  | 'order'
+  | 'scalarBytes'
+  | 'isScalar'
+  | 'encodeScalar'
+  | 'decodeScalar'
+  | 'scalarToHex'
+  | 'scalarFromHex'
+  | 'randomScalar'
+  | 'hashToScalar'
+  | 'scalarFromWideBytes'
+  | 'scalarAdd'
+  | 'scalarSub'
+  | 'scalarMul'
+  | 'scalarNeg'
+  | 'scalarInv'
+  | 'scalarFromInt'
+>;
+
+/** The ristretto255 scalar operations, shared by every backend of the group (so they cannot diverge). */
+export const ristretto255Scalars: ScalarOps = Object.freeze({
   order: L,
-  elementBytes: 32,
   scalarBytes: 32,
-  generator: el(G),
-  identity: el(RistrettoPoint.ZERO),
-
-  add: (a: GroupElement, b: GroupElement) => el(pt(a).add(pt(b))),
-  sub: (a: GroupElement, b: GroupElement) => el(pt(a).subtract(pt(b))),
-  neg: (a: GroupElement) => el(pt(a).negate()),
-  mul: (s: bigint, p: GroupElement) => el(mulCt(scalar(s), pt(p))),
-  mulPublic: (s: bigint, p: GroupElement) => el(mulVar(scalar(s), pt(p))),
-  mulBase: (s: bigint) => el(mulCt(scalar(s), G)),
-  msm(scalars: readonly bigint[], points: readonly GroupElement[]): GroupElement {
-    cryptoAssert(
-      Array.isArray(scalars) && Array.isArray(points) && scalars.length === points.length,
-      'INVALID_STATEMENT',
-      'msm: scalars and points must be arrays of equal length',
-    );
-    if (scalars.length === 0) return el(RistrettoPoint.ZERO);
-    const ss = scalars.map((s, i) => scalar(s, `msm scalar ${i}`));
-    const ps = points.map(pt);
-    // Measured with noble 2.4: interleaved wNAF (Strauss–Shamir) beats Pippenger's bucket set-up up to ~100
-    // points (2.3x at 3 points, the shape of a sigma-proof equation); Pippenger wins for large batches.
-    if (ss.length <= MSM_STRAUSS_MAX) return el(mulAddUnsafe(RistrettoPoint, ps, ss));
-    return el(pippenger(RistrettoPoint, ps, ss));
-  },
-  precompute(p: GroupElement): GroupElement {
-    const src = pt(p);
-    if (precomputed.has(src)) return p;
-    let q = precomputedFor.get(src);
-    if (!q) {
-      // noble keys its tables by object identity: a fresh wrapper (via add(ZERO)) keeps the caller's object
-      // untouched and gives the table a stable owner. ~35 ms and well under 1 MB per table at W = 8.
-      q = src.add(RistrettoPoint.ZERO);
-      q.precompute(8, false);
-      precomputed.add(q);
-      precomputedFor.set(src, q);
-    }
-    return el(q);
-  },
-  equals: (a: GroupElement, b: GroupElement) => pt(a).equals(pt(b)),
-  isIdentity: (a: GroupElement) => pt(a).is0(),
-
-  encode: (p: GroupElement) => pt(p).toBytes(),
-  decode: decodePoint,
-  toHex: (p: GroupElement) => bytesToHex(pt(p).toBytes()),
-  fromHex: (hex: string, opts?: DecodeOptions) => decodePoint(hexToBytes(hex, 32, 'group element'), opts),
-  fromUniformBytes(bytes: Uint8Array): GroupElement {
-    assertBytes(bytes, 64, 'uniform bytes');
-    return el(ristretto255_hasher.deriveToCurve!(bytes));
-  },
-  hashToGroup(msg: Uint8Array, dst: string | Uint8Array): GroupElement {
-    assertBytes(msg, undefined, 'message');
-    return el(ristretto255_hasher.deriveToCurve!(expand_message_xmd(msg, dstBytes(dst), 64, sha512)));
-  },
-
   isScalar: (s: unknown): s is bigint => typeof s === 'bigint' && s >= 0n && s < L,
   encodeScalar: (s: bigint) => bigIntToBytesLE(scalar(s), 32),
   decodeScalar,
@@ -330,6 +306,79 @@ export const ristretto255Group: Group = Object.freeze({
     cryptoAssert(typeof n === 'bigint', 'INVALID_SCALAR', 'not an integer');
     return mod(n);
   },
+});
+
+/**
+ * Canonical encodings already computed (or read by `decode`), per point object. noble's `toBytes` costs an
+ * inverse square root (~60 µs); a proof point is encoded for its transcript, again for JSON and again for the
+ * ballot hash, and a verifier re-encodes every decoded point for the transcript. Points are immutable, so the
+ * cache can never go stale; callers get a copy.
+ */
+const encodings = new WeakMap<RPoint, Uint8Array>();
+
+function encodedBytes(p: RPoint): Uint8Array {
+  let b = encodings.get(p);
+  if (!b) {
+    b = p.toBytes();
+    encodings.set(p, b);
+  }
+  return b;
+}
+
+/** The reference {@link Group}: ristretto255 (RFC 9496) via `@noble/curves`. Frozen singleton. */
+export const ristretto255Group: Group = Object.freeze({
+  ...ristretto255Scalars,
+  name: 'ristretto255',
+  elementBytes: 32,
+  generator: el(G),
+  identity: el(RistrettoPoint.ZERO),
+
+  add: (a: GroupElement, b: GroupElement) => el(pt(a).add(pt(b))),
+  sub: (a: GroupElement, b: GroupElement) => el(pt(a).subtract(pt(b))),
+  neg: (a: GroupElement) => el(pt(a).negate()),
+  mul: (s: bigint, p: GroupElement) => el(mulCt(scalar(s), pt(p))),
+  mulPublic: (s: bigint, p: GroupElement) => el(mulVar(scalar(s), pt(p))),
+  mulBase: (s: bigint) => el(mulCt(scalar(s), G)),
+  msm(scalars: readonly bigint[], points: readonly GroupElement[]): GroupElement {
+    cryptoAssert(
+      Array.isArray(scalars) && Array.isArray(points) && scalars.length === points.length,
+      'INVALID_STATEMENT',
+      'msm: scalars and points must be arrays of equal length',
+    );
+    if (scalars.length === 0) return el(RistrettoPoint.ZERO);
+    const ss = scalars.map((s, i) => scalar(s, `msm scalar ${i}`));
+    const ps = points.map(pt);
+    // Measured with noble 2.4: interleaved wNAF (Strauss–Shamir) beats Pippenger's bucket set-up up to ~100
+    // points (2.3x at 3 points, the shape of a sigma-proof equation); Pippenger wins for large batches.
+    if (ss.length <= MSM_STRAUSS_MAX) return el(mulAddUnsafe(RistrettoPoint, ps, ss));
+    return el(pippenger(RistrettoPoint, ps, ss));
+  },
+  precompute(p: GroupElement): GroupElement {
+    const src = pt(p);
+    if (precomputed.has(src)) return p;
+    let q = precomputedFor.get(src);
+    if (!q) {
+      // noble keys its tables by object identity: a fresh wrapper (via add(ZERO)) keeps the caller's object
+      // untouched and gives the table a stable owner. ~35 ms and well under 1 MB per table at W = 8.
+      q = src.add(RistrettoPoint.ZERO);
+      q.precompute(8, false);
+      precomputed.add(q);
+      precomputedFor.set(src, q);
+    }
+    return el(q);
+  },
+  equals: (a: GroupElement, b: GroupElement) => pt(a).equals(pt(b)),
+  isIdentity: (a: GroupElement) => pt(a).is0(),
+
+  encode: (p: GroupElement) => encodedBytes(pt(p)).slice(),
+  decode: decodePoint,
+  toHex: (p: GroupElement) => bytesToHex(encodedBytes(pt(p))),
+  fromHex: (hex: string, opts?: DecodeOptions) => decodePoint(hexToBytes(hex, 32, 'group element'), opts),
+  fromUniformBytes(bytes: Uint8Array): GroupElement {
+    assertBytes(bytes, 64, 'uniform bytes');
+    return el(ristretto255_hasher.deriveToCurve!(bytes));
+  },
+  hashToGroup: (msg: Uint8Array, dst: string | Uint8Array) => el(ristretto255_hasher.deriveToCurve!(hashToGroupUniformBytes(msg, dst))),
 });
 
 /** The group used by protocol version 1. */
