@@ -8,6 +8,8 @@ import { NotFoundError } from '../../common/errors/domain-error';
 import { DEMO_CONSTITUENCY, DEMO_ELECTION_DAY, DEMO_ELECTION_ID } from '../eligibility/demo-election';
 import type { CreateElectionDto } from '../elections/elections.dto';
 import { ElectionsService } from '../elections/elections.service';
+import { ElectionOfficials } from '../identity/election-officials';
+import { SessionService } from '../identity/session.service';
 import { IssuerRegistry } from '../tokens/issuer-registry';
 
 export const DEMO_TRUSTEES = 3;
@@ -73,6 +75,10 @@ export async function ensureDemoElection(app: INestApplication, config: AppConfi
   } catch (e) {
     if (!(e instanceof NotFoundError)) throw e;
   }
+  // Its officials are the platform's (against the sandbox: the fixture's official); also for a demo
+  // election created before elections had officials.
+  const officials = app.get(SessionService).platformOfficials();
+  if (status) await app.get(ElectionOfficials).add(DEMO_ELECTION_ID, officials);
   if (status && status !== 'draft' && status !== 'key_ceremony') return;
 
   mkdirSync(join(resolve(config.DATA_DIR), 'demo-trustees'), { recursive: true, mode: 0o700 });
@@ -81,7 +87,7 @@ export async function ensureDemoElection(app: INestApplication, config: AppConfi
   const publicKeys = keyPaths.map((p) => readTrusteeKey(p).publicKey);
 
   if (!status) {
-    await elections.create(demoDefinition(publicKeys, app.get(IssuerRegistry).issuers.length), DEMO_ELECTION_ID);
+    await elections.create(demoDefinition(publicKeys, app.get(IssuerRegistry).issuers.length), officials, DEMO_ELECTION_ID);
     status = 'draft';
   }
   if (status === 'draft') await elections.transition(DEMO_ELECTION_ID, 'start_key_ceremony', null);

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { CurrentUser, Roles } from '../identity/roles';
+import { CurrentUser, ElectionOfficial, Roles } from '../identity/roles';
 import type { SessionPrincipal } from '../identity/session.service';
-import { CreateElectionDto } from './elections.dto';
+import { AddOfficialDto, CreateElectionDto } from './elections.dto';
 import { ElectionsService } from './elections.service';
 import { toElectionView } from './election-view';
 import { TRANSITIONS, type ElectionAction } from './lifecycle';
@@ -22,9 +22,9 @@ export class ElectionsController {
 
   @Post()
   @Roles('official')
-  @ApiOperation({ summary: 'Create an election (draft) from its definition and contests' })
-  async create(@Body() dto: CreateElectionDto) {
-    const election = await this.elections.create(dto);
+  @ApiOperation({ summary: 'Create an election (draft) from its definition and contests; its creator becomes its official' })
+  async create(@Body() dto: CreateElectionDto, @CurrentUser() user: SessionPrincipal) {
+    const election = await this.elections.create(dto, [user.nationalNumberHmac]);
     return toElectionView(election, await this.elections.trustees(election.id));
   }
 
@@ -48,7 +48,7 @@ export class ElectionsController {
 
   @Post(':id/key-ceremony')
   @HttpCode(200)
-  @Roles('official')
+  @ElectionOfficial('id')
   @ApiOperation({ summary: 'Freeze the definition and start the key ceremony' })
   async startKeyCeremony(@Param('id', uuid) id: string, @CurrentUser() user: SessionPrincipal) {
     return toElectionView(await this.elections.transition(id, 'start_key_ceremony', user));
@@ -56,7 +56,7 @@ export class ElectionsController {
 
   @Post(':id/open')
   @HttpCode(200)
-  @Roles('official')
+  @ElectionOfficial('id')
   @ApiOperation({ summary: 'Open the election (needs a step-up confirmation of this action)' })
   async open(@Param('id', uuid) id: string, @CurrentUser() user: SessionPrincipal) {
     return toElectionView(await this.elections.transition(id, 'open', user));
@@ -64,7 +64,7 @@ export class ElectionsController {
 
   @Post(':id/close')
   @HttpCode(200)
-  @Roles('official')
+  @ElectionOfficial('id')
   @ApiOperation({ summary: 'Close the election (needs a step-up confirmation of this action)' })
   async close(@Param('id', uuid) id: string, @CurrentUser() user: SessionPrincipal) {
     return toElectionView(await this.elections.transition(id, 'close', user));
@@ -72,9 +72,17 @@ export class ElectionsController {
 
   @Post(':id/publish')
   @HttpCode(200)
-  @Roles('official')
+  @ElectionOfficial('id')
   @ApiOperation({ summary: 'Publish the tallied result (needs a step-up confirmation of this action)' })
   async publish(@Param('id', uuid) id: string, @CurrentUser() user: SessionPrincipal) {
     return toElectionView(await this.elections.transition(id, 'publish', user));
+  }
+
+  @Post(':id/officials')
+  @HttpCode(200)
+  @ElectionOfficial('id')
+  @ApiOperation({ summary: "Add a co-official to this election (by national number; only its keyed hash is kept)" })
+  async addOfficial(@Param('id', uuid) id: string, @Body() dto: AddOfficialDto) {
+    return this.elections.addOfficial(id, dto.nationalNumber);
   }
 }

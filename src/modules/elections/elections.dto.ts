@@ -61,3 +61,9 @@ export class CreateElectionDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(64) @IsObject({ each: true })
   contests: object[];
 }
+
+export class AddOfficialDto {
+  @ApiProperty({ description: "The co-official's Belgian national number (11 digits; dots and dashes allowed). Only its keyed hash is stored" })
+  @IsString() @Length(11, 32)
+  nationalNumber: string;
+}

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
@@ -9,6 +9,9 @@ import { CryptoError } from '../../crypto/errors';
 import { defaultGroup as group } from '../../crypto/group';
 import { electionKeySetFromJSON } from '../../crypto/threshold';
 import { BoardService } from '../board/board.service';
+import { ElectionOfficials } from '../identity/election-officials';
+import { NationalNumberHasher } from '../identity/national-number-hasher';
+import { isValidNationalNumber, normalizeNationalNumber } from '../identity/national-number';
 import type { SessionPrincipal } from '../identity/session.service';
 import { actionHash, StepUpService } from '../identity/step-up.service';
 import { IssuanceService } from '../tokens/issuance.service';
@@ -63,6 +66,8 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
     private readonly issuers: IssuerRegistry,
     private readonly issuance: IssuanceService,
     private readonly stepUp: StepUpService,
+    private readonly officials: ElectionOfficials,
+    @Inject(NationalNumberHasher) private readonly hasher: NationalNumberHasher,
   ) {}
 
   onModuleInit(): void {
@@ -74,8 +79,11 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Creates a draft election; `id` is chosen by the server (the demo election has a fixed one). */
-  async create(dto: CreateElectionDto, id: string = randomUUID()): Promise<ElectionRow> {
+  /**
+   * Creates a draft election whose officials are `officials` (keyed hashes of national numbers: the
+   * creating official); `id` is chosen by the server (the demo election has a fixed one).
+   */
+  async create(dto: CreateElectionDto, officials: Buffer[], id: string = randomUUID()): Promise<ElectionRow> {
     let manifest: Manifest;
     try {
       manifest = parseManifest({ electionId: id, title: dto.title, contests: dto.contests });
@@ -124,6 +132,7 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
         for (const [i, t] of dto.trustees.entries()) {
           await m.query(`INSERT INTO election_trustees (election_id, idx, name, public_key) VALUES ($1, $2, $3, $4)`, [id, i + 1, t.name, Buffer.from(t.publicKey, 'hex')]);
         }
+        await this.officials.add(id, officials, m);
         await this.board.createLog(m, id);
         await this.board.append(m, id, 'manifest', {
           manifest,
@@ -181,6 +190,19 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
     if (!Buffer.from(election.electionHash).equals(row.base_hash)) throw new Error(`stored base hash of election ${id} does not match its key set`);
     this.cryptoElections.set(id, election);
     return election;
+  }
+
+  /**
+   * Adds a co-official to an election. Any valid national number is accepted, whether or not it holds
+   * the official role yet (refusing would tell the caller who the platform's officials are); acting
+   * still needs that role.
+   */
+  async addOfficial(id: string, nationalNumber: string): Promise<{ electionId: string; added: boolean; officials: number }> {
+    const nn = normalizeNationalNumber(nationalNumber);
+    if (!isValidNationalNumber(nn)) throw new InvalidInputError('invalid_national_number', 'The national number must have 11 digits and a valid check number');
+    await this.get(id);
+    const added = await this.officials.add(id, [this.hasher.hash(nn)]);
+    return { electionId: id, added: added === 1, officials: await this.officials.count(id) };
   }
 
   /** The step-up message (and its hash) an official confirms before `action`. */

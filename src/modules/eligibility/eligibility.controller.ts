@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Put } from '@nestjs/common
 import { ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { NestedArray } from '../../common/validation/decorators';
-import { CurrentUser, Roles } from '../identity/roles';
+import { CurrentUser, ElectionOfficial, Roles } from '../identity/roles';
 import type { SessionPrincipal } from '../identity/session.service';
 import { EligibilityService } from './eligibility.service';
 import { MAX_ROLL_ENTRIES, parseRollCsv, RollService } from './roll.service';
@@ -33,21 +33,21 @@ export class EligibilityController {
 
   /** Replaces the election's voter roll (JSON entries; the entry index is the "line" of errors). */
   @Put('roll')
-  @Roles('official')
+  @ElectionOfficial('electionId')
   importJson(@Param('electionId', ParseUUIDPipe) electionId: string, @Body() dto: RollJsonDto) {
     return this.roll.replace(electionId, dto.entries);
   }
 
   /** Replaces the election's voter roll from CSV text. */
   @Put('roll/csv')
-  @Roles('official')
+  @ElectionOfficial('electionId')
   importCsv(@Param('electionId', ParseUUIDPipe) electionId: string, @Body() dto: RollCsvDto) {
     return this.roll.replace(electionId, parseRollCsv(dto.csv));
   }
 
   /** Counts per constituency (no entries: they are hashes anyway). */
   @Get('roll')
-  @Roles('official')
+  @ElectionOfficial('electionId')
   summary(@Param('electionId', ParseUUIDPipe) electionId: string) {
     return this.roll.summary(electionId);
   }

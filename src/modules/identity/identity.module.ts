@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { AuthController } from './auth.controller';
+import { ElectionOfficials } from './election-officials';
 import { LoginService } from './login.service';
 import { NationalNumberHasher } from './national-number-hasher';
 import { OidcClientService } from './oidc-client.service';
@@ -11,7 +12,8 @@ import { StepUpService } from './step-up.service';
 
 /**
  * Identity: the OpenID Connect relying party (itsme or the sandbox), sessions, roles and step-up
- * confirmations. Global, so that any module can use `@Roles(...)`, `@CurrentUser()` and StepUpService.
+ * confirmations, the officials of each election. Global, so that any module can use `@Roles(...)`,
+ * `@ElectionOfficial(...)`, `@CurrentUser()` and StepUpService.
  */
 @Global()
 @Module({
@@ -24,7 +26,8 @@ import { StepUpService } from './step-up.service';
     StepUpService,
     LoginService,
     SessionGuard,
+    ElectionOfficials,
   ],
-  exports: [RpKeys, NationalNumberHasher, SessionService, StepUpService, SessionGuard],
+  exports: [RpKeys, NationalNumberHasher, SessionService, StepUpService, SessionGuard, ElectionOfficials],
 })
 export class IdentityModule {}

@@ -79,6 +79,11 @@ export class SessionService {
     return roles;
   }
 
+  /** The keyed hashes of the platform's officials (configured, or the sandbox fixture's): the demo election's officials. */
+  platformOfficials(): Buffer[] {
+    return [...this.officials].map((h) => Buffer.from(h, 'hex'));
+  }
+
   /** Creates a session; returns the session id for the cookie (only its hash is stored). */
   async create(
     input: { subject: string; nationalNumberHmac: Buffer; acr: string; authTime: Date; claims: SessionClaims },
