@@ -12,9 +12,13 @@
  *     v_j·G − a_j − c_j·α = 0
  *     v_j·K − b_j − c_j·β + (c_j·m_j)·G = 0
  *
- * The per-branch work is the same for real and simulated branches (the real branch subtracts the identity
- * instead of e_j·α), so timing does not obviously reveal which branch is real. JavaScript gives no hard
- * constant-time guarantee; this is best effort.
+ * The prover knows r and m = m_i (α = r·G, β = m·G + r·K), so it computes the commitments with fixed-base
+ * multiplications only (G's table and the precomputed K), never by the variable bases α and β − m_j·G:
+ *     t_j = s_j − e'_j·r,  d_j = e_j·(m − m_j),   a_j = t_j·G,  b_j = t_j·K − d_j·G
+ * with e'_j = e_j for j ≠ i and 0 for j = i (then d_i = 0 too): the same points as above, so the same bytes.
+ * The per-branch work is the same for real and simulated branches (the real one multiplies by 0 where a
+ * simulated one multiplies by d_j), so timing does not obviously reveal which branch is real. JavaScript gives
+ * no hard constant-time guarantee; this is best effort.
  */
 import { cryptoAssert } from '../errors';
 import type { Ciphertext } from '../elgamal';
@@ -79,13 +83,13 @@ export function proveOr(
     e.push(drawNonce(group, nonces, `${label}/c${j}`));
     s.push(drawNonce(group, nonces, `${label}/v${j}`));
   }
+  const m = values[realIndex];
   for (let j = 0; j < n; j++) {
-    const betaJ = group.sub(st.beta, group.mulBase(values[j]));
-    const t1 = group.mul(e[j], st.alpha);
-    const t2 = group.mul(e[j], betaJ);
-    const real = j === realIndex;
-    a.push(group.sub(group.mulBase(s[j]), real ? group.identity : t1));
-    b.push(group.sub(group.mul(s[j], st.K), real ? group.identity : t2));
+    const simulated = BigInt(Number(j !== realIndex)); // 1n or 0n: arithmetic, not a branch, on the secret index
+    const t = group.scalarSub(s[j], group.scalarMul(group.scalarMul(e[j], simulated), r));
+    const d = group.scalarMul(e[j], group.scalarSub(m, values[j]));
+    a.push(group.mulBase(t));
+    b.push(group.sub(group.mul(t, st.K), group.mulBase(d)));
   }
   const c = withCommitments(a, b).challenge();
   let cReal = c;
