@@ -1,8 +1,13 @@
-import { Controller, Get, Param, ParseIntPipe, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Readable } from 'node:stream';
+import { Controller, Get, Header, Headers, Logger, Param, ParseIntPipe, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { BoardKey } from './board-key';
 import { ConsistencyQuery, EntriesQuery, InclusionQuery } from './board.dto';
-import { BoardService } from './board.service';
+import { BoardService, type RecordFormat } from './board.service';
+
+const RECORD_TYPES: Record<RecordFormat, string> = { json: 'application/json; charset=utf-8', ndjson: 'application/x-ndjson; charset=utf-8' };
+const logger = new Logger('BoardController');
 
 /** The public, read-only bulletin board: anyone may read it, nobody may change it. */
 @ApiTags('board')
@@ -20,9 +25,22 @@ export class BoardController {
   }
 
   @Get('elections/:electionId/record')
-  @ApiOperation({ summary: 'The election record: every board entry, the latest signed tree head and the board key' })
-  record(@Param('electionId', new ParseUUIDPipe({ version: '4' })) electionId: string) {
-    return this.board.record(electionId);
+  @ApiOperation({ summary: 'The election record: every board entry, the latest signed tree head and the board key (streamed; NDJSON on Accept: application/x-ndjson)' })
+  @ApiProduces(RECORD_TYPES.json, RECORD_TYPES.ndjson)
+  @Header('Vary', 'Accept')
+  async record(@Param('electionId', new ParseUUIDPipe({ version: '4' })) electionId: string, @Headers('accept') accept?: string): Promise<StreamableFile> {
+    const format: RecordFormat = accept?.toLowerCase().includes('application/x-ndjson') ? 'ndjson' : 'json';
+    const chunks = await this.board.recordStream(electionId, format);
+    // highWaterMark 1: the next page is read only when the response has taken the previous one.
+    return new StreamableFile(Readable.from(chunks, { highWaterMark: 1 }), { type: RECORD_TYPES[format] }).setErrorHandler((err, response) => {
+      const res = response as unknown as Response; // the Express adapter's response
+      logger.error(err instanceof Error ? err.stack : String(err));
+      if (res.destroyed) return;
+      // Mid-stream: abort, so that a truncated record cannot pass for a complete one.
+      if (res.headersSent) return void res.destroy();
+      res.status(500).setHeader('Content-Type', RECORD_TYPES.json);
+      res.send(JSON.stringify({ error: 'internal', message: 'An unexpected error occurred' }));
+    });
   }
 
   @Get('elections/:electionId/board/head')

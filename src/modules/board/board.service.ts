@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, InvalidInputError } from '../../common/errors/domain-error';
 import { bytesToHex, utf8ToBytes } from '../../crypto/encoding';
 import { CompactRange, consistencyProof, inclusionProof, leafHash } from '../../crypto/record/merkle';
+import { assembleProof, consistencyPlan, inclusionPlan, nodeKey, planNodes, type NodeId, type ProofPlan } from '../../crypto/record/merkle-nodes';
 import { signTreeHead, type SignedTreeHead } from '../../crypto/record/tree-head';
 import { BOARD_ENTRY_KINDS, type BoardEntryKind } from '../../crypto/record/board-log';
 import { BoardKey } from './board-key';
@@ -12,6 +13,12 @@ export { BOARD_ENTRY_KINDS, type BoardEntryKind };
 
 /** Tree-head times are coarse so that signed heads do not publish when each ballot arrived. */
 export const TREE_HEAD_TIME_GRANULARITY_MS = 60_000;
+
+/** Entries per database read when streaming the record. */
+export const RECORD_PAGE_SIZE = 1000;
+
+/** `json`: the record of docs/protocol.md §70.1; `ndjson`: its header on one line, then one entry text per line. */
+export type RecordFormat = 'json' | 'ndjson';
 
 export interface AppendedEntry {
   seq: number;
@@ -49,10 +56,13 @@ export interface BoardEntryView {
  * The bulletin board: one append-only RFC 9162 log per election. An append locks the election's log
  * row, so appends are totally ordered even with several server instances on one database; the log's
  * compact state makes an append O(log n). Every append is signed, so a receipt can carry a tree head
- * that includes the new entry.
+ * that includes the new entry. Each append also stores the subtrees it completes (board_nodes), so
+ * proofs read O(log n) rows, never every leaf.
  */
 @Injectable()
 export class BoardService {
+  private readonly logger = new Logger(BoardService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly key: BoardKey,
@@ -80,7 +90,7 @@ export class BoardService {
     const seq = range.size;
     const entry = JSON.stringify({ v: 1, electionId, seq, kind, payload });
     const leaf = leafHash(utf8ToBytes(entry));
-    const next = range.append(leaf);
+    const { range: next, completed } = range.appendCompleting(leaf);
     const head = signTreeHead(
       { electionId, size: next.size, root: bytesToHex(next.root()), timestamp: Math.floor(this.now() / TREE_HEAD_TIME_GRANULARITY_MS) * TREE_HEAD_TIME_GRANULARITY_MS },
       this.key.secretKey,
@@ -89,6 +99,12 @@ export class BoardService {
       `INSERT INTO board_entries (election_id, seq, kind, entry, leaf_hash, tracking_code) VALUES ($1, $2, $3, $4, $5, $6)`,
       [electionId, seq, kind, entry, Buffer.from(leaf), trackingCode ?? null],
     );
+    if (completed.length > 0) {
+      await manager.query(
+        `INSERT INTO board_nodes (election_id, level, idx, hash) SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bytea[])`,
+        [electionId, completed.map((n) => n.level), completed.map((n) => n.index), completed.map((n) => Buffer.from(n.hash))],
+      );
+    }
     await manager.query(`UPDATE board_logs SET size = $2, peaks = $3 WHERE election_id = $1`, [electionId, next.size, next.peaks.map((p) => Buffer.from(p))]);
     await manager.query(
       `INSERT INTO board_tree_heads (election_id, size, root, signed_at, signature) VALUES ($1, $2, $3, $4, $5)`,
@@ -128,15 +144,21 @@ export class BoardService {
   async inclusion(electionId: string, seq: number, size?: number): Promise<{ seq: number; leafHash: string; head: SignedTreeHead; path: string[] }> {
     const head = size === undefined ? await this.latestHead(electionId) : await this.headAt(electionId, size);
     if (seq >= head.size) throw new InvalidInputError('not_in_tree', `Entry ${seq} is not in the tree of size ${head.size}`);
-    const leaves = await this.leafHashes(electionId, head.size);
-    return { seq, leafHash: bytesToHex(leaves[seq]), head, path: inclusionProof(leaves, seq, head.size).map(bytesToHex) };
+    const leaf: NodeId = { level: 0, index: seq };
+    const plan = inclusionPlan(seq, head.size);
+    const hashes = await this.subtrees(electionId, [leaf, ...planNodes(plan)]);
+    const path = this.fromNodes(electionId, plan, hashes) ?? inclusionProof(await this.leafHashes(electionId, head.size), seq, head.size);
+    const leafHash = hashes.get(nodeKey(leaf));
+    if (!leafHash) throw new NotFoundError('not_on_board', `Entry ${seq} is not on the board`); // unreachable: the head covers it
+    return { seq, leafHash: bytesToHex(leafHash), head, path: path.map(bytesToHex) };
   }
 
   async consistency(electionId: string, from: number, to: number): Promise<{ from: SignedTreeHead; to: SignedTreeHead; path: string[] }> {
     if (from > to) throw new InvalidInputError('bad_range', 'from must not exceed to');
     const [a, b] = [await this.headAt(electionId, from), await this.headAt(electionId, to)];
-    const leaves = await this.leafHashes(electionId, to);
-    return { from: a, to: b, path: consistencyProof(leaves, from, to).map(bytesToHex) };
+    const plan = consistencyPlan(from, to);
+    const path = this.fromNodes(electionId, plan, await this.subtrees(electionId, planNodes(plan))) ?? consistencyProof(await this.leafHashes(electionId, to), from, to);
+    return { from: a, to: b, path: path.map(bytesToHex) };
   }
 
   async headAt(electionId: string, size: number): Promise<SignedTreeHead> {
@@ -151,7 +173,8 @@ export class BoardService {
 
   /**
    * The election record (docs/protocol.md §70): every board entry's exact text, the latest signed head
-   * and the board key. Everything an observer needs; nothing else is trusted.
+   * and the board key. Everything an observer needs; nothing else is trusted. Whole in memory: HTTP
+   * serves recordStream instead (same bytes).
    */
   async record(electionId: string): Promise<ElectionRecord> {
     return this.dataSource.transaction('REPEATABLE READ', async (m) => {
@@ -173,6 +196,66 @@ export class BoardService {
     });
   }
 
+  /**
+   * The election record as a stream of text chunks: the same bytes as JSON.stringify(record()) for
+   * `json`. The head is read first, so an unknown election fails before anything is sent; then the
+   * entries below that head, a page at a time as the consumer pulls. Each page is its own statement
+   * rather than one long REPEATABLE READ transaction: entries below a signed head are all committed
+   * (the head is written in the transaction of its last entry) and can never change (append-only), so
+   * the pages read exactly what a snapshot would, without holding a connection while a slow client
+   * downloads (PGlite has only one, PostgreSQL a pool of ten).
+   */
+  async recordStream(electionId: string, format: RecordFormat = 'json', pageSize = RECORD_PAGE_SIZE): Promise<AsyncGenerator<string, void, undefined>> {
+    const head = await this.latestHead(electionId).catch((e: unknown) => {
+      throw e instanceof NotFoundError ? new NotFoundError('election_not_found', 'No such election') : e;
+    });
+    return this.recordChunks(head, format, pageSize);
+  }
+
+  private async *recordChunks(head: SignedTreeHead, format: RecordFormat, pageSize: number): AsyncGenerator<string, void, undefined> {
+    const { electionId, size } = head;
+    const header = JSON.stringify({ format: 'evote-election-record', version: 1, electionId, boardPublicKey: this.key.publicKeyHex, head });
+    yield format === 'json' ? `${header.slice(0, -1)},"entries":[` : `${header}\n`;
+    for (let from = 0; from < size; ) {
+      const rows: Array<{ seq: string; entry: string }> = await this.dataSource.query(
+        `SELECT seq, entry FROM board_entries WHERE election_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq LIMIT $4`,
+        [electionId, from, size, pageSize],
+      );
+      // Entries are gapless below every signed head; anything else must abort the response, not end it.
+      if (rows.length === 0 || Number(rows[rows.length - 1].seq) !== from + rows.length - 1) throw new Error(`board entries missing from seq ${from}`);
+      yield format === 'json' ? (from === 0 ? '' : ',') + rows.map((r) => JSON.stringify(r.entry)).join(',') : rows.map((r) => `${r.entry}\n`).join('');
+      from += rows.length;
+    }
+    if (format === 'json') yield ']}';
+  }
+
+  /** Hashes of the given subtrees (level 0: leaf hashes from board_entries) in one round trip, by nodeKey. */
+  private async subtrees(electionId: string, ids: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+    const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);
+    const nodes = ids.filter((id) => id.level > 0);
+    const rows: Array<{ level: number; idx: string; hash: Buffer }> = await this.dataSource.query(
+      `SELECT 0 AS level, seq AS idx, leaf_hash AS hash FROM board_entries WHERE election_id = $1 AND seq = ANY($2::bigint[])
+       UNION ALL
+       SELECT n.level, n.idx, n.hash FROM board_nodes n JOIN unnest($3::smallint[], $4::bigint[]) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx
+       WHERE n.election_id = $1`,
+      [electionId, leaves, nodes.map((id) => id.level), nodes.map((id) => id.index)],
+    );
+    return new Map(rows.map((r) => [nodeKey({ level: Number(r.level), index: Number(r.idx) }), new Uint8Array(r.hash)]));
+  }
+
+  /**
+   * The proof from stored subtrees, or undefined when some are missing: entries appended by a server
+   * version older than board_nodes after the migration's backfill (a rolling upgrade). The caller then
+   * falls back to reading the leaves, slower but still right.
+   */
+  private fromNodes(electionId: string, plan: ProofPlan, hashes: ReadonlyMap<string, Uint8Array>): Uint8Array[] | undefined {
+    const missing = planNodes(plan).filter((id) => !hashes.has(nodeKey(id)));
+    if (missing.length === 0) return assembleProof(plan, (id) => hashes.get(nodeKey(id)));
+    this.logger.warn(`board ${electionId}: ${missing.length} stored subtree(s) missing (${missing.slice(0, 3).map(nodeKey).join(', ')}…), proof computed from all leaves`);
+    return undefined;
+  }
+
+  /** Every leaf hash below `size`: O(n), only for the fallback of fromNodes. */
   private async leafHashes(electionId: string, size: number): Promise<Uint8Array[]> {
     const rows: Array<{ leaf_hash: Buffer }> = await this.dataSource.query(
       `SELECT leaf_hash FROM board_entries WHERE election_id = $1 AND seq < $2 ORDER BY seq`,
