@@ -7,27 +7,21 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
-  auditedBallotFromJSON,
   ballotFromJSON,
-  ballotHash,
   createElection,
   type Election,
   type ElectionResult,
-  type EncryptedBallot,
   type Manifest,
   manifestHash,
   parseManifest,
   resultFromTotals,
   tallyCiphertexts,
   tallyFromJSON,
-  tallyToJSON,
-  verifyAuditedBallot,
-  verifyBallot,
 } from '../ballot';
-import type { Ciphertext } from '../elgamal';
+import { type Ciphertext, ciphertextFromJSON, type CiphertextJSON } from '../elgamal';
 import { bytesToHex, hexToBytes, toBase64Url, utf8ToBytes } from '../encoding';
 import { CryptoError } from '../errors';
-import { ristretto255Group as group } from '../group';
+import { defaultGroup, type Group } from '../group';
 import {
   checkCombination,
   checkDecryptionShare,
@@ -49,11 +43,18 @@ import {
   judgeComplaint,
   qualifiedDealers,
 } from '../threshold/dkg';
-import { type TokenIssuer, verifyTokenSignatures } from '../tokens/ballot-token';
-import { verifyBallotSignature } from '../tokens/pseudonym';
+import type { TokenIssuer } from '../tokens/ballot-token';
 import { parseIssuerPublicKeyJwk } from '../tokens/rsa-key';
 import { verifyBoardLog } from './board-log';
-import { aggregateCounted, countedBallotSeqs, entryPseudonym, type RevotingPolicy } from './counting';
+import { countedBallotSeqs, entryPseudonym, type RevotingPolicy } from './counting';
+import {
+  addCiphertextVectors,
+  ballotCiphertexts,
+  checkSubmissions,
+  type SubmissionContext,
+  type SubmissionVerdict,
+  subtractCiphertextVectors,
+} from './submissions';
 import type { SignedTreeHead } from './tree-head';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
@@ -94,7 +95,27 @@ export interface VerifyRecordOptions {
    * to re-verify a grown or partly changed record quickly: only new or changed entries are checked.
    */
   cache?: Map<string, unknown>;
+  /** The group backend (default: the reference backend). Results do not depend on it. */
+  group?: Group;
+  /**
+   * The verdicts of checks 6, 7, 8 and 10 computed elsewhere for this same record (worker threads, see
+   * src/verifier/), with the sum of the valid ballots; the verifier then only reports them.
+   */
+  submissions?: PrecomputedSubmissions;
+  /** Internal (see recordSubmissionContext): receives the submission context instead of checking them. */
+  captureContext?: (ctx: SubmissionContext) => void;
 }
+
+/** Verdicts of every submission of a record and the sum of its valid ballots (JSON: crosses threads). */
+export interface PrecomputedSubmissions {
+  readonly verdicts: readonly SubmissionVerdict[];
+  readonly validSeqs: readonly number[];
+  /** Σ of the valid ballots' ciphertexts, flattened manifest order; null when there is none. */
+  readonly validSum: readonly CiphertextJSON[] | null;
+}
+
+/** Submissions per batch when the verifier checks them itself. */
+const SUBMISSION_CHUNK = 256;
 
 /** The checks, in order. */
 export const RECORD_CHECKS = [
@@ -140,6 +161,7 @@ function jwkThumbprint(jwk: Record<string, unknown>): string {
  * `GET /elections/:id/record`). Never throws.
  */
 export function verifyElectionRecord(record: unknown, options: VerifyRecordOptions = {}): RecordVerification {
+  const group = options.group ?? defaultGroup;
   const checks: RecordCheck[] = [];
   const r = obj(record);
   const electionId = typeof r.electionId === 'string' ? r.electionId : null;
@@ -151,7 +173,11 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   texts.forEach((text, position) => {
     try {
       const e = obj(JSON.parse(text));
-      entries.push({ seq: Number.isSafeInteger(e.seq) ? (e.seq as number) : position, kind: String(e.kind), payload: e.payload, text });
+      const kind = String(e.kind);
+      // A submission's parsed payload is not kept (a million of them would not fit): the checks re-read its
+      // text, and the counting rules need only the pseudonym.
+      const payload = kind === 'ballot' || kind === 'audit' ? { token: { pseudonym: entryPseudonym(e.payload) } } : e.payload;
+      entries.push({ seq: Number.isSafeInteger(e.seq) ? (e.seq as number) : position, kind, payload, text });
     } catch {
       /* reported by check 1 */
     }
@@ -171,8 +197,6 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   let keys: ElectionKeySet | undefined;
   let issuers: TokenIssuer[] | undefined;
   let issuerThreshold = 0;
-  const parsedBallots = new Map<number, EncryptedBallot>();
-  const unparseable = new Set<number>();
   const validTokens = new Map<number, readonly string[]>(); // seq → issuers whose signature counted
   const invalidBallots = new Set<number>(); // seqs failing 6, 7 or 8
   let tallyEntry: Entry | undefined;
@@ -212,15 +236,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
       ms: Date.now() - started,
     });
   };
-  /** Memoised per-entry check (see {@link VerifyRecordOptions.cache}). */
   const cache = options.cache;
-  const memo = <T>(key: string, f: () => T): T => {
-    if (!cache) return f();
-    if (cache.has(key)) return cache.get(key) as T;
-    const v = f();
-    cache.set(key, v);
-    return v;
-  };
   const contextKey = () => `${election ? bytesToHex(election.electionHash) : '-'}|${mHash ? bytesToHex(mHash) : '-'}|${electionId}`;
 
   // 1. Board log.
@@ -362,91 +378,92 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   const auditEntries = ofKind('audit');
   const submissions = [...castEntries, ...auditEntries].sort((a, b) => a.seq - b.seq);
 
+  /**
+   * Checks 6, 7, 8 and 10 share one pass over the submissions (src/crypto/record/submissions.ts): each
+   * ballot is parsed and its points decoded once, its proofs join one batch per chunk, and the chunk's
+   * valid ballots are summed for check 11. A caller may pass the verdicts precomputed (worker threads).
+   */
+  const verdicts = new Map<number, SubmissionVerdict>();
+  let validSum: readonly Ciphertext[] | null | undefined; // undefined: not available, check 11 re-parses
+  let validSeqs: ReadonlySet<number> | undefined;
+  const submissionCheck = (progress: (done: number, total: number) => void): void => {
+    if (!issuers || !election || !manifest || electionId === null) throw new CheckSkip('no valid manifest (check 2), election key (check 4) or issuers (check 5)');
+    if (!(issuerThreshold >= 1 && issuerThreshold <= issuers.length)) throw new CheckSkip('no valid issuer threshold (check 5)');
+    const pre = options.submissions;
+    if (pre) {
+      for (const v of pre.verdicts) verdicts.set(v.seq, v);
+      validSeqs = new Set(pre.validSeqs);
+      validSum = pre.validSum === null ? null : pre.validSum.map((c) => ciphertextFromJSON(group, c, { allowIdentity: true }));
+      return;
+    }
+    const ctx: SubmissionContext = { group, electionId, manifest, election, issuers, issuerThreshold };
+    if (options.captureContext) {
+      options.captureContext(ctx);
+      throw new CheckSkip('context captured');
+    }
+    const issuersKey = issuers.map((i) => `${i.id}:${i.publicKey.n.toString(16)}`).join(',');
+    const key = (e: Entry) => `S|${contextKey()}|${issuersKey}|${issuerThreshold}|${e.kind}|${e.text}`;
+    const todo = cache ? submissions.filter((e) => !cache.has(key(e))) : submissions;
+    let sum: readonly Ciphertext[] | null = null;
+    const seqs = new Set<number>();
+    for (let i = 0; i < todo.length; i += SUBMISSION_CHUNK) {
+      progress(i, todo.length);
+      const chunk = todo.slice(i, i + SUBMISSION_CHUNK);
+      const r = checkSubmissions(ctx, chunk.map((e) => ({ seq: e.seq, kind: e.kind as 'ballot' | 'audit', text: e.text })));
+      r.verdicts.forEach((v, j) => {
+        verdicts.set(v.seq, v);
+        cache?.set(key(chunk[j]), v);
+      });
+      r.validSeqs.forEach((s) => seqs.add(s));
+      sum = addCiphertextVectors(group, sum, r.validSum);
+    }
+    progress(todo.length, todo.length);
+    if (cache) for (const e of submissions) if (!verdicts.has(e.seq)) verdicts.set(e.seq, { ...(cache.get(key(e)) as SubmissionVerdict), seq: e.seq });
+    // With cached verdicts some ballots were not decoded in this run: check 11 then sums the counted ones.
+    if (todo.length === submissions.length) {
+      validSum = sum;
+      validSeqs = seqs;
+    }
+  };
+  const verdictOf = (e: Entry): SubmissionVerdict =>
+    verdicts.get(e.seq) ?? { seq: e.seq, kind: e.kind as 'ballot' | 'audit', token: 'not checked', validIssuers: [], signature: 'not checked', proof: 'not checked' };
+
   // 6. Tokens.
   run('6', (fail, progress) => {
-    if (!issuers || !election) throw new CheckSkip('no valid issuers (check 5) or election key (check 4)');
-    const usable = issuers;
-    const issuersKey = usable.map((i) => `${i.id}:${i.publicKey.n.toString(16)}`).join(',');
-    if (!(issuerThreshold >= 1 && issuerThreshold <= usable.length)) throw new CheckSkip('no valid issuer threshold (check 5)');
-    submissions.forEach((e, i) => {
-      if (i % 10 === 0) progress(i, submissions.length);
-      const token = obj(obj(e.payload).token);
-      if (token.electionId !== electionId) fail(`entry ${e.seq}: token for another election`);
-      const v = memo(`6|${contextKey()}|${issuersKey}|${issuerThreshold}|${e.text}`, () => {
-        const r = verifyTokenSignatures(token, usable, issuerThreshold, { electionBaseHash: election!.electionHash });
-        return { valid: r.valid, error: r.error, validIssuers: r.validIssuers };
-      });
-      if (!v.valid) {
+    submissionCheck(progress);
+    for (const e of submissions) {
+      const v = verdictOf(e);
+      if (v.token) {
         invalidBallots.add(e.seq);
-        fail(`entry ${e.seq}: token ${v.error ?? `has ${v.validIssuers.length} valid issuer signatures, ${issuerThreshold} needed`}`);
+        fail(`entry ${e.seq}: ${v.token}`);
       } else validTokens.set(e.seq, v.validIssuers);
-    });
-    progress(submissions.length, submissions.length);
+    }
     return submissions.length;
   });
 
   // 7. Pseudonym signatures.
-  run('7', (fail, progress) => {
-    if (!manifest || !election) throw new CheckSkip('no valid manifest (check 2) or election key (check 4)');
-    submissions.forEach((e, i) => {
-      if (i % 10 === 0) progress(i, submissions.length);
-      const p = obj(e.payload);
-      const verdict = memo(`7|${contextKey()}|${e.text}`, (): string => {
-        let b: EncryptedBallot;
-        try {
-          b = ballotFromJSON(group, manifest!, p.ballot);
-        } catch (x) {
-          return `malformed ballot: ${errText(x)}`;
-        }
-        parsedBallots.set(e.seq, b);
-        const pseudonym = entryPseudonym(p);
-        const ok =
-          pseudonym !== undefined &&
-          /^[0-9a-f]{64}$/.test(pseudonym) &&
-          typeof p.signature === 'string' &&
-          /^[0-9a-f]{128}$/.test(p.signature) &&
-          bytesToHex(b.credential) === pseudonym &&
-          verifyBallotSignature(hexToBytes(pseudonym, 32), electionId!, ballotHash(group, b), hexToBytes(p.signature, 64));
-        return ok ? '' : 'the pseudonym signature (or credential) does not match the ballot';
-      });
-      if (verdict.startsWith('malformed')) {
+  run('7', (fail) => {
+    if (verdicts.size === 0 && submissions.length > 0) throw new CheckSkip('the submissions could not be checked (check 6)');
+    for (const e of submissions) {
+      const v = verdictOf(e);
+      if (v.signature) {
         invalidBallots.add(e.seq);
-        unparseable.add(e.seq);
-        fail(`entry ${e.seq}: ${verdict}`);
-      } else if (verdict) {
-        invalidBallots.add(e.seq);
-        fail(`entry ${e.seq}: ${verdict}`);
+        fail(`entry ${e.seq}: ${v.signature}`);
       }
-    });
-    progress(submissions.length, submissions.length);
+    }
     return submissions.length;
   });
 
   // 8. Ballot proofs.
-  run('8', (fail, progress) => {
-    if (!election) throw new CheckSkip('no election key (check 4)');
-    castEntries.forEach((e, i) => {
-      if (i % 5 === 0) progress(i, castEntries.length);
-      if (unparseable.has(e.seq) || !manifest) {
-        fail(`entry ${e.seq}: ballot could not be parsed (check 7)`);
-        return;
-      }
-      const verdict = memo(`8|${contextKey()}|${e.text}`, (): string => {
-        let b = parsedBallots.get(e.seq);
-        try {
-          b ??= ballotFromJSON(group, manifest!, obj(e.payload).ballot);
-        } catch (x) {
-          return `malformed ballot: ${errText(x)}`;
-        }
-        const v = verifyBallot(group, election!, b);
-        return v.valid ? '' : v.failures.map((f) => `${f.check}${f.contestId ? ` ${f.contestId}` : ''}${f.optionId ? `/${f.optionId}` : ''}: ${f.message}`).join('; ');
-      });
-      if (verdict) {
+  run('8', (fail) => {
+    if (verdicts.size === 0 && castEntries.length > 0) throw new CheckSkip('the submissions could not be checked (check 6)');
+    for (const e of castEntries) {
+      const v = verdictOf(e);
+      if (v.proof) {
         invalidBallots.add(e.seq);
-        fail(`entry ${e.seq}: ${verdict}`);
+        fail(`entry ${e.seq}: ${v.proof}`);
       }
-    });
-    progress(castEntries.length, castEntries.length);
+    }
     return castEntries.length;
   });
 
@@ -496,22 +513,12 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   });
 
   // 10. Audits.
-  run('10', (fail, progress) => {
-    if (!manifest || !election) throw new CheckSkip('no valid manifest (check 2) or election key (check 4)');
-    auditEntries.forEach((e, i) => {
-      if (i % 5 === 0) progress(i, auditEntries.length);
-      const p = obj(e.payload);
-      const verdict = memo(`10|${contextKey()}|${e.text}`, (): string => {
-        try {
-          const a = auditedBallotFromJSON(group, manifest!, { ballot: p.ballot, reveal: p.reveal });
-          const v = verifyAuditedBallot(group, election!, a);
-          return v.valid ? '' : v.failures.map((f) => `${f.check}: ${f.message}`).join('; ');
-        } catch (x) {
-          return `malformed: ${errText(x)}`;
-        }
-      });
-      if (verdict) fail(`audit ${e.seq}: ${verdict}`);
-    });
+  run('10', (fail) => {
+    if (verdicts.size === 0 && auditEntries.length > 0) throw new CheckSkip('the submissions could not be checked (check 6)');
+    for (const e of auditEntries) {
+      const v = verdictOf(e);
+      if (v.proof) fail(`audit ${e.seq}: ${v.proof}`);
+    }
     return auditEntries.length;
   });
 
@@ -523,12 +530,26 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     const published = tallyFromJSON(group, manifest, t.aggregate);
     ciphertexts = tallyCiphertexts(published);
     const counted = Array.isArray(t.counted) ? (t.counted as number[]) : [];
-    const sum = aggregateCounted(group, manifest, entries, counted);
-    if (!sameJSON(tallyToJSON(group, sum), tallyToJSON(group, published))) {
-      const ours = tallyCiphertexts(sum);
-      const bad = ciphertexts.map((c, i) => (group.equals(c.alpha, ours[i].alpha) && group.equals(c.beta, ours[i].beta) ? -1 : i)).filter((i) => i >= 0);
-      fail(`the aggregate differs from the sum of the ${counted.length} counted ballots (ciphertexts ${bad.join(', ')})`);
+    const bySeq = new Map(castEntries.map((e) => [e.seq, e]));
+    const ballotAt = (seq: number): readonly Ciphertext[] => {
+      const e = bySeq.get(seq);
+      if (!e) throw new CheckFailure(`counted entry ${seq} is not a ballot on the board`);
+      return ballotCiphertexts(ballotFromJSON(group, manifest!, obj(obj(JSON.parse(e.text)).payload).ballot));
+    };
+    // Σ counted = Σ valid (summed while checking the proofs) − valid-but-not-counted + counted-but-not-valid;
+    // both corrections are empty for a correct record, except ballots superseded by a revote.
+    let sum: readonly Ciphertext[] | null;
+    if (validSum !== undefined && validSeqs) {
+      const countedSet = new Set(counted);
+      sum = validSum;
+      for (const s of validSeqs) if (!countedSet.has(s)) sum = subtractCiphertextVectors(group, sum!, ballotAt(s));
+      for (const s of counted) if (!validSeqs.has(s)) sum = addCiphertextVectors(group, sum, ballotAt(s));
+    } else {
+      sum = counted.reduce<readonly Ciphertext[] | null>((acc, s) => addCiphertextVectors(group, acc, ballotAt(s)), null);
     }
+    const ours = sum ?? ciphertexts.map(() => ({ alpha: group.identity, beta: group.identity }));
+    const bad = ciphertexts.map((c, i) => (group.equals(c.alpha, ours[i].alpha) && group.equals(c.beta, ours[i].beta) ? -1 : i)).filter((i) => i >= 0);
+    if (bad.length > 0) fail(`the aggregate differs from the sum of the ${counted.length} counted ballots (ciphertexts ${bad.join(', ')})`);
     return counted.length;
   });
 
@@ -646,6 +667,17 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   });
 
   return { ok: checks.every((c) => c.status === 'pass'), electionId, checks, result };
+}
+
+/**
+ * The context of the submission checks (manifest, election key and base hash, issuers), read from a record
+ * by the same code as checks 2, 4 and 5; null if the record does not yield one. For worker threads, which
+ * get the record without its submissions.
+ */
+export function recordSubmissionContext(record: unknown, group: Group = defaultGroup): SubmissionContext | null {
+  let ctx: SubmissionContext | null = null;
+  verifyElectionRecord(record, { group, captureContext: (c) => (ctx = c) });
+  return ctx;
 }
 
 /** A compact text report: one line per check. */
