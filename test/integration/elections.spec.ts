@@ -5,7 +5,8 @@ import { ElectionsService } from '../../src/modules/elections/elections.service'
 import { describeEachBackend } from '../support/databases';
 import { electionDefinition } from '../support/election-definitions';
 import { completeKeyCeremony, makeTrustees } from '../support/key-ceremony';
-import { confirmAction, json } from '../support/scenario';
+import { confirmAction, json, OTHER_OFFICIAL, twoOfficialsEnv } from '../support/scenario';
+import { sandboxIdentity } from '../../src/modules/sandbox-idp/identities';
 import { CookieJar, go, login, startIdentityApp, type IdentityTestApp } from './identity/support';
 
 
@@ -13,12 +14,15 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
   let t: IdentityTestApp;
   let official: CookieJar;
   let voter: CookieJar;
+  let other: CookieJar;
   const trustees = makeTrustees(3);
 
   beforeAll(async () => {
-    t = await startIdentityApp(db());
+    t = await startIdentityApp(db(), twoOfficialsEnv());
     official = new CookieJar();
     expect((await login(t.url, official, 'official')).status).toBe(303);
+    other = new CookieJar();
+    expect((await login(t.url, other, OTHER_OFFICIAL)).status).toBe(303);
     voter = new CookieJar();
     expect((await login(t.url, voter, 'voter')).status).toBe(303);
   });
@@ -112,5 +116,80 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
     expect((await elections.get(e.id)).status).toBe('open');
     await elections.applySchedule(new Date('2027-05-09T14:00:01Z'));
     expect((await elections.get(e.id)).status).toBe('closed');
+  });
+
+  describe('per-election officials', () => {
+    const hmacOf = async (jar: CookieJar): Promise<string> => {
+      const { subject } = await (await go(jar, `${t.url}/auth/me`)).json();
+      const [row] = await t.db.query(`SELECT encode(national_number_hmac, 'hex') AS h FROM identity_sessions WHERE subject = $1 LIMIT 1`, [subject]);
+      return row.h;
+    };
+    const officialsOf = async (id: string): Promise<string[]> =>
+      (await t.db.query(`SELECT encode(national_number_hmac, 'hex') AS h FROM election_officials WHERE election_id = $1 ORDER BY 1`, [id])).map((r: { h: string }) => r.h);
+    const roll = { entries: [{ nationalNumber: '88110223380', constituency: 'Leuven', basis: 'belgian' }] };
+
+    it('the creator becomes the election official (by keyed hash only); another official cannot act on it', async () => {
+      const mine = await (await create(official, electionDefinition(trustees))).json();
+      const theirs = await (await create(other, electionDefinition(trustees))).json();
+      expect(await officialsOf(mine.id)).toEqual([await hmacOf(official)]);
+      expect(await officialsOf(theirs.id)).toEqual([await hmacOf(other)]);
+      const stored = JSON.stringify(await t.db.query(`SELECT row_to_json(o)::text AS r FROM election_officials o`));
+      expect(stored).not.toContain(sandboxIdentity('official').nationalNumber);
+
+      // Each is refused on the other's election, and nothing changes there.
+      for (const [jar, id] of [[other, mine.id], [official, theirs.id]] as const) {
+        const r = await go(jar, `${t.url}/elections/${id}/roll`, json(roll, 'PUT'));
+        expect(r.status).toBe(403);
+        expect(await r.json()).toEqual({ error: 'not_election_official', message: expect.any(String) });
+        expect((await go(jar, `${t.url}/elections/${id}/key-ceremony`, { method: 'POST' })).status).toBe(403);
+        expect((await go(jar, `${t.url}/elections/${id}/roll`)).status).toBe(403);
+        expect((await t.app.get(ElectionsService).get(id)).status).toBe('draft');
+        expect((await t.db.query(`SELECT count(*)::int AS n FROM voter_roll_entries WHERE election_id = $1`, [id]))[0].n).toBe(0);
+      }
+      // And each acts on their own.
+      expect((await go(other, `${t.url}/elections/${theirs.id}/roll`, json(roll, 'PUT'))).status).toBe(200);
+      expect((await go(other, `${t.url}/elections/${theirs.id}/key-ceremony`, { method: 'POST' })).status).toBe(200);
+    });
+
+    it('an official of the election adds a co-official, who may then act; outsiders cannot add themselves', async () => {
+      const e = await (await create(official, electionDefinition(trustees))).json();
+      const add = (jar: CookieJar, nationalNumber: string, id = e.id) => go(jar, `${t.url}/elections/${id}/officials`, json({ nationalNumber }));
+      const otherNn = sandboxIdentity(OTHER_OFFICIAL).nationalNumber;
+      const self = await add(other, otherNn);
+      expect(self.status).toBe(403);
+      expect((await self.json()).error).toBe('not_election_official');
+      expect(await officialsOf(e.id)).toHaveLength(1);
+      // Malformed or wrong-checksum numbers are refused; the count is unchanged.
+      for (const bad of ['1234', `${otherNn.slice(0, 9)}${String((Number(otherNn.slice(9)) % 97) + 1).padStart(2, '0')}`]) {
+        const r = await add(official, bad);
+        expect(r.status).toBe(400);
+        expect(JSON.stringify(await r.json())).not.toContain(bad.slice(0, 9));
+      }
+      expect(await officialsOf(e.id)).toHaveLength(1);
+
+      const added = await add(official, otherNn.replace(/^(\d\d)(\d\d)(\d\d)(\d{3})(\d\d)$/, '$1.$2.$3-$4.$5'));
+      expect(added.status).toBe(200);
+      expect(await added.json()).toEqual({ electionId: e.id, added: true, officials: 2 });
+      expect(await (await add(official, otherNn)).json()).toEqual({ electionId: e.id, added: false, officials: 2 });
+      expect(await officialsOf(e.id)).toEqual([await hmacOf(official), await hmacOf(other)].sort());
+      expect((await go(other, `${t.url}/elections/${e.id}/roll`, json(roll, 'PUT'))).status).toBe(200);
+      expect((await go(other, `${t.url}/elections/${e.id}/key-ceremony`, { method: 'POST' })).status).toBe(200);
+      // The co-official still needs the platform role: a voter added as co-official stays a voter.
+      expect((await add(official, sandboxIdentity('voter').nationalNumber)).status).toBe(200);
+      const r = await go(voter, `${t.url}/elections/${e.id}/roll`);
+      expect(r.status).toBe(403);
+      expect((await r.json()).error).toBe('forbidden_role');
+    });
+
+    it('an election that does not exist: 404 for its actions, 400 for a malformed id', async () => {
+      const missing = '00000000-0000-4000-8000-00000000beef';
+      const r = await go(official, `${t.url}/elections/${missing}/key-ceremony`, { method: 'POST' });
+      expect(r.status).toBe(404);
+      expect((await r.json()).error).toBe('election_not_found');
+      expect((await go(official, `${t.url}/elections/${missing}/officials`, json({ nationalNumber: sandboxIdentity('voter').nationalNumber }))).status).toBe(404);
+      const bad = await go(official, `${t.url}/elections/not-a-uuid/open`, { method: 'POST' });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toEqual({ error: 'bad_request', message: expect.any(String) });
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { SANDBOX_IDENTITIES } from '../../src/modules/sandbox-idp/identities';
+import { SANDBOX_IDENTITIES, sandboxIdentity } from '../../src/modules/sandbox-idp/identities';
 import { BoardService } from '../../src/modules/board/board.service';
 import { actionHash } from '../../src/modules/identity/step-up.service';
 import { electionFromPublic, type PublicElection } from '../../src/client/voter-client';
@@ -7,14 +7,22 @@ import { electionDefinition } from './election-definitions';
 import { completeKeyCeremony, makeTrustees, type TestTrustee } from './key-ceremony';
 import { approveAtSandbox, CookieJar, go, login, type IdentityTestApp } from '../integration/identity/support';
 
+/** A second platform official besides the fixture's (Ann Peeters): a Gent official, for "another election's official". */
+export const OTHER_OFFICIAL = 'other-municipality';
+
+/** App configuration making both the fixture's official and OTHER_OFFICIAL platform officials. */
+export const twoOfficialsEnv = (): Record<string, string> => ({
+  OFFICIAL_NATIONAL_NUMBERS: ['official', OTHER_OFFICIAL].map((key) => sandboxIdentity(key).nationalNumber).join(','),
+});
+
 export const json = (body: unknown, method = 'POST'): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-/** Plays the official's step-up confirmation of `action` on `electionId` at the sandbox. */
-export async function confirmAction(t: IdentityTestApp, jar: CookieJar, electionId: string, action: string): Promise<void> {
+/** Plays the official's step-up confirmation of `action` on `electionId` at the sandbox (as `identity`, the jar's person). */
+export async function confirmAction(t: IdentityTestApp, jar: CookieJar, electionId: string, action: string, identity = 'official'): Promise<void> {
   const { message } = await (await fetch(`${t.url}/elections/${electionId}/action-message?action=${action}`)).json();
   const start = await go(jar, `${t.url}/auth/step-up`, json({ action: message, actionHash: actionHash(message), returnTo: '/' }));
   if (start.status !== 200) throw new Error(`step-up answered ${start.status}`);
-  const { callbackUrl } = await approveAtSandbox(jar, (await start.json()).authorizationUrl, { identity: 'official', confirm: true });
+  const { callbackUrl } = await approveAtSandbox(jar, (await start.json()).authorizationUrl, { identity, confirm: true });
   await go(jar, callbackUrl);
 }
 
