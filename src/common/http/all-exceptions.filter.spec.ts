@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Client, DatabaseError, Pool } from 'pg';
-import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { postgresAvailable, TEST_DATABASE_URL } from '../../../test/support/databases';
 import { ConflictError } from '../errors/domain-error';
 import { AllExceptionsFilter, DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './all-exceptions.filter';
@@ -84,7 +84,9 @@ describe('isDatabaseUnavailable: which errors mean "the database cannot be reach
     }
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', errno: -104, syscall: 'read' });
     expect(isDatabaseUnavailable(wrapped(reset))).toBe(true);
+    // A connection lost between two queries of a transaction: TypeORM released its query runner.
     expect(isDatabaseUnavailable(new QueryRunnerAlreadyReleasedError())).toBe(true);
+    expect(isDatabaseUnavailable(new QueryRunnerProviderAlreadyReleasedError())).toBe(true);
     // Happy-eyeballs connects fail with an AggregateError of the per-address errors.
     expect(isDatabaseUnavailable(new AggregateError([reset, reset], 'connect failed'))).toBe(true);
     expect(isDatabaseUnavailable(new Error('pool gave up', { cause: reset }))).toBe(true);

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { CryptoError } from '../../crypto/errors';
 import { DomainError } from '../errors/domain-error';
 import type { ErrorBody } from './error-body';
@@ -53,9 +53,9 @@ const UNAVAILABLE_MESSAGE = [
  */
 export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
   if (typeof e !== 'object' || e === null || depth > 4) return false;
-  // TypeORM releases a query runner whose connection emitted 'error'; the transaction's next query then
-  // fails with this instead of the connection error itself.
-  if (e instanceof QueryRunnerAlreadyReleasedError) return true;
+  // TypeORM releases a query runner whose connection emitted 'error' between two queries; the
+  // transaction's next query then fails with one of these instead of the connection error itself.
+  if (e instanceof QueryRunnerAlreadyReleasedError || e instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   const x = e as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
   if (typeof x.code === 'string') {
     if (UNAVAILABLE_ERRNO.has(x.code) || UNAVAILABLE_SQLSTATE.has(x.code)) return true;
@@ -79,8 +79,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.toBody(exception);
     const unavailable = body.error === 'service_unavailable';
-    // An outage is expected operations, not a bug: one line, no stack.
-    if (unavailable) this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+    // An outage (a database restart, a red /health) is expected operations, not a bug: one line, no stack.
+    if (status === HttpStatus.SERVICE_UNAVAILABLE) this.logger.warn(`${unavailable ? 'database unavailable' : 'unavailable'}: ${exception instanceof Error ? exception.message : String(exception)}`);
     else if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (response.headersSent) return;
     if (unavailable) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
