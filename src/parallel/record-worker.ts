@@ -1,0 +1,67 @@
+/**
+ * Worker thread of src/parallel/pool.ts. Set up once with a record's context (or just a manifest), it
+ * answers chunks: the submission checks of the verifier (checks 6, 7, 8, 10 with batched proofs, plus the
+ * sum of the valid ballots) or a plain homomorphic sum of ballots for the tally.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { ballotFromJSON, type Manifest, parseManifest } from '../crypto/ballot';
+import { type Ciphertext, ciphertextToJSON, type CiphertextJSON } from '../crypto/elgamal';
+import type { Group } from '../crypto/group';
+import { addCiphertextVectors, ballotCiphertexts, checkSubmissions, type SubmissionContext, type SubmissionInput, type SubmissionVerdict } from '../crypto/record/submissions';
+import { recordSubmissionContext } from '../crypto/record/verify-record';
+import { type GroupBackend, loadGroupBackend } from './backend';
+
+export interface WorkerSetup {
+  readonly backend: GroupBackend;
+  /** For 'submissions': the record without its submissions (context of checks 2, 4, 5). */
+  readonly skeleton?: unknown;
+  /** For 'sum' (board entry texts of ballots): the manifest JSON. */
+  readonly manifest?: unknown;
+}
+
+export type WorkerJob = { readonly type: 'submissions'; readonly inputs: readonly SubmissionInput[] } | { readonly type: 'sum'; readonly entries: readonly string[] };
+
+export type WorkerRequest = WorkerJob & { readonly id: number };
+
+export type WorkerReply =
+  | { readonly type: 'ready' }
+  | { readonly type: 'error'; readonly message: string }
+  | { readonly type: 'submissions'; readonly verdicts: readonly SubmissionVerdict[]; readonly validSeqs: readonly number[]; readonly validSum: CiphertextJSON[] | null }
+  | { readonly type: 'sum'; readonly sum: CiphertextJSON[] | null };
+
+const toJSON = (group: Group, v: readonly Ciphertext[] | null): CiphertextJSON[] | null => (v === null ? null : v.map((c) => ciphertextToJSON(group, c)));
+
+async function main(): Promise<void> {
+  const port = parentPort!;
+  const setup = workerData as WorkerSetup;
+  let group: Group;
+  let context: SubmissionContext | null = null;
+  let manifest: Manifest | null = null;
+  try {
+    group = await loadGroupBackend(setup.backend);
+    if (setup.skeleton !== undefined) context = recordSubmissionContext(setup.skeleton, group);
+    if (setup.manifest !== undefined) manifest = parseManifest(setup.manifest);
+  } catch (e) {
+    port.postMessage({ type: 'error', message: (e as Error).message } satisfies WorkerReply);
+    return;
+  }
+  port.on('message', (req: WorkerRequest) => {
+    try {
+      if (req.type === 'submissions') {
+        if (!context) throw new Error('the record has no usable context for the submission checks');
+        const r = checkSubmissions(context, req.inputs);
+        port.postMessage({ type: 'submissions', verdicts: r.verdicts, validSeqs: r.validSeqs, validSum: toJSON(group, r.validSum) } satisfies WorkerReply);
+      } else {
+        if (!manifest) throw new Error('no manifest');
+        let sum: readonly Ciphertext[] | null = null;
+        for (const text of req.entries) sum = addCiphertextVectors(group, sum, ballotCiphertexts(ballotFromJSON(group, manifest, JSON.parse(text).payload.ballot)));
+        port.postMessage({ type: 'sum', sum: toJSON(group, sum) } satisfies WorkerReply);
+      }
+    } catch (e) {
+      port.postMessage({ type: 'error', message: (e as Error).message } satisfies WorkerReply);
+    }
+  });
+  port.postMessage({ type: 'ready' } satisfies WorkerReply);
+}
+
+void main();
