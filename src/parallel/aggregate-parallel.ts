@@ -6,7 +6,7 @@ import { type Manifest } from '../crypto/ballot';
 import { type Ciphertext, ciphertextFromJSON } from '../crypto/elgamal';
 import { defaultGroup, type Group } from '../crypto/group';
 import { addCiphertextVectors } from '../crypto/record/submissions';
-import type { GroupBackend } from './backend';
+import { DEFAULT_WORKER_BACKEND, type GroupBackend } from './backend';
 import { defaultWorkerCount, RecordWorkerPool } from './pool';
 
 export interface ParallelSumOptions {
@@ -28,7 +28,7 @@ export async function sumBallotEntriesParallel(manifest: Manifest, entries: read
   if (entries.length > 0) {
     const chunkSize = options.chunkSize ?? 1024;
     const workers = Math.min(options.workers ?? defaultWorkerCount(), Math.ceil(entries.length / chunkSize));
-    const pool = await RecordWorkerPool.start({ backend: options.backend ?? 'noble', manifest }, workers);
+    const pool = await RecordWorkerPool.start({ backend: options.backend ?? DEFAULT_WORKER_BACKEND, manifest }, workers);
     try {
       const jobs: Promise<void>[] = [];
       for (let i = 0; i < entries.length; i += chunkSize) {

@@ -1,9 +1,12 @@
-/** Which group backend the workers use (docs/performance.md: chosen by measurement). */
-import { defaultGroup, type Group } from '../crypto/group';
+/** Which group backend the workers use: by default the one measured fastest for the job (src/crypto/backends.ts). */
+import { type BackendName, loadGroup, RECOMMENDED_BACKEND } from '../crypto/backends';
+import type { Group } from '../crypto/group';
 
-export type GroupBackend = 'noble' | 'sodium';
+export type GroupBackend = BackendName;
 
-export async function loadGroupBackend(name: GroupBackend): Promise<Group> {
-  if (name === 'noble') return defaultGroup;
-  throw new Error(`group backend ${name} is not available`);
+/** Verification and tally workers: the recommended backend (both give the same bytes and verdicts). */
+export const DEFAULT_WORKER_BACKEND: GroupBackend = RECOMMENDED_BACKEND.verify;
+
+export function loadGroupBackend(name: GroupBackend): Promise<Group> {
+  return loadGroup(name);
 }

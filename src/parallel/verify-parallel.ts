@@ -9,13 +9,13 @@ import { defaultGroup } from '../crypto/group';
 import { addCiphertextVectors } from '../crypto/record/submissions';
 import type { SubmissionInput, SubmissionVerdict } from '../crypto/record/submissions';
 import { type RecordVerification, recordSubmissionContext, verifyElectionRecord, type VerifyRecordOptions } from '../crypto/record/verify-record';
-import type { GroupBackend } from './backend';
+import { DEFAULT_WORKER_BACKEND, type GroupBackend } from './backend';
 import { defaultWorkerCount, RecordWorkerPool } from './pool';
 
 export interface ParallelVerifyOptions {
   /** Worker threads (default: one per core). */
   workers?: number;
-  /** Group backend of the workers (default 'noble'). */
+  /** Group backend of the workers (default: the recommended one). */
   backend?: GroupBackend;
   /** Submissions per chunk (one proof batch each). */
   chunkSize?: number;
@@ -49,7 +49,7 @@ export async function verifyElectionRecordParallel(record: unknown, options: Par
   if (submissions.length === 0 || recordSubmissionContext(skeleton) === null) return verifyElectionRecord(record, { onProgress: options.onProgress });
 
   const chunkSize = options.chunkSize ?? 256;
-  const pool = await RecordWorkerPool.start({ backend: options.backend ?? 'noble', skeleton }, options.workers ?? defaultWorkerCount());
+  const pool = await RecordWorkerPool.start({ backend: options.backend ?? DEFAULT_WORKER_BACKEND, skeleton }, options.workers ?? defaultWorkerCount());
   const verdicts: SubmissionVerdict[] = [];
   const validSeqs: number[] = [];
   let sum: ReturnType<typeof addCiphertextVectors> = null;

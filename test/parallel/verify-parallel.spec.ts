@@ -30,14 +30,16 @@ describe('parallel verification and tally (worker threads)', () => {
     expect(parallel.map((c) => [group.toHex(c.alpha), group.toHex(c.beta)])).toEqual(sequential.map((c) => [group.toHex(c.alpha), group.toHex(c.beta)]));
   });
 
-  it('a synthetic record passes all 15 checks, sequentially and on two workers, with the same report', async () => {
+  it('a synthetic record passes all 15 checks, sequentially and on two workers (either group backend), with the same report', async () => {
     const seq = verifyElectionRecord(record);
     expect(seq.checks.filter((c) => c.status !== 'pass')).toEqual([]);
-    const par = await verifyElectionRecordParallel(record, { workers: 2, chunkSize: 4 });
-    expect(statuses(par)).toEqual(statuses(seq));
-    expect(par.ok).toBe(true);
-    expect(par.result).toEqual(seq.result);
-    expect(par.checks.find((c) => c.id === '8')?.checked).toBe(14);
+    for (const backend of ['noble', 'sodium'] as const) {
+      const par = await verifyElectionRecordParallel(record, { workers: 2, chunkSize: 4, backend });
+      expect(statuses(par)).toEqual(statuses(seq));
+      expect(par.ok).toBe(true);
+      expect(par.result).toEqual(seq.result);
+      expect(par.checks.find((c) => c.id === '8')?.checked).toBe(14);
+    }
   });
 
   it('a ballot whose ciphertext was swapped for another ballot\'s is named by both verifiers (checks 8, 9, 11 fail)', async () => {
@@ -48,7 +50,7 @@ describe('parallel verification and tally (worker threads)', () => {
     const donor = JSON.parse(tampered.entries[first + 6]);
     e.payload.ballot.contests[0].selections[1].ciphertext = donor.payload.ballot.contests[0].selections[1].ciphertext;
     tampered.entries[victim] = JSON.stringify(e);
-    for (const v of [verifyElectionRecord(tampered), await verifyElectionRecordParallel(tampered, { workers: 2, chunkSize: 4 })]) {
+    for (const v of [verifyElectionRecord(tampered), await verifyElectionRecordParallel(tampered, { workers: 2, chunkSize: 4, backend: 'noble' }), await verifyElectionRecordParallel(tampered, { workers: 2, chunkSize: 4, backend: 'sodium' })]) {
       expect(v.ok).toBe(false);
       const failed = v.checks.filter((c) => c.status === 'fail').map((c) => c.id);
       expect(failed).toEqual(expect.arrayContaining(['1', '7', '8', '9', '11']));
