@@ -18,6 +18,7 @@ import { type Group, type NonceSource, drawNonce, randomNonces } from '../group'
 import type { ProofContext } from '../proofs/common';
 import { type DisjunctiveProof, proveDisjunctive } from '../proofs/disjunctive';
 import { type RangeProof, proveRange } from '../proofs/range';
+import { noteEncryption } from '../proofs/or-proof';
 import type { Election } from './election';
 import { type Contest, type Manifest, contestLowerBound } from './manifest';
 
@@ -131,6 +132,7 @@ export function encryptBallot(
       const r = drawNonce(group, nonces, 'ballot/r');
       rs.push(r);
       const ciphertext = encryptWithNonce(group, K, m, r);
+      noteEncryption(group, K.point, ciphertext, BigInt(m), r); // the proof need not recompute it
       const proof = proveDisjunctive(
         group,
         { key: K.point, ciphertext },
@@ -146,6 +148,8 @@ export function encryptBallot(
     const rSum = rs.reduce((a, r) => group.scalarAdd(a, r), 0n);
     const total = votes[ci].reduce<number>((a, v) => a + v, 0);
     if (rSum === 0n) throw new CryptoError('INVALID_SCALAR', 'degenerate nonce sum'); // probability ≈ 2^-252
+    // Σ Enc(m_o; r_o) = Enc(total; rSum) by homomorphism, for the ciphertexts computed just above.
+    noteEncryption(group, K.point, sum, BigInt(total), rSum);
     const sumProof = proveRange(
       group,
       { key: K.point, ciphertext: sum, min: contestLowerBound(c), max: c.maxSelections },
