@@ -25,6 +25,8 @@ const CONCURRENCY = 6;
 const REQUEST_TIMEOUT_MS = 8_000;
 /** The outage: the cluster stays down this long before it is started again. */
 const OUTAGE_MS = 2_000;
+/** `fast` (the default) is an orderly restart; `immediate` a crash, recovered from the WAL at start. */
+const STOP_MODE = process.env.EVOTE_DB_RESTART_MODE === 'immediate' ? 'immediate' : 'fast';
 
 const required = process.env.EVOTE_REQUIRE_POSTGRES === '1' || process.env.CI === 'true';
 const unavailable = pgClusterUnavailableReason();
@@ -164,7 +166,7 @@ run('database restart under load: 503 during the outage, recovery by itself, not
       await Promise.race([restartDue, new Promise((r) => (fallback = setTimeout(r, 15_000)))]);
       clearTimeout(fallback);
       marks.stopBegin = Date.now();
-      await cluster!.stop('fast');
+      await cluster!.stop(STOP_MODE);
       marks.stopped = Date.now();
       await sleep(OUTAGE_MS);
       marks.startBegin = Date.now();
@@ -194,6 +196,7 @@ run('database restart under load: 503 during the outage, recovery by itself, not
     const during = (x: Exchange) => x.start >= marks.stopped && x.end <= marks.startBegin;
     const summary = {
       voters: VOTERS,
+      stopMode: STOP_MODE,
       prepMs: prepDone - started,
       restartAfterReceipts: restartAt,
       stopMs: marks.stopped - marks.stopBegin,

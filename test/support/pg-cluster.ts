@@ -12,8 +12,8 @@ import { freePort } from '../integration/identity/support';
  * so as root every command runs as the `postgres` OS user (runuser) on a directory that user owns.
  */
 
-/** The newest installed server binaries with initdb and pg_ctl, or undefined. */
-export function postgresBinDir(root = '/usr/lib/postgresql'): string | undefined {
+/** The newest installed server binaries with initdb and pg_ctl, or undefined (EVOTE_POSTGRES_BIN_ROOT overrides the Debian layout). */
+export function postgresBinDir(root = process.env.EVOTE_POSTGRES_BIN_ROOT ?? '/usr/lib/postgresql'): string | undefined {
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root)
     .filter((v) => /^\d+(\.\d+)?$/.test(v))
@@ -29,7 +29,7 @@ const isRoot = () => typeof process.getuid === 'function' && process.getuid() ==
 
 /** Why a private cluster cannot be created here, or undefined if it can. */
 export function pgClusterUnavailableReason(): string | undefined {
-  if (!postgresBinDir()) return 'no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/*/bin';
+  if (!postgresBinDir()) return `no PostgreSQL server binaries (initdb, pg_ctl) under ${process.env.EVOTE_POSTGRES_BIN_ROOT ?? '/usr/lib/postgresql'}/*/bin`;
   if (isRoot()) {
     if (!existsSync('/usr/sbin/runuser') && !existsSync('/sbin/runuser') && !existsSync('/usr/bin/runuser')) return 'running as root but runuser is missing';
     try {
