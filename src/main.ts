@@ -1,6 +1,6 @@
 import { ConfigurationError, loadConfig } from './config/app-config';
 import { createApp } from './create-app';
-import { ensureDemoElection } from './modules/demo/demo-election';
+import { ensureDemoElectionOnce } from './modules/demo/demo-seeding';
 import { DEMO_ELECTION_ID } from './modules/eligibility/demo-election';
 
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
-  if (config.demoElectionEnabled) await ensureDemoElection(app, config, (await app.getUrl()).replace('[::1]', '127.0.0.1'));
+  if (config.demoElectionEnabled) await ensureDemoElectionOnce(app, config, (await app.getUrl()).replace('[::1]', '127.0.0.1'));
   const database = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.DATA_DIR}`;
   const demo = config.demoElectionEnabled
     ? `  vote in the demo election: ${url}/booth/?election=${DEMO_ELECTION_ID}\n  observe and verify it: ${url}/observer/?election=${DEMO_ELECTION_ID}\n  officials' console: ${url}/console/\n`

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { EmbeddedPostgres } from './embedded-postgres';
+import { ADVISORY_LOCK, withAdvisoryLock } from './advisory-lock';
 import { typeormOptions } from './typeorm-options';
 
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
@@ -52,8 +53,11 @@ class EmbeddedPostgresModule implements OnApplicationShutdown {
 })
 export class DatabaseModule {}
 
-/** Applies pending migrations; called once at start-up before the server listens. */
+/**
+ * Applies pending migrations; called once at start-up before the server listens, and by `npm run migrate`.
+ * Under an advisory lock: two instances starting together would otherwise both try the same migration.
+ */
 export async function runMigrations(dataSource: DataSource, logger = new Logger('Migrations')): Promise<void> {
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  const applied = await withAdvisoryLock(dataSource, ADVISORY_LOCK.migrations, () => dataSource.runMigrations({ transaction: 'each' }));
   if (applied.length > 0) logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
 }

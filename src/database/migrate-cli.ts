@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ConfigurationError, loadConfig } from '../config/app-config';
+import { ADVISORY_LOCK, withAdvisoryLock } from './advisory-lock';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { typeormOptions } from './typeorm-options';
 
@@ -10,11 +11,12 @@ async function main(): Promise<void> {
   const dataSource = new DataSource(typeormOptions(config, embedded));
   try {
     await dataSource.initialize();
+    // The same lock as the servers' start-up: a migrate command next to starting instances waits its turn.
     if (process.argv.includes('--revert')) {
-      await dataSource.undoLastMigration({ transaction: 'each' });
+      await withAdvisoryLock(dataSource, ADVISORY_LOCK.migrations, () => dataSource.undoLastMigration({ transaction: 'each' }));
       process.stdout.write('Reverted the last migration\n');
     } else {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      const applied = await withAdvisoryLock(dataSource, ADVISORY_LOCK.migrations, () => dataSource.runMigrations({ transaction: 'each' }));
       process.stdout.write(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}\n` : 'Database is up to date\n');
     }
   } finally {
