@@ -1,7 +1,9 @@
 import { Inject, Logger, Module, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type Provider from 'oidc-provider';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { ADVISORY_LOCK, withAdvisoryLock } from '../../database/advisory-lock';
 import { DEMO_ELECTION_ID } from '../eligibility/demo-election';
 import { EligibilityModule } from '../eligibility/eligibility.module';
 import { RollService } from '../eligibility/roll.service';
@@ -41,18 +43,22 @@ export class SandboxIdpModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly adapterHost: HttpAdapterHost,
     private readonly config: AppConfig,
     private readonly roll: RollService,
+    private readonly dataSource: DataSource,
   ) {}
 
   /**
    * When the relying party uses the sandbox, the demo election's roll starts as the fixture's, so that
-   * `npm start` shows eligibility answers at once. An imported roll is never overwritten.
+   * `npm start` shows eligibility answers at once. An imported roll is never overwritten. Under the demo
+   * seeding lock: instances starting together would both find the roll empty and both insert it.
    */
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.OIDC_ISSUER !== undefined) return;
-    if ((await this.roll.summary(DEMO_ELECTION_ID)).entries > 0) return;
-    const entries = SANDBOX_IDENTITIES.filter((i) => i.roll).map((i) => ({ nationalNumber: i.nationalNumber, constituency: i.roll!.constituency, basis: i.roll!.basis }));
-    await this.roll.replace(DEMO_ELECTION_ID, entries);
-    this.logger.log(`Demo election roll seeded with ${entries.length} sandbox identities`);
+    await withAdvisoryLock(this.dataSource, ADVISORY_LOCK.demoSeeding, async () => {
+      if ((await this.roll.summary(DEMO_ELECTION_ID)).entries > 0) return;
+      const entries = SANDBOX_IDENTITIES.filter((i) => i.roll).map((i) => ({ nationalNumber: i.nationalNumber, constituency: i.roll!.constituency, basis: i.roll!.basis }));
+      await this.roll.replace(DEMO_ELECTION_ID, entries);
+      this.logger.log(`Demo election roll seeded with ${entries.length} sandbox identities`);
+    });
   }
 
   onModuleInit(): void {
