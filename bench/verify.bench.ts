@@ -2,7 +2,8 @@
  * Ballot verification throughput on one core, per group backend: one by one (verifyBallot) vs. batched
  * (invalidBallotsBatch, src/crypto/batch.ts), for ballots already in memory and for ballots parsed from their
  * JSON (as the server and observers receive them; parsing included).
- * Run: `npm run bench:verify` (`-- 400` for another number of ballots). Prints ms/ballot and ballots/s.
+ * Run: `npm run bench:verify` (`-- 400` for another number of ballots). Prints wall ms/ballot, ballots/s and the
+ * process CPU time per ballot (unaffected by other processes on a shared machine).
  */
 import {
   type EncryptedBallot,
@@ -25,16 +26,22 @@ const manifest = parseManifest({
   contests: [{ id: 'c', title: 'One of five', kind: 'one-of-m', minSelections: 1, maxSelections: 1, blankAllowed: false, options: ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, title: id })) }],
 });
 
+const cpuMs: number[] = [];
+/** Wall time of `fn`; its process CPU time (unaffected by other processes' load) goes to `cpuMs`. */
 function timed(fn: () => void): number {
+  const c = process.cpuUsage();
   const t = performance.now();
   fn();
+  const used = process.cpuUsage(c);
+  cpuMs.push((used.user + used.system) / 1000);
   return performance.now() - t;
 }
 
 async function main(): Promise<void> {
   const names: BackendName[] = ['noble', 'sodium'];
   const lines: string[] = [];
-  const row = (name: string, ms: number) => `${name.padEnd(44)} ${(ms / N).toFixed(2).padStart(8)} ms/ballot  ${((N / ms) * 1000).toFixed(0).padStart(6)} ballots/s`;
+  const row = (name: string, ms: number, cpu: number) =>
+    `${name.padEnd(44)} ${(ms / N).toFixed(2).padStart(8)} ms/ballot  ${((N / ms) * 1000).toFixed(0).padStart(6)} ballots/s  (CPU ${(cpu / N).toFixed(2)} ms/ballot)`;
   for (const name of names) {
     const g = await loadGroup(name);
     const dkg = simulateDkg(g, new Uint8Array(32).fill(3), 2, 3, deterministicNonces(new Uint8Array(1), 'bench/dkg', g));
@@ -57,7 +64,8 @@ async function main(): Promise<void> {
       invalidJson = invalidBallotsBatch(g, election, parsed);
     });
     if (single !== N || invalid.length !== 0 || invalidJson.length !== 0) throw new Error('benchmark ballots did not verify');
-    lines.push(row(`${name}: one by one (verifyBallot)`, singleMs), row(`${name}: batched (one msm)`, batchMs), row(`${name}: from JSON: parse + batched`, jsonMs));
+    const [c1, c2, c3] = cpuMs.splice(0);
+    lines.push(row(`${name}: one by one (verifyBallot)`, singleMs, c1), row(`${name}: batched (one msm)`, batchMs, c2), row(`${name}: from JSON: parse + batched`, jsonMs, c3));
   }
   process.stdout.write(`ballot verification, ${N} ballots, one core (node ${process.version})\n${lines.join('\n')}\n`);
 }
