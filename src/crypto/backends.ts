@@ -3,8 +3,10 @@
  * see src/crypto/group-sodium.spec.ts), so the choice is a matter of speed and of where the code runs:
  *
  * - `noble` (@noble/curves, pure JS): synchronous, no WebAssembly; the reference and the fallback.
- * - `sodium` (libsodium-wrappers-sumo, WASM): ~4x faster scalar multiplications and ~8x faster decoding, but
- *   needs an async initialisation, ~1.2 MB of script, and WebAssembly (a browser CSP needs 'wasm-unsafe-eval').
+ * - `sodium` (libsodium-wrappers-sumo, WASM): 5-9x faster scalar multiplications by G or by a new point, ~10x
+ *   faster decoding and free encoding, but additions cost ~14 µs (noble: 2 µs) and a precomputed-key
+ *   multiplication is about the same as noble's (~80 vs ~105 µs). Needs an async initialisation, ~0.6 MB more
+ *   script, and WebAssembly (a browser CSP then needs 'wasm-unsafe-eval').
  *
  * Measured on the 2-core dev machine (bench/crypto.bench.ts, bench/prepare.bench.ts, bench/verify.bench.ts):
  * see {@link RECOMMENDED_BACKEND}.
@@ -19,14 +21,16 @@ export type BackendName = 'noble' | 'sodium';
 export type BackendUse = 'prepare' | 'verify' | 'tally';
 
 /**
- * The faster backend per use, by measurement (medians, ms):
- * - `prepare` (browser booth, CLI): one 5-option one-of-m ballot, encrypt + prove + sign:
- *   noble 9.3, sodium 3.6 → sodium (noble stays the fallback when WebAssembly is unavailable).
- * - `verify` (server, observers): batched verification of in-memory ballots, per ballot: noble 3.4, sodium 4.6;
- *   but ballots arrive as JSON and decoding costs noble ~75 µs vs sodium ~5 µs per point (≈ 40 points per
- *   ballot), so from JSON: noble 6.6, sodium 4.9 → sodium.
- * - `tally` (summing encoded ciphertexts): per ciphertext component decode + add, noble ~77 µs, sodium ~20 µs
- *   → sodium.
+ * The faster backend per use, by measurement (node 20, shared 2-core machine under load; fastest run or
+ * process CPU time, which the load disturbs least):
+ * - `prepare` (browser booth, CLI; bench/prepare.bench.ts): one 5-option one-of-m ballot, encrypt + prove +
+ *   hash + Ed25519 sign + JSON: noble 10.1 ms (CPU 13.2), sodium 3.3 ms (CPU 4.4) → sodium; noble stays the
+ *   fallback where WebAssembly is unavailable (see {@link loadGroupFor}).
+ * - `verify` (server, observers; bench/verify.bench.ts): batched verification, CPU per ballot: ballots already
+ *   in memory noble 3.6 ms, sodium 3.7 ms (a tie: noble's Pippenger vs sodium's ~80 µs ladder per point); from
+ *   JSON, as they arrive, noble 5.7 ms, sodium 4.0 ms (decoding: noble ~59 µs, sodium ~5 µs per point) → sodium.
+ * - `tally` (summing encoded ciphertexts; bench/crypto.bench.ts): decode + add per component, noble ~61 µs,
+ *   sodium ~19 µs → sodium.
  */
 export const RECOMMENDED_BACKEND: Readonly<Record<BackendUse, BackendName>> = Object.freeze({
   prepare: 'sodium',
