@@ -72,10 +72,17 @@ const verifyCmd: Command = {
     server: { type: 'string', description: 'or: download the record from this server' },
     election: { type: 'string', description: 'election id (with --server)' },
     json: { type: 'boolean', description: 'print the checks as JSON', default: false },
+    workers: { type: 'string', description: 'worker threads for the ballot checks (default: one per core; 0: none)' },
   },
-  positional: { name: 'target', description: 'a record file, or an election URL (https://host/elections/<id>)' },
-  run: (v, io) => verifyCommand({ ...verifyTarget(v), json: v.json === true }, io),
+  positional: { name: 'target', description: 'a record file (JSON or NDJSON), or an election URL (https://host/elections/<id>)' },
+  run: (v, io) => verifyCommand({ ...verifyTarget(v), json: v.json === true, ...workersOption(v.workers) }, io),
 };
+
+function workersOption(w: string | boolean | undefined): { workers?: number } {
+  if (w === undefined) return {};
+  if (typeof w !== 'string' || !/^\d{1,3}$/.test(w)) throw new UsageError('--workers takes a number (0 for none)');
+  return { workers: Number(w) };
+}
 
 /** `evote verify <file | URL>` or the explicit --record / --server --election options. */
 function verifyTarget(v: Record<string, string | boolean | undefined>): { record?: string; server?: string; election?: string } {

@@ -27,7 +27,7 @@ export interface TrusteeSigner {
 }
 
 export class ApiClient {
-  private readonly base: string;
+  readonly base: string;
 
   constructor(server: string) {
     const u = new URL(server);

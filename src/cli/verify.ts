@@ -2,8 +2,11 @@
  * `evote verify`: the observer's independent check of an election record (docs/protocol.md §70), from a
  * file or downloaded from a server. Only src/crypto does the checking; this file reads, prints and exits.
  */
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { formatRecordVerification, type RecordVerification, verifyElectionRecord } from '../crypto/record/verify-record';
+import { verifyElectionRecordParallel } from '../parallel/verify-parallel';
 import type { CliIO } from './args';
 import { UsageError } from './args';
 import { ApiClient } from './http';
@@ -15,6 +18,22 @@ export interface VerifyCommandOptions {
   json?: boolean;
   /** Show a progress line (default: when stderr is a terminal). */
   progress?: boolean;
+  /** Worker threads for the per-ballot checks (default: one per core; 0: all on this thread). */
+  workers?: number;
+}
+
+/**
+ * Reads a record in either published form: one JSON document, or NDJSON (header line, then one entry text
+ * per line; docs/protocol.md §70.1). Line by line, so a record larger than a JavaScript string still loads.
+ */
+export async function readRecord(input: NodeJS.ReadableStream): Promise<unknown> {
+  const lines: string[] = [];
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) lines.push(line);
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const first = lines.length > 0 ? JSON.parse(lines[0]) : undefined;
+  const isNdjson = first !== null && typeof first === 'object' && !Array.isArray(first) && !('entries' in first) && lines.length >= 1;
+  if (isNdjson) return { ...first, entries: lines.slice(1) };
+  return JSON.parse(lines.join('\n'));
 }
 
 /** Loads the record (file or server), verifies it, prints the checks. Resolves to the exit code: 0 only if every check passes. */
@@ -23,26 +42,30 @@ export async function verifyCommand(o: VerifyCommandOptions, io: CliIO): Promise
   let record: unknown;
   if (o.record) {
     try {
-      record = JSON.parse(readFileSync(o.record, 'utf8'));
+      record = await readRecord(createReadStream(o.record, 'utf8'));
     } catch (e) {
       throw new Error(`cannot read ${o.record}: ${(e as Error).message}`);
     }
   } else {
     if (!o.election) throw new UsageError('--election is required with --server');
-    record = await new ApiClient(o.server!).get(`/elections/${encodeURIComponent(o.election)}/record`);
+    // Streamed as NDJSON: the record of a large election does not fit in one string.
+    const url = `${new ApiClient(o.server!).base}/elections/${encodeURIComponent(o.election)}/record`;
+    const res = await fetch(url, { headers: { accept: 'application/x-ndjson' } });
+    if (!res.ok || !res.body) throw new Error(`GET ${url}: HTTP ${res.status}`);
+    record = await readRecord(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream));
   }
   const tty = o.progress ?? (!o.json && process.stderr.isTTY === true);
   let last = 0;
-  const v: RecordVerification = verifyElectionRecord(record, {
-    onProgress: tty
-      ? (p) => {
-          const now = Date.now();
-          if (now - last < 100 && p.done !== p.total) return;
-          last = now;
-          process.stderr.write(`\r\x1b[K  check ${p.check}: ${p.done}/${p.total} — ${p.title}`);
-        }
-      : undefined,
-  });
+  const onProgress = tty
+    ? (p: { check: string; title: string; done: number; total: number }) => {
+        const now = Date.now();
+        if (now - last < 100 && p.done !== p.total) return;
+        last = now;
+        process.stderr.write(`\r\x1b[K  check ${p.check}: ${p.done}/${p.total} — ${p.title}`);
+      }
+    : undefined;
+  const v: RecordVerification =
+    o.workers === 0 ? verifyElectionRecord(record, { onProgress }) : await verifyElectionRecordParallel(record, { onProgress, ...(o.workers ? { workers: o.workers } : {}) });
   if (tty) process.stderr.write('\r\x1b[K');
   if (o.json) {
     io.out(JSON.stringify(v, null, 2));

@@ -216,6 +216,13 @@ export class AppConfig {
   @Max(1_000_000, { message: 'RATE_LIMIT_CAST_PER_MINUTE must be an integer between 0 (off) and 1000000' })
   RATE_LIMIT_CAST_PER_MINUTE = 300;
 
+  /** From this many counted ballots on, the tally sums on worker threads (one per core). 0 = never. */
+  @Transform(toInt)
+  @IsInt({ message: 'TALLY_WORKERS_FROM_BALLOTS must be an integer between 0 (never) and 100000000' })
+  @Min(0, { message: 'TALLY_WORKERS_FROM_BALLOTS must be an integer between 0 (never) and 100000000' })
+  @Max(100_000_000, { message: 'TALLY_WORKERS_FROM_BALLOTS must be an integer between 0 (never) and 100000000' })
+  TALLY_WORKERS_FROM_BALLOTS = 2_000;
+
   /** Casting and audits: all ballots together, platform-wide. 0 = off. */
   @Transform(toInt)
   @IsInt({ message: 'RATE_LIMIT_CAST_GLOBAL_PER_MINUTE must be an integer between 0 (off) and 10000000' })

@@ -91,6 +91,13 @@ describeEachBackend('evote verify: a whole election verifies; every targeted cha
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain('every check passed');
     expect(cli.stdout.match(/\[PASS\]/g)).toHaveLength(15);
+    // The NDJSON form (header line, one entry per line), checked on this thread only.
+    const ndjson = join(dir, 'record.ndjson');
+    const { entries, ...header } = record as { entries: string[] };
+    writeFileSync(ndjson, `${[JSON.stringify(header), ...entries].join('\n')}\n`);
+    const single = await evote(['verify', ndjson, '--workers', '0']);
+    expect(single.code).toBe(0);
+    expect(single.stdout.match(/\[PASS\]/g)).toHaveLength(15);
     // The same record from the server, verified again without any cache.
 
     const lines: string[] = [];

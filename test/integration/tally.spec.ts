@@ -24,7 +24,8 @@ describeEachBackend('tally: aggregate after the close, trustee shares, combinati
 
   beforeAll(async () => {
     // 100 sandbox logins from one address within a minute: the per-address login limit is not what is tested here.
-    t = await startIdentityApp(db(), { RATE_LIMIT_LOGIN_PER_MINUTE: '0' });
+    // TALLY_WORKERS_FROM_BALLOTS=1: the aggregate is summed on worker threads even for a few ballots.
+    t = await startIdentityApp(db(), { RATE_LIMIT_LOGIN_PER_MINUTE: '0', TALLY_WORKERS_FROM_BALLOTS: '1' });
     e = await closedElection(t, VOTERS);
   }, 120_000);
   afterAll(async () => {

@@ -9,21 +9,24 @@
  * Everything else — DKG, ballots and their proofs, tally, decryption shares, result — is the real thing.
  */
 import { constants, createPrivateKey, randomBytes as nodeRandomBytes, sign } from 'node:crypto';
-import { prepareBallot } from '../../src/client/voter-client';
 import {
+  ballotHash,
+  ballotToJSON,
   createElection,
+  encryptBallot,
   type Election,
   type Manifest,
   manifestHash,
   parseManifest,
   resultFromTotals,
   tallyCiphertexts,
+  tallyFromCiphertexts,
   tallyToJSON,
   type EncryptedTally,
 } from '../../src/crypto/ballot';
 import type { Ciphertext } from '../../src/crypto/elgamal';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '../../src/crypto/encoding';
-import { defaultGroup as group } from '../../src/crypto/group';
+import { defaultGroup as group, type Group } from '../../src/crypto/group';
 import { CompactRange, leafHash } from '../../src/crypto/record/merkle';
 import { signTreeHead } from '../../src/crypto/record/tree-head';
 import {
@@ -34,7 +37,7 @@ import {
 import { dealingToJSON, electionKeySetFromJSON, electionKeySetToJSON } from '../../src/crypto/threshold/dkg';
 import { simulateDkg } from '../../src/crypto/threshold/simulate';
 import { assembleBallotToken, prepareBallotToken } from '../../src/crypto/tokens/ballot-token';
-import { generatePseudonymKeyPair, pseudonymPublicKey } from '../../src/crypto/tokens/pseudonym';
+import { generatePseudonymKeyPair, pseudonymPublicKey, signBallot } from '../../src/crypto/tokens/pseudonym';
 import { generateIssuerKey } from '../../src/modules/tokens/blind-signer';
 import { jwkThumbprint } from '../../src/modules/tokens/issuer-registry';
 
@@ -80,17 +83,17 @@ export async function createSyntheticElection(electionId = crypto.randomUUID()):
   };
 }
 
-export function syntheticElection(spec: SyntheticElectionSpec): { manifest: Manifest; election: Election } {
+export function syntheticElection(spec: SyntheticElectionSpec, g: Group = group): { manifest: Manifest; election: Election } {
   const manifest = parseManifest(spec.manifest);
-  return { manifest, election: createElection(group, manifest, hexToBytes(spec.setupHash, 32), electionKeySetFromJSON(group, spec.keySet)) };
+  return { manifest, election: createElection(g, manifest, hexToBytes(spec.setupHash, 32), electionKeySetFromJSON(g, spec.keySet)) };
 }
 
 /**
  * `count` ballot payloads (the exact JSON text of a 'ballot' entry's payload), voter i choosing option
  * i mod 5, each with a fresh pseudonym and a token signed by the first `issuerThreshold` issuers.
  */
-export function syntheticBallotPayloads(spec: SyntheticElectionSpec, from: number, count: number): string[] {
-  const { election } = syntheticElection(spec);
+export function syntheticBallotPayloads(spec: SyntheticElectionSpec, from: number, count: number, g: Group = group): string[] {
+  const { election } = syntheticElection(spec, g);
   const keys = spec.issuers.slice(0, spec.issuerThreshold).map((i) => ({ id: i.id, key: createPrivateKey(i.privatePem) }));
   const out: string[] = [];
   for (let i = from; i < from + count; i++) {
@@ -101,8 +104,9 @@ export function syntheticBallotPayloads(spec: SyntheticElectionSpec, from: numbe
       signature: new Uint8Array(sign('sha384', prepared.preparedMsg, { key: k.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 48 })),
     }));
     const token = assembleBallotToken({ electionId: spec.electionId, pseudonym: pseudonym.publicKey, prefix: prepared.prefix, signatures });
-    const { castBody } = prepareBallot(election, spec.electionId, token, pseudonym, { c: [SYNTHETIC_OPTIONS[i % SYNTHETIC_OPTIONS.length]] });
-    out.push(JSON.stringify(castBody));
+    const { ballot } = encryptBallot(g, election, { c: [SYNTHETIC_OPTIONS[i % SYNTHETIC_OPTIONS.length]] }, pseudonym.publicKey);
+    const signature = bytesToHex(signBallot(pseudonym.secretKey, spec.electionId, ballotHash(g, ballot)));
+    out.push(JSON.stringify({ token, ballot: ballotToJSON(g, ballot), signature }));
   }
   return out;
 }
@@ -180,11 +184,7 @@ export async function assembleSyntheticRecord(
 
   let t = performance.now();
   const summed = await aggregate(manifest, ballotEntries);
-  const cts = Array.isArray(summed) ? (summed as readonly Ciphertext[]) : tallyCiphertexts(summed as EncryptedTally);
-  let k = 0;
-  const tally: EncryptedTally = {
-    contests: manifest.contests.map((c) => ({ contestId: c.id, options: c.options.map((o) => ({ optionId: o.id, ciphertext: cts[k++] })) })),
-  };
+  const tally = Array.isArray(summed) ? tallyFromCiphertexts(manifest, summed as readonly Ciphertext[]) : (summed as EncryptedTally);
   const aggregateMs = performance.now() - t;
   const tallySeq = entries.length;
   add('tally', { aggregate: tallyToJSON(group, tally), counted, boardSize: tallySeq });

@@ -44,6 +44,21 @@ export function aggregateBallots(group: Group, manifest: Manifest, ballots: read
   });
 }
 
+/**
+ * The inverse of {@link tallyCiphertexts}: a flattened vector (manifest order) as a tally.
+ * @throws CryptoError `INVALID_STATEMENT` if the length does not match the manifest.
+ */
+export function tallyFromCiphertexts(manifest: Manifest, ciphertexts: readonly Ciphertext[]): EncryptedTally {
+  const n = manifest.contests.reduce((a, c) => a + c.options.length, 0);
+  cryptoAssert(ciphertexts.length === n, 'INVALID_STATEMENT', `expected ${n} ciphertexts`);
+  let k = 0;
+  return Object.freeze({
+    contests: Object.freeze(
+      manifest.contests.map((c) => Object.freeze({ contestId: c.id, options: Object.freeze(c.options.map((o) => Object.freeze({ optionId: o.id, ciphertext: ciphertexts[k++] }))) })),
+    ),
+  });
+}
+
 /** The tally's ciphertexts flattened in manifest order (the vector to decrypt). */
 export function tallyCiphertexts(tally: EncryptedTally): readonly Ciphertext[] {
   return Object.freeze(tally.contests.flatMap((c) => c.options.map((o) => o.ciphertext)));

@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConflictError, InvalidInputError, StateError, UnprocessableError } from '../../common/errors/domain-error';
-import { type Election, resultFromTotals, tallyCiphertexts, tallyFromJSON, tallyToJSON, type EncryptedTallyJSON } from '../../crypto/ballot';
+import { type Election, resultFromTotals, tallyCiphertexts, tallyFromCiphertexts, tallyFromJSON, tallyToJSON, type EncryptedTallyJSON } from '../../crypto/ballot';
 import { CryptoError } from '../../crypto/errors';
 import { defaultGroup as group } from '../../crypto/group';
-import { aggregateCounted, countedBallotSeqs, type RevotingPolicy } from '../../crypto/record/counting';
+import type { Ciphertext } from '../../crypto/elgamal';
+import { aggregateCounted, type CountableEntry, countedBallotSeqs, type RevotingPolicy } from '../../crypto/record/counting';
+import { addCiphertextVectors } from '../../crypto/record/submissions';
+import { sumBallotEntriesParallel } from '../../parallel/aggregate-parallel';
 import {
   checkDecryptionShare,
   combineDecryptionShares,
@@ -13,9 +16,13 @@ import {
   decryptionShareFromJSON,
   decryptionShareToJSON,
 } from '../../crypto/threshold/decryption';
+import { AppConfig } from '../../config/app-config';
 import { BoardService } from '../board/board.service';
 import { ElectionsService } from '../elections/elections.service';
 import { nextStatus } from '../elections/lifecycle';
+
+/** Counted ballots read (and summed) per page: bounds the memory of a million-ballot tally. */
+const TALLY_PAGE = 50_000;
 
 /** The public tally view served by `GET /elections/:id/tally` (docs/protocol.md §70). */
 export interface TallyView {
@@ -66,6 +73,7 @@ export class TallyService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly elections: ElectionsService,
     private readonly board: BoardService,
+    private readonly config: AppConfig,
   ) {}
 
   async view(electionId: string): Promise<TallyView> {
@@ -144,15 +152,10 @@ export class TallyService {
     if (existing) return existing;
     if (row.status !== 'closed') throw new StateError('tally_not_ready', `The tally starts when the election is closed (it is ${row.status.replace('_', ' ')})`);
     const election: Election = await this.elections.cryptoElection(electionId, m);
-    const rows: Array<{ seq: string; kind: string; entry: string }> = await m.query(
-      `SELECT seq, kind, entry FROM board_entries WHERE election_id = $1 AND kind = 'ballot' ORDER BY seq`,
-      [electionId],
-    );
     const [{ size }] = await m.query(`SELECT size FROM board_logs WHERE election_id = $1`, [electionId]);
     const boardSize = Number(size);
-    const entries = rows.map((r) => ({ seq: Number(r.seq), kind: r.kind, payload: (JSON.parse(r.entry) as { payload: unknown }).payload }));
-    const counted = countedBallotSeqs(entries, row.revoting as RevotingPolicy, boardSize);
-    const aggregate = tallyToJSON(group, aggregateCounted(group, election.manifest, entries, counted));
+    const counted = countedBallotSeqs(await this.ballotPseudonyms(m, electionId), row.revoting as RevotingPolicy, boardSize);
+    const aggregate = tallyToJSON(group, tallyFromCiphertexts(election.manifest, await this.sumCounted(m, electionId, election, counted)));
     const appended = await this.board.append(m, electionId, 'tally', { aggregate, counted, boardSize });
     await m.query(`INSERT INTO election_tallies (election_id, tally_seq, board_size, aggregate, counted) VALUES ($1, $2, $3, $4, $5)`, [
       electionId, appended.seq, boardSize, JSON.stringify(aggregate), counted,
@@ -166,6 +169,40 @@ export class TallyService {
       tally.result = JSON.stringify(result);
     }
     return tally;
+  }
+
+  /**
+   * Every 'ballot' entry's position and token pseudonym, read from the entry text itself (PostgreSQL
+   * extracts the one field, so a million entries never travel to this process).
+   */
+  private async ballotPseudonyms(m: EntityManager, electionId: string): Promise<CountableEntry[]> {
+    const rows: Array<{ seq: string; pseudonym: string | null }> = await m.query(
+      `SELECT seq, entry::json #>> '{payload,token,pseudonym}' AS pseudonym FROM board_entries WHERE election_id = $1 AND kind = 'ballot' ORDER BY seq`,
+      [electionId],
+    );
+    return rows.map((r) => ({ seq: Number(r.seq), kind: 'ballot', payload: { token: { pseudonym: r.pseudonym ?? undefined } } }));
+  }
+
+  /**
+   * Σ of the counted ballots, read in pages of entry texts. Large tallies are summed on every core
+   * (src/parallel), small ones here (starting workers costs more than it saves).
+   */
+  private async sumCounted(m: EntityManager, electionId: string, election: Election, counted: readonly number[]): Promise<Ciphertext[]> {
+    const page = async (seqs: readonly number[]) => {
+      const rows: Array<{ entry: string }> = await m.query(`SELECT entry FROM board_entries WHERE election_id = $1 AND seq = ANY($2::bigint[]) ORDER BY seq`, [electionId, seqs]);
+      return rows.map((r) => r.entry);
+    };
+    const from = this.config.TALLY_WORKERS_FROM_BALLOTS;
+    if (from === 0 || counted.length < from) {
+      const entries = (await page(counted)).map((text, i) => ({ seq: counted[i], kind: 'ballot', payload: (JSON.parse(text) as { payload: unknown }).payload }));
+      return [...tallyCiphertexts(aggregateCounted(group, election.manifest, entries, counted))];
+    }
+    let sum: readonly Ciphertext[] | null = null;
+    for (let i = 0; i < counted.length; i += TALLY_PAGE) {
+      const part = await sumBallotEntriesParallel(election.manifest, await page(counted.slice(i, i + TALLY_PAGE)));
+      sum = addCiphertextVectors(group, sum, part);
+    }
+    return [...sum!];
   }
 
   private async viewOf(m: EntityManager, electionId: string, t: TallyRow): Promise<TallyView> {
