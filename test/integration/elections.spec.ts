@@ -7,6 +7,10 @@ import { electionDefinition } from '../support/election-definitions';
 import { completeKeyCeremony, makeTrustees } from '../support/key-ceremony';
 import { confirmAction, json, OTHER_OFFICIAL, twoOfficialsEnv } from '../support/scenario';
 import { sandboxIdentity } from '../../src/modules/sandbox-idp/identities';
+import { AppConfig } from '../../src/config/app-config';
+import { ensureDemoElection } from '../../src/modules/demo/demo-election';
+import { DEMO_ELECTION_ID } from '../../src/modules/eligibility/demo-election';
+import { NationalNumberHasher } from '../../src/modules/identity/national-number-hasher';
 import { CookieJar, go, login, startIdentityApp, type IdentityTestApp } from './identity/support';
 
 
@@ -193,3 +197,31 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
     });
   });
 });
+
+describeEachBackend(
+  "the demo election's officials",
+  (db) => {
+    let t: IdentityTestApp;
+    beforeAll(async () => {
+      t = await startIdentityApp(db()); // the sandbox's defaults: the fixture's official is the platform's only one
+    });
+    afterAll(() => t?.close());
+
+    it('are the sandbox fixture official, also restored for a demo election that has none', async () => {
+      await ensureDemoElection(t.app, t.app.get(AppConfig), t.url);
+      const officials = async () => (await t.db.query(`SELECT encode(national_number_hmac, 'hex') AS h FROM election_officials WHERE election_id = $1`, [DEMO_ELECTION_ID])).map((r: { h: string }) => r.h);
+      const expected = [t.app.get(NationalNumberHasher).hash(sandboxIdentity('official').nationalNumber).toString('hex')];
+      expect(await officials()).toEqual(expected);
+      const official = new CookieJar();
+      await login(t.url, official, 'official');
+      expect((await go(official, `${t.url}/elections/${DEMO_ELECTION_ID}/roll`)).status).toBe(200);
+      // A demo election from before per-election officials: the next start gives it its official back.
+      await t.db.query(`DELETE FROM election_officials WHERE election_id = $1`, [DEMO_ELECTION_ID]);
+      expect((await go(official, `${t.url}/elections/${DEMO_ELECTION_ID}/roll`)).status).toBe(403);
+      await ensureDemoElection(t.app, t.app.get(AppConfig), t.url);
+      expect(await officials()).toEqual(expected);
+      expect((await go(official, `${t.url}/elections/${DEMO_ELECTION_ID}/roll`)).status).toBe(200);
+    }, 120_000);
+  },
+  ['pglite'],
+);
