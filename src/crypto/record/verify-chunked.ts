@@ -1,0 +1,89 @@
+/**
+ * Verification of a record with its submission checks done elsewhere, chunk by chunk (worker threads in
+ * Node, Web Workers in a browser): this file holds the platform-neutral part — how a record is split, how
+ * chunk results are combined — so both use exactly the same steps; the runner only moves chunks.
+ */
+import { type CiphertextJSON, ciphertextFromJSON, ciphertextToJSON } from '../elgamal';
+import { defaultGroup } from '../group';
+import { addCiphertextVectors, type SubmissionInput, type SubmissionVerdict } from './submissions';
+import { type RecordVerification, recordSubmissionContext, verifyElectionRecord, type VerifyRecordOptions } from './verify-record';
+
+/** A chunk's results in plain data (what crosses a thread boundary). */
+export interface SubmissionChunkJSON {
+  readonly verdicts: readonly SubmissionVerdict[];
+  readonly validSeqs: readonly number[];
+  readonly validSum: readonly CiphertextJSON[] | null;
+}
+
+/** Checks chunks of submissions against the context of `skeleton` (set up once per runner). */
+export interface SubmissionRunner {
+  run(inputs: readonly SubmissionInput[]): Promise<SubmissionChunkJSON>;
+}
+
+const obj = (x: unknown): Record<string, unknown> => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
+
+/**
+ * The record's submissions ('ballot' and 'audit' entries, with the seq they claim, exactly as
+ * verifyElectionRecord selects them) and the record without them (the context for the runners).
+ */
+export function splitRecord(record: unknown): { skeleton: Record<string, unknown>; submissions: SubmissionInput[] } {
+  const r = obj(record);
+  const texts: unknown[] = Array.isArray(r.entries) ? r.entries : [];
+  const submissions: SubmissionInput[] = [];
+  const others: unknown[] = [];
+  texts.forEach((text, position) => {
+    if (typeof text === 'string') {
+      try {
+        const e = obj(JSON.parse(text));
+        if (e.kind === 'ballot' || e.kind === 'audit') {
+          submissions.push({ seq: Number.isSafeInteger(e.seq) ? (e.seq as number) : position, kind: e.kind, text });
+          return;
+        }
+      } catch {
+        /* reported by check 1 */
+      }
+    }
+    others.push(text);
+  });
+  return { skeleton: { ...r, entries: others }, submissions };
+}
+
+/** True when the submissions can be checked elsewhere (there are some, and the record yields a context). */
+export function worthDistributing(skeleton: unknown, submissions: readonly SubmissionInput[]): boolean {
+  return submissions.length > 0 && recordSubmissionContext(skeleton) !== null;
+}
+
+/**
+ * Runs every chunk through `runner` (concurrently: the runner queues them), combines the verdicts and sums,
+ * then runs verifyElectionRecord with them. Same report as verifyElectionRecord alone.
+ */
+export async function verifyWithRunner(
+  record: unknown,
+  submissions: readonly SubmissionInput[],
+  runner: SubmissionRunner,
+  options: { chunkSize?: number; onProgress?: VerifyRecordOptions['onProgress'] } = {},
+): Promise<RecordVerification> {
+  const group = defaultGroup;
+  const chunkSize = options.chunkSize ?? 256;
+  const verdicts: SubmissionVerdict[] = [];
+  const validSeqs: number[] = [];
+  let sum: ReturnType<typeof addCiphertextVectors> = null;
+  let done = 0;
+  const jobs: Promise<void>[] = [];
+  for (let i = 0; i < submissions.length; i += chunkSize) {
+    const inputs = submissions.slice(i, i + chunkSize);
+    jobs.push(
+      runner.run(inputs).then((r) => {
+        verdicts.push(...r.verdicts);
+        validSeqs.push(...r.validSeqs);
+        if (r.validSum) sum = addCiphertextVectors(group, sum, r.validSum.map((c) => ciphertextFromJSON(group, c, { allowIdentity: true })));
+        done += inputs.length;
+        options.onProgress?.({ check: '6', title: 'Submissions: tokens, signatures, proofs, audits', done, total: submissions.length });
+      }),
+    );
+  }
+  await Promise.all(jobs);
+  const total = sum as ReturnType<typeof addCiphertextVectors>;
+  const validSum = total === null ? null : total.map((c) => ciphertextToJSON(group, c));
+  return verifyElectionRecord(record, { onProgress: options.onProgress, submissions: { verdicts, validSeqs, validSum } });
+}
