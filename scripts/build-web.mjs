@@ -18,6 +18,7 @@ await build({
     'console/main': 'src/web/console/main.ts',
     'observer/main': 'src/web/observer/main.ts',
     'observer/verifier.worker': 'src/web/observer/verifier.worker.ts',
+    'observer/submissions.worker': 'src/web/observer/submissions.worker.ts',
     'assets/landing': 'src/web/landing.ts',
   },
   outdir: out,

@@ -31,7 +31,7 @@ describeEachBackend(
       if (web) rmSync(web, { recursive: true, force: true });
     });
 
-    it('lists the elections, shows the board, finds ballots and an audit, and verifies the record in a Web Worker', async () => {
+    it('lists the elections, shows the board, finds ballots and an audit, and verifies the record in Web Workers (ballots on one sub-worker per core)', async () => {
       const context = await browser.newContext({ locale: 'de-DE' });
       const page = await context.newPage();
       const failures: string[] = [];
@@ -61,6 +61,8 @@ describeEachBackend(
       await page.click('#verify');
       await page.waitForSelector('#verify-status[data-ok]', { timeout: 60_000 });
       expect(await page.getAttribute('#verify-status', 'data-ok')).toBe('true');
+      // The ballots were checked by sub-workers (one per core), not on the verifier worker's own thread.
+      expect(Number(await page.getAttribute('#verify-status', 'data-workers'))).toBeGreaterThanOrEqual(1);
       const statuses = await page.locator('#checks li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-status')));
       expect(statuses.length).toBe(15);
       expect(statuses.every((s) => s === 'pass')).toBe(true);

@@ -200,7 +200,7 @@ function verifyInWorker(
   ui.checks.replaceChildren();
   ui.progressText.textContent = t('observer.verify.running');
   const worker = new Worker('/observer/verifier.worker.js', { type: 'module' });
-  worker.onmessage = (ev: MessageEvent<{ type: 'progress' } & Progress | { type: 'result'; result: Verification } | { type: 'error'; message: string }>) => {
+  worker.onmessage = (ev: MessageEvent<{ type: 'progress' } & Progress | { type: 'result'; result: Verification; workers: number } | { type: 'error'; message: string }>) => {
     const m = ev.data;
     if (m.type === 'progress') {
       ui.progress.max = Math.max(1, m.total);
@@ -220,6 +220,7 @@ function verifyInWorker(
     ui.progressText.className = m.result.ok ? 'ok' : 'bad';
     ui.progressText.id = 'verify-status';
     ui.progressText.setAttribute('data-ok', String(m.result.ok));
+    ui.progressText.setAttribute('data-workers', String(m.workers)); // sub-workers that checked the ballots
   };
   worker.onerror = (e) => {
     ui.progressText.textContent = e.message;

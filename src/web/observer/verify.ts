@@ -14,7 +14,7 @@ import type { Election } from '../../crypto/ballot';
 import { verifyTokenSignatures } from '../../crypto/tokens/ballot-token';
 import { verifyBallotSignature } from '../../crypto/tokens/pseudonym';
 import { parseIssuerPublicKeyJwk } from '../../crypto/tokens/rsa-key';
-import { verifyElectionRecord } from '../../crypto/record/verify-record';
+import { type RecordVerification, verifyElectionRecord } from '../../crypto/record/verify-record';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 export interface Check {
@@ -45,14 +45,18 @@ export interface Record_ {
 
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** The page's form of the record verifier's report. */
+export function toVerification(v: RecordVerification): Verification {
+  return {
+    ok: v.ok,
+    verifier: 'record',
+    checks: v.checks.map((c) => ({ id: c.id, title: c.title, status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.checked !== undefined ? { checked: c.checked } : {}) })),
+  };
+}
+
 export function runVerifier(record: Record_, view: PublicElection, onProgress: (p: Progress) => void): Verification {
   try {
-    const v = verifyElectionRecord(record, { onProgress });
-    return {
-      ok: v.ok,
-      verifier: 'record',
-      checks: v.checks.map((c) => ({ id: c.id, title: c.title, status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.checked !== undefined ? { checked: c.checked } : {}) })),
-    };
+    return toVerification(verifyElectionRecord(record, { onProgress }));
   } catch {
     return verifyRecordInBrowser(record, view, onProgress);
   }
