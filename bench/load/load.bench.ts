@@ -342,6 +342,16 @@ async function issueBench(serverMain: string): Promise<void> {
   }
 }
 
+async function databaseSize(db: string): Promise<number> {
+  const c = new Client({ connectionString: databaseUrl(db) });
+  await c.connect();
+  try {
+    return Number((await c.query(`SELECT pg_database_size(current_database()) AS n`)).rows[0].n);
+  } finally {
+    await c.end();
+  }
+}
+
 async function countRows(db: string, table: string): Promise<number> {
   const c = new Client({ connectionString: databaseUrl(db) });
   await c.connect();
@@ -384,6 +394,7 @@ async function castBench(serverMain: string): Promise<void> {
   const platform = await startPlatform(ws, db, serverMain);
   try {
     const before = await getJson<SignedTreeHead>(`${platform.servers[0].url}/elections/${DEMO_ELECTION_ID}/board/head`);
+    const sizeBefore = await databaseSize(db);
     const receipts: Receipt[] = [];
     const statuses = new Map<number, number>();
     const path = `/elections/${DEMO_ELECTION_ID}/ballots`;
@@ -405,6 +416,8 @@ async function castBench(serverMain: string): Promise<void> {
     if (platform.proxy) log(`proxy connections     ${platform.proxy.counts.join(' / ')} per instance`);
     await new Promise((res) => setTimeout(res, 2000)); // let requests cut off at the end finish on the server
     await checkBoard(platform, db, before, receipts, r.sent - r.answered, statuses);
+    const appended = (await getJson<SignedTreeHead>(`${platform.servers[0].url}/elections/${DEMO_ELECTION_ID}/board/head`)).size - before.size;
+    if (appended > 0) log(`storage               ${(((await databaseSize(db)) - sizeBefore) / appended / 1024).toFixed(1)} KiB of database per cast ballot (pg_database_size, before vacuum)`);
   } finally {
     await platform.stop();
     if (!o.keepDb) await dropDatabase(db);
