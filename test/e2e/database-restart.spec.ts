@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { electionFromPublic, obtainBallotToken, prepareBallot, type PreparedBallot } from '../../src/client/voter-client';
 import { hexToBytes, utf8ToBytes } from '../../src/crypto/encoding';
 import { verifyBoardLog } from '../../src/crypto/record/board-log';
 import { leafHash, verifyConsistency, verifyInclusion } from '../../src/crypto/record/merkle';
 import { verifyTreeHead } from '../../src/crypto/record/tree-head';
 import { DEMO_ELECTION_ID } from '../../src/modules/eligibility/demo-election';
 import { CookieJar, freePort, go, login } from '../integration/identity/support';
-import { createPgCluster, killProcess, pgClusterUnavailableReason, startServerProcess, type PgCluster, type ServerProcess } from '../support/pg-cluster';
+import { createPgCluster, pgClusterUnavailableReason, type PgCluster } from '../support/pg-cluster';
+import { killProcess, prepareCrowdBallots, startServerProcess, type ServerProcess } from '../support/server-process';
 
 /**
  * Durability (issue 9): the database server restarts while voters cast. The application is not
@@ -89,24 +89,7 @@ run('database restart under load: 503 during the outage, recovery by itself, not
     const pid = server!.child.pid;
     const view = await (await fetch(`${base()}/elections/${DEMO_ELECTION_ID}`)).json();
     expect(view.status).toBe('open');
-    const election = electionFromPublic(view);
-    const issuers = (await (await fetch(`${base()}/issuers`)).json()).filter((i: { id: string }) => view.issuerIds.includes(i.id));
-
-    const prepared: PreparedBallot[] = [];
-    const lists = ['list-1', 'list-2', 'list-3', 'list-4'];
-    for (let i = 0; i < VOTERS; i += 8) {
-      const batch = await Promise.all(
-        Array.from({ length: Math.min(8, VOTERS - i) }, async (_, j) => {
-          const n = i + j + 1;
-          const jar = new CookieJar();
-          const res = await login(base(), jar, `crowd-${String(n).padStart(3, '0')}`);
-          if (res.status !== 303) throw new Error(`login crowd-${n} answered ${res.status}`);
-          const { token, pseudonym } = await obtainBallotToken(base(), election, DEMO_ELECTION_ID, issuers, (u, init) => go(jar, u, init));
-          return prepareBallot(election, DEMO_ELECTION_ID, token, pseudonym, { council: [lists[n % 4]], 'car-free-centre': [n % 2 ? 'yes' : 'no'] });
-        }),
-      );
-      prepared.push(...batch);
-    }
+    const prepared = await prepareCrowdBallots(base(), VOTERS);
     const prepDone = Date.now();
 
     const log: Exchange[] = [];

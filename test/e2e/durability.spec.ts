@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { electionFromPublic, obtainBallotToken, prepareBallot, type PreparedBallot } from '../../src/client/voter-client';
 import { hexToBytes, utf8ToBytes } from '../../src/crypto/encoding';
 import { verifyBoardLog } from '../../src/crypto/record/board-log';
 import { leafHash, verifyConsistency, verifyInclusion } from '../../src/crypto/record/merkle';
 import { verifyTreeHead } from '../../src/crypto/record/tree-head';
 import { DEMO_ELECTION_ID } from '../../src/modules/eligibility/demo-election';
 import { createPostgresDatabase, postgresAvailable, type TestDatabase } from '../support/databases';
-import { CookieJar, freePort, go, login } from '../integration/identity/support';
+import { freePort } from '../integration/identity/support';
+import { killProcess, prepareCrowdBallots, startServerProcess, type ServerProcess } from '../support/server-process';
 
 /**
  * Durability (issue 9): the real server process on PostgreSQL is killed with SIGKILL while voters cast
@@ -23,55 +22,8 @@ if (!postgresAvailable()) {
   process.stderr.write('\n!!! test/e2e/durability.spec.ts SKIPPED: PostgreSQL is not reachable (EVOTE_PG_REACHABLE != 1)\n\n');
 }
 
-interface Server {
-  child: ChildProcess;
-  output: () => string;
-}
-
-async function startServer(db: TestDatabase, port: number): Promise<Server> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      ...db.env,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'development',
-      DEMO_ELECTION: 'true',
-      RATE_LIMIT_CAST_PER_MINUTE: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${out}`)), 60_000);
-    const onData = () => {
-      if (out.includes('demo election:')) {
-        clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        child.off('exit', onExit);
-        resolve();
-      }
-    };
-    const onExit = (code: number | null) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${out}`));
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', onExit);
-  });
-  return { child, output: () => out };
-}
-
-function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
+function startServer(db: TestDatabase, port: number): Promise<ServerProcess> {
+  return startServerProcess(root, { ...db.env, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_CAST_PER_MINUTE: '0' });
 }
 
 interface Receipt {
@@ -85,7 +37,7 @@ interface Receipt {
 
 run('durability: SIGKILL of the server under load loses no receipted ballot [postgres]', () => {
   let db: TestDatabase;
-  let server: Server | undefined;
+  let server: ServerProcess | undefined;
   let port: number;
   const base = () => `http://127.0.0.1:${port}`;
 
@@ -94,7 +46,7 @@ run('durability: SIGKILL of the server under load loses no receipted ballot [pos
     port = await freePort();
   }, 30_000);
   afterAll(async () => {
-    if (server) await kill(server.child, 'SIGKILL');
+    if (server) await killProcess(server.child, 'SIGKILL');
     await db?.drop();
   }, 30_000);
 
@@ -103,25 +55,7 @@ run('durability: SIGKILL of the server under load loses no receipted ballot [pos
     server = await startServer(db, port);
     const view = await (await fetch(`${base()}/elections/${DEMO_ELECTION_ID}`)).json();
     expect(view.status).toBe('open');
-    const election = electionFromPublic(view);
-    const issuers = (await (await fetch(`${base()}/issuers`)).json()).filter((i: { id: string }) => view.issuerIds.includes(i.id));
-
-    // Voters log in, obtain tokens and prepare their ballots (a few at a time).
-    const prepared: PreparedBallot[] = [];
-    const lists = ['list-1', 'list-2', 'list-3', 'list-4'];
-    for (let i = 0; i < VOTERS; i += 8) {
-      const batch = await Promise.all(
-        Array.from({ length: Math.min(8, VOTERS - i) }, async (_, j) => {
-          const n = i + j + 1;
-          const jar = new CookieJar();
-          const res = await login(base(), jar, `crowd-${String(n).padStart(3, '0')}`);
-          if (res.status !== 303) throw new Error(`login crowd-${n} answered ${res.status}`);
-          const { token, pseudonym } = await obtainBallotToken(base(), election, DEMO_ELECTION_ID, issuers, (u, init) => go(jar, u, init));
-          return prepareBallot(election, DEMO_ELECTION_ID, token, pseudonym, { council: [lists[n % 4]], 'car-free-centre': [n % 2 ? 'yes' : 'no'] });
-        }),
-      );
-      prepared.push(...batch);
-    }
+    const prepared = await prepareCrowdBallots(base(), VOTERS);
 
     // All casts at once; the server is killed at a random moment while they are in flight.
     const receipts = new Map<number, Receipt>();
@@ -141,7 +75,7 @@ run('durability: SIGKILL of the server under load loses no receipted ballot [pos
     const killAfter = 1 + Math.floor(Math.random() * (VOTERS / 2));
     const delay = Math.floor(Math.random() * 30);
     let signalKill!: () => void;
-    const killed = new Promise<void>((r) => (signalKill = r)).then(() => new Promise((r) => setTimeout(r, delay))).then(() => kill(server!.child, 'SIGKILL'));
+    const killed = new Promise<void>((r) => (signalKill = r)).then(() => new Promise((r) => setTimeout(r, delay))).then(() => killProcess(server!.child, 'SIGKILL'));
     const fallback = setTimeout(() => signalKill(), 20_000);
     const castAndWatch = async (i: number) => {
       await cast(i);
