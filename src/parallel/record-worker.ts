@@ -4,10 +4,10 @@
  * sum of the valid ballots) or a plain homomorphic sum of ballots for the tally.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ballotFromJSON, type Manifest, parseManifest } from '../crypto/ballot';
+import { ballotCiphertextsFromJSON, type Manifest, parseManifest } from '../crypto/ballot';
 import { type Ciphertext, ciphertextToJSON, type CiphertextJSON } from '../crypto/elgamal';
 import type { Group } from '../crypto/group';
-import { addCiphertextVectors, ballotCiphertexts, checkSubmissions, type SubmissionContext, type SubmissionInput, type SubmissionVerdict } from '../crypto/record/submissions';
+import { addCiphertextVectors, checkSubmissions, type SubmissionContext, type SubmissionInput, type SubmissionVerdict } from '../crypto/record/submissions';
 import { recordSubmissionContext } from '../crypto/record/verify-record';
 import { type GroupBackend, loadGroupBackend } from './backend';
 
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       } else {
         if (!manifest) throw new Error('no manifest');
         let sum: readonly Ciphertext[] | null = null;
-        for (const text of req.entries) sum = addCiphertextVectors(group, sum, ballotCiphertexts(ballotFromJSON(group, manifest, JSON.parse(text).payload.ballot)));
+        for (const text of req.entries) sum = addCiphertextVectors(group, sum, ballotCiphertextsFromJSON(group, manifest, JSON.parse(text).payload.ballot));
         port.postMessage({ type: 'sum', sum: toJSON(group, sum) } satisfies WorkerReply);
       }
     } catch (e) {

@@ -10,7 +10,7 @@
  * ```
  * Key order as shown is the canonical order; canonical bytes are the UTF-8 of JSON.stringify of that object.
  */
-import { ciphertextFromJSON, ciphertextToJSON, type CiphertextJSON } from '../elgamal';
+import { type Ciphertext, ciphertextFromJSON, ciphertextToJSON, type CiphertextJSON } from '../elgamal';
 import { bytesToHex, expectArray, expectObject, hexToBytes, utf8ToBytes } from '../encoding';
 import { CryptoError, cryptoAssert } from '../errors';
 import type { Group } from '../group';
@@ -123,6 +123,29 @@ export function ballotFromJSON(group: Group, manifest: Manifest, json: unknown):
   const failures = ballotStructureFailures(manifest, ballot);
   if (failures.length > 0) throw new CryptoError('INVALID_BALLOT', failures.join('; '));
   return ballot;
+}
+
+/**
+ * Only the ciphertexts of a ballot's JSON, flattened in manifest order, for summing ballots that were
+ * verified before (the tally): the same key and structure checks as {@link ballotFromJSON} on the path to
+ * each ciphertext, strict point decoding, but the proofs are not decoded (a third of the points).
+ * @throws CryptoError as ballotFromJSON.
+ */
+export function ballotCiphertextsFromJSON(group: Group, manifest: Manifest, json: unknown): Ciphertext[] {
+  const o = expectObject(json, ['electionHash', 'credential', 'contests'], 'ballot');
+  const contests = expectArray(o.contests, 'contests', MANIFEST_LIMITS.contests);
+  cryptoAssert(contests.length === manifest.contests.length, 'INVALID_BALLOT', `expected ${manifest.contests.length} contests`);
+  return manifest.contests.flatMap((mc, ci) => {
+    const c = expectObject(contests[ci], ['contestId', 'selections', 'sumProof'], 'ballot contest');
+    cryptoAssert(c.contestId === mc.id, 'INVALID_BALLOT', `contest ${ci}: expected ${mc.id}`);
+    const selections = expectArray(c.selections, 'selections', MANIFEST_LIMITS.options);
+    cryptoAssert(selections.length === mc.options.length, 'INVALID_BALLOT', `contest ${mc.id}: one selection per option expected`);
+    return mc.options.map((mo, oi) => {
+      const sel = expectObject(selections[oi], ['optionId', 'ciphertext', 'proof'], 'ballot selection');
+      cryptoAssert(sel.optionId === mo.id, 'INVALID_BALLOT', `contest ${mc.id}, selection ${oi}: expected ${mo.id}`);
+      return ciphertextFromJSON(group, sel.ciphertext);
+    });
+  });
 }
 
 /** Canonical bytes: UTF-8 of JSON.stringify({@link ballotToJSON}) (no whitespace). */

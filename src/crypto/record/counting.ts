@@ -3,7 +3,8 @@
  * (docs/protocol.md §70). Shared by the server (which publishes the tally), the trustee program (which
  * re-derives it before decrypting) and the verifier, so all three read the record the same way.
  */
-import { aggregateBallots, ballotFromJSON, type EncryptedTally, type Manifest } from '../ballot';
+import { ballotCiphertextsFromJSON, type EncryptedTally, type Manifest, tallyFromCiphertexts } from '../ballot';
+import { addCiphertexts, type Ciphertext } from '../elgamal';
 import { CryptoError } from '../errors';
 import type { Group } from '../group';
 
@@ -41,15 +42,19 @@ export function countedBallotSeqs(entries: readonly CountableEntry[], revoting: 
 }
 
 /**
- * Σ of the counted ballots' ciphertexts (the tally of §40.8). Each ballot is parsed strictly against the
- * manifest. @throws CryptoError if a counted seq is missing or a ballot is malformed.
+ * Σ of the counted ballots' ciphertexts (the tally of §40.8). Each ballot's ciphertexts are parsed strictly
+ * against the manifest (its proofs were checked when it was cast, and are checked again by any verifier).
+ * @throws CryptoError if a counted seq is missing or a ballot is malformed.
  */
 export function aggregateCounted(group: Group, manifest: Manifest, entries: readonly CountableEntry[], counted: readonly number[]): EncryptedTally {
   const bySeq = new Map(entries.map((e) => [e.seq, e]));
-  const ballots = counted.map((seq) => {
+  const width = manifest.contests.reduce((n, c) => n + c.options.length, 0);
+  let sum: Ciphertext[] = Array.from({ length: width }, () => ({ alpha: group.identity, beta: group.identity }));
+  for (const seq of counted) {
     const e = bySeq.get(seq);
     if (!e || e.kind !== 'ballot') throw new CryptoError('INVALID_BALLOT', `counted entry ${seq} is not a ballot on the board`);
-    return ballotFromJSON(group, manifest, (e.payload as { ballot?: unknown }).ballot);
-  });
-  return aggregateBallots(group, manifest, ballots);
+    const cts = ballotCiphertextsFromJSON(group, manifest, (e.payload as { ballot?: unknown }).ballot);
+    sum = sum.map((c, i) => addCiphertexts(group, c, cts[i]));
+  }
+  return tallyFromCiphertexts(manifest, sum);
 }
