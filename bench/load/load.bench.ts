@@ -3,6 +3,7 @@
  *
  *   node -r @swc-node/register bench/load/load.bench.ts [--mode cast|issue] [--duration 60]
  *        [--connections 200] [--instances 1|2] [--voters 20000] [--pool 10] [--fresh] [--keep-db]
+ *        [--threads N] [--login-concurrency 32] [--log-level warn] [--server-node-args "--prof ..."]
  *
  * Each run gets a fresh PostgreSQL database (127.0.0.1:5432, user postgres; BENCH_DATABASE_URL to
  * change) and starts 1 or 2 server processes on it, started together; with 2, the load goes through a
@@ -76,6 +77,7 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     fresh: { type: 'boolean', default: false },
     'keep-db': { type: 'boolean', default: false },
+    'server-node-args': { type: 'string', default: '' },
   },
 });
 const o = {
@@ -90,6 +92,8 @@ const o = {
   logLevel: args['log-level']!,
   fresh: args.fresh!,
   keepDb: args['keep-db']!,
+  /** Extra node arguments for the servers, e.g. "--prof --logfile=/tmp/evote.v8.log" to see what bounds them. */
+  serverNodeArgs: args['server-node-args']!.split(' ').filter(Boolean),
 };
 if (!['cast', 'issue'].includes(o.mode)) throw new Error('--mode is cast or issue');
 if (![1, 2].includes(o.instances)) throw new Error('--instances is 1 or 2');
@@ -136,7 +140,7 @@ interface Platform {
 
 async function startPlatform(ws: Workspace, db: string, serverMain: string): Promise<Platform> {
   const t = performance.now();
-  const servers = await startServers({ command: [serverMain], env: serverEnv(ws, db), count: o.instances, timeoutMs: 180_000 });
+  const servers = await startServers({ command: [...o.serverNodeArgs, serverMain], env: serverEnv(ws, db), count: o.instances, timeoutMs: 180_000 });
   log(`${o.instances} instance(s) started together in ${((performance.now() - t) / 1000).toFixed(1)} s: ${servers.map((s) => s.url).join(', ')}`);
   const proxy = o.instances > 1 ? await startRoundRobinProxy(servers.map((s) => s.port)) : undefined;
   return {
@@ -416,6 +420,13 @@ async function castBench(serverMain: string): Promise<void> {
     if (platform.proxy) log(`proxy connections     ${platform.proxy.counts.join(' / ')} per instance`);
     await new Promise((res) => setTimeout(res, 2000)); // let requests cut off at the end finish on the server
     await checkBoard(platform, db, before, receipts, r.sent - r.answered, statuses);
+    if ([...statuses.keys()].some((st) => st >= 500)) {
+      // What the servers said about them (pino lines at warn and above).
+      for (const sv of platform.servers) {
+        const lines = sv.output().split('\n').filter((l) => /"level":(40|50|60)/.test(l));
+        log(`server ${sv.url}: ${lines.length} warn/error lines, the last ones:\n${lines.slice(-3).map((l) => `  ${l.slice(0, 400)}`).join('\n')}`);
+      }
+    }
     const appended = (await getJson<SignedTreeHead>(`${platform.servers[0].url}/elections/${DEMO_ELECTION_ID}/board/head`)).size - before.size;
     if (appended > 0) log(`storage               ${(((await databaseSize(db)) - sizeBefore) / appended / 1024).toFixed(1)} KiB of database per cast ballot (pg_database_size, before vacuum)`);
   } finally {
