@@ -346,6 +346,42 @@ async function issueBench(serverMain: string): Promise<void> {
   }
 }
 
+/**
+ * Samples pg_stat_activity of the run's database every 100 ms: how many server connections are running
+ * a statement, waiting for a lock (the board row), or idle inside a transaction (waiting for the Node
+ * process to send its next statement: a lock holder in that state is held up by its event loop).
+ */
+async function sampleSessions(db: string): Promise<{ stop(): Promise<string> }> {
+  const c = new Client({ connectionString: databaseUrl(db) });
+  await c.connect();
+  const sums = { active: 0, lock: 0, idleInTx: 0, n: 0 };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await c.query(
+        `SELECT count(*) FILTER (WHERE state = 'active' AND wait_event_type IS DISTINCT FROM 'Lock')::int AS active,
+                count(*) FILTER (WHERE wait_event_type = 'Lock')::int AS lock,
+                count(*) FILTER (WHERE state = 'idle in transaction')::int AS idle_in_tx
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      sums.active += rows[0].active;
+      sums.lock += rows[0].lock;
+      sums.idleInTx += rows[0].idle_in_tx;
+      sums.n += 1;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await c.end();
+      const m = (x: number) => (x / Math.max(1, sums.n)).toFixed(1);
+      return `${m(sums.active)} running a statement, ${m(sums.lock)} waiting for a lock, ${m(sums.idleInTx)} idle in a transaction (waiting for Node)`;
+    },
+  };
+}
+
 async function databaseSize(db: string): Promise<number> {
   const c = new Client({ connectionString: databaseUrl(db) });
   await c.connect();
@@ -403,6 +439,7 @@ async function castBench(serverMain: string): Promise<void> {
     const statuses = new Map<number, number>();
     const path = `/elections/${DEMO_ELECTION_ID}/ballots`;
     const headers = { 'content-type': 'application/json' };
+    const sampler = await sampleSessions(db);
     const r = await load(
       platform.url,
       ballots.length,
@@ -416,7 +453,9 @@ async function castBench(serverMain: string): Promise<void> {
         }
       },
     );
+    const sessions = await sampler.stop();
     printLoad('casting (POST /elections/:id/ballots: token, ballot proofs and signature checked, board append)', 'ballots/s', r, receipts.length);
+    log(`db sessions (mean)    ${sessions}`);
     if (platform.proxy) log(`proxy connections     ${platform.proxy.counts.join(' / ')} per instance`);
     await new Promise((res) => setTimeout(res, 2000)); // let requests cut off at the end finish on the server
     await checkBoard(platform, db, before, receipts, r.sent - r.answered, statuses);
