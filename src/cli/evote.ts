@@ -7,8 +7,10 @@
  */
 import { dispatch } from './args';
 import { COMMANDS } from './commands';
+import { installNodeAccelerators } from '../parallel/node-accelerators';
 
 export async function main(argv: readonly string[]): Promise<number> {
+  installNodeAccelerators();
   return dispatch('evote', COMMANDS, argv, {
     out: (line) => process.stdout.write(line + '\n'),
     err: (line) => process.stderr.write(line + '\n'),

@@ -10,6 +10,7 @@ import type { Group } from '../crypto/group';
 import { addCiphertextVectors, checkSubmissions, type SubmissionContext, type SubmissionInput, type SubmissionVerdict } from '../crypto/record/submissions';
 import { recordSubmissionContext } from '../crypto/record/verify-record';
 import { type GroupBackend, loadGroupBackend } from './backend';
+import { installNodeAccelerators } from './node-accelerators';
 
 export interface WorkerSetup {
   readonly backend: GroupBackend;
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   let context: SubmissionContext | null = null;
   let manifest: Manifest | null = null;
   try {
+    installNodeAccelerators();
     group = await loadGroupBackend(setup.backend);
     if (setup.skeleton !== undefined) context = recordSubmissionContext(setup.skeleton, group);
     if (setup.manifest !== undefined) manifest = parseManifest(setup.manifest);

@@ -4,6 +4,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { cryptoAssert } from '../errors';
 import { type RandomSource, lengthPrefixed, randomBytesFrom, webCryptoRandom } from './bytes';
 import { concatBytes, utf8ToBytes } from '../encoding';
+import { acceleratedTrue, verificationAccelerators } from '../accelerators';
 
 /** Domain tag of the ballot-signature message. */
 export const BALLOT_SIGNATURE_DOMAIN = 'evote/v1/ballot-signature';
@@ -86,6 +87,11 @@ export function pseudonymVerify(publicKey: Uint8Array, message: Uint8Array, sign
     if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return false;
     if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
     if (!(message instanceof Uint8Array)) return false;
+    // Accelerated path (src/crypto/accelerators.ts): a cofactorless-valid signature (encode([S]B − [k]A) = R,
+    // S < ℓ) also satisfies the cofactored equation, and its R is canonical (it equals an encoding); the key
+    // conditions are checked here. So it is valid under the strict rules; anything else goes to noble.
+    const fast = verificationAccelerators().ed25519;
+    if (acceleratedTrue(fast && (() => fast(publicKey, message, signature))) && isValidPseudonymPublicKey(publicKey)) return true;
     return ed25519.verify(signature, message, publicKey, { zip215: false });
   } catch {
     return false;

@@ -7,6 +7,7 @@ import { CryptoError, cryptoAssert } from '../errors';
 import { bitLength, gcd, mod, modInverse, modPow } from './bigint';
 import { type RandomSource, bigIntToBytes, bytesToBigInt, randomBytesFrom, webCryptoRandom } from './bytes';
 import { bytesEqual, concatBytes } from '../encoding';
+import { acceleratedTrue, verificationAccelerators } from '../accelerators';
 import type { RsaPublicKey } from './rsa-key';
 
 /** Output length of SHA-384, and hLen of EMSA-PSS. */
@@ -197,6 +198,9 @@ export function finalize(pk: RsaPublicKey, preparedMsg: Uint8Array, blindSig: Ui
  * (prefix || msg). Returns false for anything invalid or malformed; never throws.
  */
 export function verify(pk: RsaPublicKey, preparedMsg: Uint8Array, sig: Uint8Array): boolean {
+  // An installed accelerator (src/crypto/accelerators.ts) implements the same RFC 8017 verification.
+  const fast = verificationAccelerators().rsaPssSha384;
+  if (acceleratedTrue(fast && (() => fast(pk, preparedMsg, sig, SALT_LENGTH)))) return true;
   try {
     return rsassaPssVerify(pk, preparedMsg, sig, SALT_LENGTH);
   } catch {
