@@ -457,7 +457,13 @@ async function castBench(serverMain: string): Promise<void> {
     printLoad('casting (POST /elections/:id/ballots: token, ballot proofs and signature checked, board append)', 'ballots/s', r, receipts.length);
     log(`db sessions (mean)    ${sessions}`);
     if (platform.proxy) log(`proxy connections     ${platform.proxy.counts.join(' / ')} per instance`);
-    await new Promise((res) => setTimeout(res, 2000)); // let requests cut off at the end finish on the server
+    // Requests cut off at the end still run on the server: wait until the board stops growing.
+    for (let last = -1, i = 0; i < 60; i++) {
+      const size = (await getJson<SignedTreeHead>(`${platform.servers[0].url}/elections/${DEMO_ELECTION_ID}/board/head`)).size;
+      if (size === last) break;
+      last = size;
+      await new Promise((res) => setTimeout(res, 1000));
+    }
     await checkBoard(platform, db, before, receipts, r.sent - r.answered, statuses);
     if ([...statuses.keys()].some((st) => st >= 500)) {
       // What the servers said about them (pino lines at warn and above).
