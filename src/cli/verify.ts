@@ -2,11 +2,15 @@
  * `evote verify`: the observer's independent check of an election record (docs/protocol.md §70), from a
  * file or downloaded from a server. Only src/crypto does the checking; this file reads, prints and exits.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { formatRecordVerification, type RecordVerification, verifyElectionRecord } from '../crypto/record/verify-record';
 import { verifyElectionRecordParallel } from '../parallel/verify-parallel';
+import { ndjsonHeader, verifyRecordFile } from '../parallel/verify-stream';
 import type { CliIO } from './args';
 import { UsageError } from './args';
 import { ApiClient } from './http';
@@ -39,21 +43,6 @@ export async function readRecord(input: NodeJS.ReadableStream): Promise<unknown>
 /** Loads the record (file or server), verifies it, prints the checks. Resolves to the exit code: 0 only if every check passes. */
 export async function verifyCommand(o: VerifyCommandOptions, io: CliIO): Promise<number> {
   if (!!o.record === !!o.server) throw new UsageError('give either --record FILE or --server URL --election ID');
-  let record: unknown;
-  if (o.record) {
-    try {
-      record = await readRecord(createReadStream(o.record, 'utf8'));
-    } catch (e) {
-      throw new Error(`cannot read ${o.record}: ${(e as Error).message}`);
-    }
-  } else {
-    if (!o.election) throw new UsageError('--election is required with --server');
-    // Streamed as NDJSON: the record of a large election does not fit in one string.
-    const url = `${new ApiClient(o.server!).base}/elections/${encodeURIComponent(o.election)}/record`;
-    const res = await fetch(url, { headers: { accept: 'application/x-ndjson' } });
-    if (!res.ok || !res.body) throw new Error(`GET ${url}: HTTP ${res.status}`);
-    record = await readRecord(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream));
-  }
   const tty = o.progress ?? (!o.json && process.stderr.isTTY === true);
   let last = 0;
   const onProgress = tty
@@ -64,8 +53,35 @@ export async function verifyCommand(o: VerifyCommandOptions, io: CliIO): Promise
         process.stderr.write(`\r\x1b[K  check ${p.check}: ${p.done}/${p.total} — ${p.title}`);
       }
     : undefined;
-  const v: RecordVerification =
-    o.workers === 0 ? verifyElectionRecord(record, { onProgress }) : await verifyElectionRecordParallel(record, { onProgress, ...(o.workers ? { workers: o.workers } : {}) });
+  const workers = o.workers ? { workers: o.workers } : {};
+  let v: RecordVerification;
+  let download: string | undefined;
+  try {
+    let file = o.record;
+    if (!file) {
+      if (!o.election) throw new UsageError('--election is required with --server');
+      // Downloaded as NDJSON into a temporary file, then streamed: a large record fits in neither a string nor memory.
+      const url = `${new ApiClient(o.server!).base}/elections/${encodeURIComponent(o.election)}/record`;
+      const res = await fetch(url, { headers: { accept: 'application/x-ndjson' } });
+      if (!res.ok || !res.body) throw new Error(`GET ${url}: HTTP ${res.status}`);
+      download = mkdtempSync(join(tmpdir(), 'evote-record-'));
+      file = join(download, 'record.ndjson');
+      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(file));
+    }
+    if (o.workers !== 0 && (await ndjsonHeader(file))) {
+      v = await verifyRecordFile(file, { onProgress, ...workers });
+    } else {
+      let record: unknown;
+      try {
+        record = await readRecord(createReadStream(file, 'utf8'));
+      } catch (e) {
+        throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+      }
+      v = o.workers === 0 ? verifyElectionRecord(record, { onProgress }) : await verifyElectionRecordParallel(record, { onProgress, ...workers });
+    }
+  } finally {
+    if (download) rmSync(download, { recursive: true, force: true });
+  }
   if (tty) process.stderr.write('\r\x1b[K');
   if (o.json) {
     io.out(JSON.stringify(v, null, 2));

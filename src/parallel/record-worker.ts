@@ -8,6 +8,8 @@ import { ballotCiphertextsFromJSON, type Manifest, parseManifest } from '../cryp
 import { type Ciphertext, ciphertextToJSON, type CiphertextJSON } from '../crypto/elgamal';
 import type { Group } from '../crypto/group';
 import { addCiphertextVectors, checkSubmissions, type SubmissionContext, type SubmissionInput, type SubmissionVerdict } from '../crypto/record/submissions';
+import { checkEntryFraming } from '../crypto/record/board-log';
+import { entryPseudonym } from '../crypto/record/counting';
 import { recordSubmissionContext } from '../crypto/record/verify-record';
 import { type GroupBackend, loadGroupBackend } from './backend';
 import { installNodeAccelerators } from './node-accelerators';
@@ -20,7 +22,27 @@ export interface WorkerSetup {
   readonly manifest?: unknown;
 }
 
-export type WorkerJob = { readonly type: 'submissions'; readonly inputs: readonly SubmissionInput[] } | { readonly type: 'sum'; readonly entries: readonly string[] };
+export type WorkerJob =
+  | { readonly type: 'submissions'; readonly inputs: readonly SubmissionInput[] }
+  | { readonly type: 'sum'; readonly entries: readonly string[] }
+  | { readonly type: 'stream'; readonly lines: readonly StreamLine[] };
+
+/** An entry line of a streamed record, at its position in the log. */
+export interface StreamLine {
+  readonly position: number;
+  readonly text: string;
+}
+
+/** What a worker returns per streamed line: its framing, and, for a submission, the seq and kind it claims. */
+export interface StreamedEntry {
+  readonly position: number;
+  readonly leaf: Uint8Array;
+  readonly failures: readonly string[];
+  /** Set for a 'ballot' or 'audit' entry (its verdict is in the reply's verdicts, under `seq`). */
+  readonly submission?: { readonly seq: number; readonly kind: 'ballot' | 'audit'; readonly pseudonym: string | undefined };
+  /** Any other entry comes back whole (the caller keeps it). */
+  readonly text?: string;
+}
 
 export type WorkerRequest = WorkerJob & { readonly id: number };
 
@@ -28,7 +50,14 @@ export type WorkerReply =
   | { readonly type: 'ready' }
   | { readonly type: 'error'; readonly message: string }
   | { readonly type: 'submissions'; readonly verdicts: readonly SubmissionVerdict[]; readonly validSeqs: readonly number[]; readonly validSum: CiphertextJSON[] | null }
-  | { readonly type: 'sum'; readonly sum: CiphertextJSON[] | null };
+  | { readonly type: 'sum'; readonly sum: CiphertextJSON[] | null }
+  | {
+      readonly type: 'stream';
+      readonly entries: readonly StreamedEntry[];
+      readonly verdicts: readonly SubmissionVerdict[];
+      readonly validSeqs: readonly number[];
+      readonly validSum: CiphertextJSON[] | null;
+    };
 
 const toJSON = (group: Group, v: readonly Ciphertext[] | null): CiphertextJSON[] | null => (v === null ? null : v.map((c) => ciphertextToJSON(group, c)));
 
@@ -53,6 +82,21 @@ async function main(): Promise<void> {
         if (!context) throw new Error('the record has no usable context for the submission checks');
         const r = checkSubmissions(context, req.inputs);
         port.postMessage({ type: 'submissions', verdicts: r.verdicts, validSeqs: r.validSeqs, validSum: toJSON(group, r.validSum) } satisfies WorkerReply);
+      } else if (req.type === 'stream') {
+        if (!context) throw new Error('the record has no usable context for the submission checks');
+        const entries: StreamedEntry[] = [];
+        const inputs: SubmissionInput[] = [];
+        for (const line of req.lines) {
+          const f = checkEntryFraming(context.electionId, line.text, line.position);
+          const kind = f.entry?.kind;
+          if (kind === 'ballot' || kind === 'audit') {
+            const seq = Number.isSafeInteger(f.entry!.seq) ? (f.entry!.seq as number) : line.position;
+            inputs.push({ seq, kind, text: line.text });
+            entries.push({ position: line.position, leaf: f.leaf, failures: f.failures, submission: { seq, kind, pseudonym: entryPseudonym(f.entry!.payload) } });
+          } else entries.push({ position: line.position, leaf: f.leaf, failures: f.failures, text: line.text });
+        }
+        const r = checkSubmissions(context, inputs);
+        port.postMessage({ type: 'stream', entries, verdicts: r.verdicts, validSeqs: r.validSeqs, validSum: toJSON(group, r.validSum) } satisfies WorkerReply);
       } else {
         if (!manifest) throw new Error('no manifest');
         let sum: readonly Ciphertext[] | null = null;

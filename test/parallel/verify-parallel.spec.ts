@@ -3,6 +3,11 @@
 // tampered ballot is named by both.
 import { sumBallotEntriesParallel } from '../../src/parallel/aggregate-parallel';
 import { verifyElectionRecordParallel } from '../../src/parallel/verify-parallel';
+import { verifyRecordFile, writeNdjsonRecord } from '../../src/parallel/verify-stream';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tallyFromCiphertexts, tallyToJSON } from '../../src/crypto/ballot';
 import { aggregateBallots, ballotFromJSON, tallyCiphertexts } from '../../src/crypto/ballot';
 import { defaultGroup as group } from '../../src/crypto/group';
 import { verifyElectionRecord } from '../../src/crypto/record/verify-record';
@@ -65,5 +70,60 @@ describe('parallel verification and tally (worker threads)', () => {
     expect(statuses(b)).toEqual(statuses(a));
     expect(b.ok).toBe(false);
     expect(statuses(await verifyElectionRecordParallel({ nope: 1 }))).toEqual(statuses(verifyElectionRecord({ nope: 1 })));
+  });
+
+  describe('streamed from an NDJSON file (never holding the ballots)', () => {
+    let dir: string;
+    beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'evote-stream-'))));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    let n = 0;
+    const toFile = async (r: { readonly entries: readonly string[] }) => {
+      const file = join(dir, `record-${n++}.ndjson`);
+      const out = createWriteStream(file);
+      await writeNdjsonRecord(out, r);
+      await new Promise<void>((resolve) => out.end(resolve));
+      return file;
+    };
+
+    it('the clean record: the same report as in memory', async () => {
+      const v = await verifyRecordFile(await toFile(record), { workers: 2, chunkSize: 4 });
+      expect(statuses(v)).toEqual(statuses(verifyElectionRecord(record)));
+      expect(v.ok).toBe(true);
+      expect(v.result).toEqual(verifyElectionRecord(record).result);
+    });
+
+    it('a swapped ciphertext, a broken line, a missing manifest: the same reports and failures as in memory', async () => {
+      const first = record.entries.findIndex((e) => e.includes('"kind":"ballot"'));
+      const swapped = { ...record, entries: [...record.entries] };
+      const e = JSON.parse(swapped.entries[first + 5]);
+      e.payload.ballot.contests[0].selections[1].ciphertext = JSON.parse(swapped.entries[first + 6]).payload.ballot.contests[0].selections[1].ciphertext;
+      swapped.entries[first + 5] = JSON.stringify(e);
+      const broken = { ...record, entries: record.entries.map((x, i) => (i === 10 ? '{"v":1' : x)) };
+      const noManifest = { ...record, entries: record.entries.map((x, i) => (i === 0 ? '{"v":1,"electionId":"x","seq":0,"kind":"note","payload":{}}' : x)) };
+      for (const r of [swapped, broken, noManifest]) {
+        const mem = verifyElectionRecord(r);
+        const streamed = await verifyRecordFile(await toFile(r), { workers: 2, chunkSize: 4 });
+        expect(statuses(streamed)).toEqual(statuses(mem));
+        expect(streamed.checks.map((c) => c.failures ?? [])).toEqual(mem.checks.map((c) => c.failures ?? []));
+      }
+    });
+
+    it('a valid ballot left out of the count (with the aggregate to match): check 11 re-reads it in a third pass', async () => {
+      const first = record.entries.findIndex((e) => e.includes('"kind":"ballot"'));
+      const tallyAt = record.entries.findIndex((e) => e.includes('"kind":"tally"'));
+      const r = { ...record, entries: [...record.entries] };
+      const t = JSON.parse(r.entries[tallyAt]);
+      const left = first + 3;
+      t.payload.counted = t.payload.counted.filter((s: number) => s !== left);
+      const { manifest } = syntheticElection(spec);
+      const sum = await sumBallotEntriesParallel(manifest, t.payload.counted.map((s: number) => record.entries[s]), { workers: 1 });
+      t.payload.aggregate = tallyToJSON(group, tallyFromCiphertexts(manifest, sum));
+      r.entries[tallyAt] = JSON.stringify(t);
+      const mem = verifyElectionRecord(r);
+      expect(mem.checks.find((c) => c.id === '11')?.status).toBe('pass');
+      expect(mem.checks.find((c) => c.id === '9')?.status).toBe('fail');
+      const streamed = await verifyRecordFile(await toFile(r), { workers: 2, chunkSize: 4 });
+      expect(statuses(streamed)).toEqual(statuses(mem));
+    });
   });
 });

@@ -27,45 +27,94 @@ export interface BoardLogVerification {
   root: string;
 }
 
+/** One entry's framing: its Merkle leaf, the framing failures, and its parsed fields (undefined if not JSON). */
+export interface EntryFraming {
+  readonly leaf: Uint8Array;
+  readonly failures: readonly string[];
+  readonly entry?: { readonly seq: unknown; readonly kind: unknown; readonly payload: unknown };
+}
+
+/** The framing checks of the entry at `position` ({v: 1, electionId, seq = position, kind, payload}). Never throws. */
+export function checkEntryFraming(electionId: string, text: string, position: number): EntryFraming {
+  const failures: string[] = [];
+  let bytes: Uint8Array;
+  try {
+    bytes = utf8ToBytes(text);
+  } catch {
+    failures.push(`entry ${position}: not well-formed text`);
+    bytes = new Uint8Array(0);
+  }
+  const leaf = leafHash(bytes);
+  let e: { v?: unknown; electionId?: unknown; seq?: unknown; kind?: unknown; payload?: unknown };
+  try {
+    e = JSON.parse(text);
+  } catch {
+    failures.push(`entry ${position}: not JSON`);
+    return { leaf, failures };
+  }
+  const keys = e && typeof e === 'object' ? Object.keys(e) : [];
+  if (keys.join(',') !== 'v,electionId,seq,kind,payload') failures.push(`entry ${position}: fields must be exactly v, electionId, seq, kind, payload in that order`);
+  if (e?.v !== 1) failures.push(`entry ${position}: unsupported version`);
+  if (e?.electionId !== electionId) failures.push(`entry ${position}: belongs to another election`);
+  if (e?.seq !== position) failures.push(`entry ${position}: claims position ${String(e?.seq)}`);
+  if (!BOARD_ENTRY_KINDS.includes(e?.kind as BoardEntryKind)) failures.push(`entry ${position}: unknown kind ${String(e?.kind)}`);
+  return { leaf, failures, entry: { seq: e?.seq, kind: e?.kind, payload: e?.payload } };
+}
+
+/**
+ * The board replayed entry by entry (in order), so a verifier can check a log it never holds whole:
+ * add each entry's framing (checked here or elsewhere), then finish against the signed head.
+ */
+export class BoardLogReplay {
+  private range = CompactRange.empty();
+  private count = 0;
+  readonly failures: string[] = [];
+
+  constructor(private readonly electionId: string) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds the next entry by its text; returns its framing. */
+  add(text: string): EntryFraming {
+    const f = checkEntryFraming(this.electionId, text, this.count);
+    this.addFraming(f);
+    return f;
+  }
+
+  /** Adds the next entry's framing, computed elsewhere by checkEntryFraming at this position. */
+  addFraming(f: Pick<EntryFraming, 'leaf' | 'failures'>): void {
+    this.range = this.range.append(f.leaf);
+    this.count++;
+    this.failures.push(...f.failures);
+  }
+
+  /** The failures of the whole log against `head` (framing failures first) and the recomputed root. */
+  finish(head: SignedTreeHead, boardPublicKey: Uint8Array): { failures: string[]; root: string } {
+    const failures = [...this.failures];
+    const root = bytesToHex(this.range.root());
+    if (head?.electionId !== this.electionId) failures.push('signed head: belongs to another election');
+    if (head?.size !== this.count) failures.push(`signed head: covers ${head?.size} entries, the record has ${this.count}`);
+    if (head?.root !== root) failures.push('signed head: its root is not the tree hash of the entries');
+    if (!verifyTreeHead(head, boardPublicKey)) failures.push('signed head: the board signature does not verify');
+    return { failures, root };
+  }
+}
+
 /**
  * Checks that `entries` (the exact JSON texts, in order) are this election's board: each frames itself
  * correctly ({v: 1, electionId, seq = position, kind, payload}), and their tree hash is the root of
  * `head`, which the board key signed for exactly that size.
  */
 export function verifyBoardLog(electionId: string, entries: readonly string[], head: SignedTreeHead, boardPublicKey: Uint8Array): BoardLogVerification {
-  const failures: string[] = [];
+  const replay = new BoardLogReplay(electionId);
   const parsed: ParsedEntry[] = [];
-  let range = CompactRange.empty();
   entries.forEach((text, seq) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = utf8ToBytes(text);
-    } catch {
-      failures.push(`entry ${seq}: not well-formed text`);
-      bytes = new Uint8Array(0);
-    }
-    const leaf = leafHash(bytes);
-    range = range.append(leaf);
-    let e: { v?: unknown; electionId?: unknown; seq?: unknown; kind?: unknown; payload?: unknown };
-    try {
-      e = JSON.parse(text);
-    } catch {
-      failures.push(`entry ${seq}: not JSON`);
-      return;
-    }
-    const keys = e && typeof e === 'object' ? Object.keys(e) : [];
-    if (keys.join(',') !== 'v,electionId,seq,kind,payload') failures.push(`entry ${seq}: fields must be exactly v, electionId, seq, kind, payload in that order`);
-    if (e.v !== 1) failures.push(`entry ${seq}: unsupported version`);
-    if (e.electionId !== electionId) failures.push(`entry ${seq}: belongs to another election`);
-    if (e.seq !== seq) failures.push(`entry ${seq}: claims position ${String(e.seq)}`);
-    if (!BOARD_ENTRY_KINDS.includes(e.kind as BoardEntryKind)) failures.push(`entry ${seq}: unknown kind ${String(e.kind)}`);
-    parsed.push({ seq, kind: e.kind as BoardEntryKind, payload: e.payload, leafHash: bytesToHex(leaf) });
+    const f = replay.add(text);
+    if (f.entry) parsed.push({ seq, kind: f.entry.kind as BoardEntryKind, payload: f.entry.payload, leafHash: bytesToHex(f.leaf) });
   });
-  const root = bytesToHex(range.root());
-  if (head.electionId !== electionId) failures.push('signed head: belongs to another election');
-  if (head.size !== entries.length) failures.push(`signed head: covers ${head.size} entries, the record has ${entries.length}`);
-  if (head.root !== root) failures.push('signed head: its root is not the tree hash of the entries');
-  if (!verifyTreeHead(head, boardPublicKey)) failures.push('signed head: the board signature does not verify');
+  const { failures, root } = replay.finish(head, boardPublicKey);
   return { ok: failures.length === 0, failures, entries: parsed, root };
 }
 

@@ -45,7 +45,7 @@ import {
 } from '../threshold/dkg';
 import type { TokenIssuer } from '../tokens/ballot-token';
 import { parseIssuerPublicKeyJwk } from '../tokens/rsa-key';
-import { verifyBoardLog } from './board-log';
+import { type BoardLogReplay, verifyBoardLog } from './board-log';
 import { countedBallotSeqs, entryPseudonym, type RevotingPolicy } from './counting';
 import {
   addCiphertextVectors,
@@ -102,8 +102,24 @@ export interface VerifyRecordOptions {
    * src/verifier/), with the sum of the valid ballots; the verifier then only reports them.
    */
   submissions?: PrecomputedSubmissions;
+  /**
+   * The record read as a stream (src/parallel/verify-stream.ts): `record` then carries only the header
+   * (format, version, electionId, boardPublicKey, head); the entries come from here, submissions without
+   * their text, with `submissions` precomputed.
+   */
+  prepared?: PreparedRecord;
   /** Internal (see recordSubmissionContext): receives the submission context instead of checking them. */
   captureContext?: (ctx: SubmissionContext) => void;
+}
+
+/** A record replayed entry by entry instead of held whole. */
+export interface PreparedRecord {
+  /** The board log, every entry added in order. */
+  readonly log: BoardLogReplay;
+  /** Every parsed entry: non-submissions with payload and text; submissions with `{ token: { pseudonym } }` and no text. */
+  readonly entries: readonly { seq: number; kind: string; payload: unknown; text: string }[];
+  /** The text of the ballot entry claiming `seq`, for the few check 11 re-reads (see §70.3). */
+  readonly textOf: (seq: number) => string | undefined;
 }
 
 /** Verdicts of every submission of a record and the sum of its valid ballots (JSON: crosses threads). */
@@ -165,11 +181,12 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   const checks: RecordCheck[] = [];
   const r = obj(record);
   const electionId = typeof r.electionId === 'string' ? r.electionId : null;
-  const texts: string[] = Array.isArray(r.entries) ? r.entries.filter((x): x is string => typeof x === 'string') : [];
+  const prepared = options.prepared;
+  const texts: string[] = prepared ? [] : Array.isArray(r.entries) ? r.entries.filter((x): x is string => typeof x === 'string') : [];
 
   // Parsed content, shared by the checks. Entries keep the seq they claim, so content checks still run on a
   // record whose log is broken (reordered, dropped or inserted entries).
-  const entries: Entry[] = [];
+  const entries: Entry[] = prepared ? prepared.entries.map((e) => ({ ...e })) : [];
   texts.forEach((text, position) => {
     try {
       const e = obj(JSON.parse(text));
@@ -243,6 +260,10 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   run('1', (fail) => {
     if (r.format !== 'evote-election-record' || r.version !== 1) fail('not an evote-election-record of version 1');
     if (electionId === null) throw new CheckFailure('the record has no election id');
+    if (prepared) {
+      prepared.log.finish(r.head as SignedTreeHead, hexToBytes(String(r.boardPublicKey), 32, 'board public key')).failures.forEach(fail);
+      return prepared.log.size;
+    }
     if (!Array.isArray(r.entries) || texts.length !== r.entries.length) fail('entries must be an array of strings');
     const log = verifyBoardLog(electionId, texts, r.head as SignedTreeHead, hexToBytes(String(r.boardPublicKey), 32, 'board public key'));
     log.failures.forEach(fail);
@@ -390,6 +411,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     if (!issuers || !election || !manifest || electionId === null) throw new CheckSkip('no valid manifest (check 2), election key (check 4) or issuers (check 5)');
     if (!(issuerThreshold >= 1 && issuerThreshold <= issuers.length)) throw new CheckSkip('no valid issuer threshold (check 5)');
     const pre = options.submissions;
+    if (prepared && !pre) throw new CheckSkip('a prepared record needs its submission verdicts');
     if (pre) {
       for (const v of pre.verdicts) verdicts.set(v.seq, v);
       validSeqs = new Set(pre.validSeqs);
@@ -505,8 +527,9 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     const valid = entries.filter((x) => !(x.kind === 'ballot' && invalidBallots.has(x.seq)));
     const expected = countedBallotSeqs(valid, revoting, Number.isSafeInteger(boardSize) ? boardSize : Infinity);
     if (!sameJSON(expected, published)) {
-      const missing = expected.filter((s) => !published.includes(s));
-      const extra = published.filter((s) => !expected.includes(s as number));
+      const [publishedSet, expectedSet] = [new Set(published), new Set<unknown>(expected)];
+      const missing = expected.filter((s) => !publishedSet.has(s));
+      const extra = published.filter((s) => !expectedSet.has(s));
       fail(`the counted set is not the ${revoting} valid ballot of each pseudonym (${missing.length ? `missing ${missing.slice(0, 5).join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `not to be counted ${extra.slice(0, 5).join(', ')}` : ''})`);
     }
     return published.length;
@@ -534,7 +557,9 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     const ballotAt = (seq: number): readonly Ciphertext[] => {
       const e = bySeq.get(seq);
       if (!e) throw new CheckFailure(`counted entry ${seq} is not a ballot on the board`);
-      return ballotCiphertexts(ballotFromJSON(group, manifest!, obj(obj(JSON.parse(e.text)).payload).ballot));
+      const text = prepared ? prepared.textOf(seq) : e.text;
+      if (text === undefined) throw new CheckFailure(`entry ${seq} was not kept for the aggregate check`);
+      return ballotCiphertexts(ballotFromJSON(group, manifest!, obj(obj(JSON.parse(text)).payload).ballot));
     };
     // Σ counted = Σ valid (summed while checking the proofs) − valid-but-not-counted + counted-but-not-valid;
     // both corrections are empty for a correct record, except ballots superseded by a revote.
@@ -651,8 +676,9 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     if (!Number.isSafeInteger(rollSize) || (rollSize as number) < 0) throw new CheckFailure('the open entry has no roll size');
     if (issuanceCounts.size === 0) throw new CheckSkip('no issuance logs yet (the election is not closed)');
     const signedBy = new Map<string, Set<string>>();
+    const bySeq = new Map(submissions.map((e) => [e.seq, e]));
     for (const [seq, ids] of validTokens) {
-      const p = entryPseudonym(entries.find((e) => e.seq === seq)?.payload) ?? '';
+      const p = entryPseudonym(bySeq.get(seq)?.payload) ?? '';
       for (const id of ids) (signedBy.get(id) ?? signedBy.set(id, new Set()).get(id)!).add(p);
     }
     const counted = tallyEntry && Array.isArray(obj(tallyEntry.payload).counted) ? (obj(tallyEntry.payload).counted as unknown[]).length : undefined;

@@ -1,0 +1,218 @@
+/**
+ * The record verifier for records too large to hold: it reads the NDJSON form (docs/protocol.md §70.1:
+ * header line, then one entry per line) from a file, and never keeps a ballot's text. Memory grows with
+ * the number of entries by a few dozen bytes each (seq, kind, pseudonym, leaf hash, verdict), not with
+ * their size.
+ *
+ *   pass 1  every entry that is not a ballot or an audit is framed and kept (the context of the checks);
+ *   pass 2  the ballots and audits go, in chunks, to the worker threads: framing and leaf hash, then the
+ *           submission checks with batched proofs and the sum of the valid ballots (as verify-parallel);
+ *   pass 3  the few ballot texts check 11 re-reads (superseded by a revote, or counted but invalid).
+ *
+ * Then verifyElectionRecord runs every numbered check on the replayed log and these results: the report
+ * is the same as for the record held in memory.
+ */
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { type Ciphertext, ciphertextFromJSON, ciphertextToJSON } from '../crypto/elgamal';
+import { defaultGroup as group } from '../crypto/group';
+import { BoardLogReplay, checkEntryFraming, type EntryFraming } from '../crypto/record/board-log';
+import { entryPseudonym } from '../crypto/record/counting';
+import { addCiphertextVectors, type SubmissionVerdict } from '../crypto/record/submissions';
+import { type RecordVerification, recordSubmissionContext, verifyElectionRecord, type VerifyRecordOptions } from '../crypto/record/verify-record';
+import { DEFAULT_WORKER_BACKEND, type GroupBackend } from './backend';
+import { defaultWorkerCount, RecordWorkerPool } from './pool';
+import type { StreamLine, StreamedEntry } from './record-worker';
+
+export interface StreamVerifyOptions {
+  workers?: number;
+  backend?: GroupBackend;
+  /** Entry lines per worker job. */
+  chunkSize?: number;
+  onProgress?: VerifyRecordOptions['onProgress'];
+}
+
+/** Cheap pre-filter for the server's framing of a submission; workers re-check every line they get. */
+const SUBMISSION_PREFIX = /^\{"v":1,"electionId":"[^"]*","seq":\d+,"kind":"(?:ballot|audit)","payload":/;
+
+const obj = (x: unknown): Record<string, unknown> => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
+
+async function* entryLines(file: string): AsyncGenerator<{ position: number; text: string }> {
+  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  let position = -1; // the header line
+  for await (const line of rl) {
+    if (position >= 0 && line !== '') yield { position, text: line };
+    else if (position < 0 && line === '') continue;
+    position++;
+  }
+}
+
+/** The header (first line) of an NDJSON record file, or undefined if the file is not in that form. */
+export async function ndjsonHeader(file: string): Promise<Record<string, unknown> | undefined> {
+  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8', start: 0, end: 1 << 20 }), crlfDelay: Infinity });
+  for await (const line of rl) {
+    rl.close();
+    try {
+      const h = JSON.parse(line);
+      return h && typeof h === 'object' && !Array.isArray(h) && !('entries' in h) ? (h as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+interface KeptEntry {
+  framing: Pick<EntryFraming, 'leaf' | 'failures'>;
+  seq: number;
+  kind: string;
+  payload: unknown;
+  text: string;
+}
+
+/** Verifies an NDJSON record file on worker threads without holding it. Never throws on bad data. */
+export async function verifyRecordFile(file: string, options: StreamVerifyOptions = {}): Promise<RecordVerification> {
+  const header = await ndjsonHeader(file);
+  if (!header) throw new Error(`${file} is not an NDJSON election record (header line, then one entry per line)`);
+  const electionId = typeof header.electionId === 'string' ? header.electionId : '';
+
+  // Pass 1: everything but the submissions (by prefix, or by parsed kind), framed and kept.
+  const kept = new Map<number, KeptEntry>();
+  let count = 0;
+  for await (const { position, text } of entryLines(file)) {
+    count = position + 1;
+    if (SUBMISSION_PREFIX.test(text)) continue;
+    const f = checkEntryFraming(electionId, text, position);
+    const kind = f.entry ? String(f.entry.kind) : '';
+    if (kind === 'ballot' || kind === 'audit') continue;
+    if (f.entry) kept.set(position, { framing: f, seq: Number.isSafeInteger(f.entry.seq) ? (f.entry.seq as number) : position, kind, payload: f.entry.payload, text });
+    else kept.set(position, { framing: f, seq: position, kind: '', payload: undefined, text });
+  }
+  const skeleton = { ...header, entries: [...kept.values()].map((e) => e.text) };
+
+  // Pass 2: the submissions on the workers (when the record yields no context, they cannot be checked:
+  // verifyElectionRecord then reports checks 6-8 as skipped, as for a record held in memory).
+  const streamed = new Map<number, StreamedEntry>();
+  const verdicts: SubmissionVerdict[] = [];
+  const validSeqs: number[] = [];
+  let sum: readonly Ciphertext[] | null = null;
+  const issuerSets = new Map<string, readonly string[]>(); // one array per distinct issuer set
+  if (recordSubmissionContext(skeleton) === null) {
+    // No context: the submissions cannot be checked (checks 6-8 skip, as in memory), only framed here.
+    for await (const { position, text } of entryLines(file)) {
+      if (kept.has(position)) continue;
+      const f = checkEntryFraming(electionId, text, position);
+      const kind = f.entry?.kind;
+      const submission = kind === 'ballot' || kind === 'audit' ? { kind: kind as 'ballot' | 'audit', seq: Number.isSafeInteger(f.entry!.seq) ? (f.entry!.seq as number) : position, pseudonym: entryPseudonym(f.entry!.payload) } : undefined;
+      streamed.set(position, { position, leaf: f.leaf, failures: f.failures, ...(submission ? { submission } : { text }) });
+    }
+  } else if (count > kept.size) {
+    const pool = await RecordWorkerPool.start({ backend: options.backend ?? DEFAULT_WORKER_BACKEND, skeleton }, options.workers ?? defaultWorkerCount());
+    const chunkSize = options.chunkSize ?? 256;
+    const total = count - kept.size;
+    let done = 0;
+    const inFlight = new Set<Promise<void>>();
+    const dispatch = (lines: StreamLine[]) => {
+      const p = pool.run({ type: 'stream', lines }).then((reply) => {
+        if (reply.type !== 'stream') throw new Error('unexpected worker reply');
+        for (const e of reply.entries) streamed.set(e.position, e);
+        for (const v of reply.verdicts) {
+          const key = v.validIssuers.join(',');
+          const shared = issuerSets.get(key) ?? (issuerSets.set(key, v.validIssuers), v.validIssuers);
+          verdicts.push({ ...v, validIssuers: shared });
+        }
+        validSeqs.push(...reply.validSeqs);
+        if (reply.validSum) sum = addCiphertextVectors(group, sum, reply.validSum.map((c) => ciphertextFromJSON(group, c, { allowIdentity: true })));
+        done += lines.length;
+        options.onProgress?.({ check: '6', title: 'Submissions: tokens, signatures, proofs, audits', done, total });
+      });
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p)).catch(() => undefined);
+    };
+    try {
+      let chunk: StreamLine[] = [];
+      for await (const line of entryLines(file)) {
+        if (kept.has(line.position)) continue;
+        chunk.push(line);
+        if (chunk.length === chunkSize) {
+          dispatch(chunk);
+          chunk = [];
+          // Backpressure: at most two chunks per worker in flight, so the file is read as fast as checked.
+          while (inFlight.size >= 2 * pool.size) await Promise.race(inFlight);
+        }
+      }
+      if (chunk.length > 0) dispatch(chunk);
+      await Promise.all(inFlight);
+    } finally {
+      await pool.close();
+    }
+  }
+
+  // The log replayed in order, and the entries as verifyElectionRecord reads them.
+  const log = new BoardLogReplay(electionId);
+  const entries: Array<{ seq: number; kind: string; payload: unknown; text: string }> = [];
+  const ballotPosition = new Map<number, number>(); // claimed seq → position, for pass 3
+  for (let position = 0; position < count; position++) {
+    const k = kept.get(position);
+    if (k) {
+      log.addFraming(k.framing);
+      if (k.kind) entries.push({ seq: k.seq, kind: k.kind, payload: k.payload, text: k.text });
+      continue;
+    }
+    const s = streamed.get(position);
+    if (!s) throw new Error(`entry ${position} was lost between the passes`);
+    log.addFraming(s);
+    if (s.submission) {
+      entries.push({ seq: s.submission.seq, kind: s.submission.kind, payload: { token: { pseudonym: s.submission.pseudonym } }, text: '' });
+      if (s.submission.kind === 'ballot') ballotPosition.set(s.submission.seq, position);
+    } else if (s.text !== undefined) {
+      const p = obj(safeParse(s.text));
+      entries.push({ seq: Number.isSafeInteger(p.seq) ? (p.seq as number) : position, kind: String(p.kind), payload: p.payload, text: s.text });
+    }
+    streamed.delete(position);
+  }
+
+  // Pass 3: the ballot texts check 11 re-reads (§70.3: Σ counted = Σ valid − valid-not-counted + counted-not-valid).
+  const tally = entries.filter((e) => e.kind === 'tally');
+  const counted = tally.length === 1 && Array.isArray(obj(tally[0].payload).counted) ? (obj(tally[0].payload).counted as unknown[]).filter((x): x is number => typeof x === 'number') : [];
+  const valid = new Set(validSeqs);
+  const countedSet = new Set(counted);
+  const wanted = new Map<number, number>(); // position → seq
+  for (const s of validSeqs) if (!countedSet.has(s) && ballotPosition.has(s)) wanted.set(ballotPosition.get(s)!, s);
+  for (const s of counted) if (!valid.has(s) && ballotPosition.has(s)) wanted.set(ballotPosition.get(s)!, s);
+  const texts = new Map<number, string>();
+  if (wanted.size > 0) {
+    for await (const { position, text } of entryLines(file)) {
+      const s = wanted.get(position);
+      if (s !== undefined) texts.set(s, text);
+      if (texts.size === wanted.size) break;
+    }
+  }
+
+  const total = sum as readonly Ciphertext[] | null;
+  return verifyElectionRecord(header, {
+    onProgress: options.onProgress,
+    prepared: { log, entries, textOf: (seq) => texts.get(seq) },
+    submissions: { verdicts, validSeqs, validSum: total === null ? null : total.map((c) => ciphertextToJSON(group, c)) },
+  });
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a record (as served, or as built in memory) in its NDJSON form, line by line. */
+export async function writeNdjsonRecord(out: NodeJS.WritableStream, record: { readonly entries: readonly string[] }): Promise<void> {
+  const { entries, ...header } = record;
+  const write = async (line: string) => {
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  };
+  await write(JSON.stringify(header));
+  for (const e of entries) await write(e);
+}
+
