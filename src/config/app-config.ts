@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { plainToInstance, Transform } from 'class-transformer';
 import { isValidNationalNumber } from '../modules/identity/national-number';
 import {
@@ -215,6 +216,16 @@ export class AppConfig {
   @Min(0, { message: 'RATE_LIMIT_CAST_PER_MINUTE must be an integer between 0 (off) and 1000000' })
   @Max(1_000_000, { message: 'RATE_LIMIT_CAST_PER_MINUTE must be an integer between 0 (off) and 1000000' })
   RATE_LIMIT_CAST_PER_MINUTE = 300;
+
+  /**
+   * Worker threads that check cast ballots (tokens, signature, proofs), so the event loop stays free for
+   * the database. Default: one per core. 0 = check on the event loop.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'CAST_WORKERS must be an integer between 0 (none) and 64' })
+  @Min(0, { message: 'CAST_WORKERS must be an integer between 0 (none) and 64' })
+  @Max(64, { message: 'CAST_WORKERS must be an integer between 0 (none) and 64' })
+  CAST_WORKERS = Math.min(64, availableParallelism());
 
   /** From this many counted ballots on, the tally sums on worker threads (one per core). 0 = never. */
   @Transform(toInt)

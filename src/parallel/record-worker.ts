@@ -1,7 +1,8 @@
 /**
  * Worker thread of src/parallel/pool.ts. Set up once with a record's context (or just a manifest), it
  * answers chunks: the submission checks of the verifier (checks 6, 7, 8, 10 with batched proofs, plus the
- * sum of the valid ballots) or a plain homomorphic sum of ballots for the tally.
+ * sum of the valid ballots), a plain homomorphic sum of ballots for the tally, or the checks of one cast
+ * submission for the server.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ballotCiphertextsFromJSON, type Manifest, parseManifest } from '../crypto/ballot';
@@ -11,6 +12,7 @@ import { addCiphertextVectors, checkSubmissions, type SubmissionContext, type Su
 import { checkEntryFraming } from '../crypto/record/board-log';
 import { entryPseudonym } from '../crypto/record/counting';
 import { recordSubmissionContext } from '../crypto/record/verify-record';
+import { type CastCheckResult, type CastContext, type CastContextJSON, castContext, checkSubmission } from '../modules/ballots/cast-check';
 import { type GroupBackend, loadGroupBackend } from './backend';
 import { installNodeAccelerators } from './node-accelerators';
 
@@ -25,7 +27,8 @@ export interface WorkerSetup {
 export type WorkerJob =
   | { readonly type: 'submissions'; readonly inputs: readonly SubmissionInput[] }
   | { readonly type: 'sum'; readonly entries: readonly string[] }
-  | { readonly type: 'stream'; readonly lines: readonly StreamLine[] };
+  | { readonly type: 'stream'; readonly lines: readonly StreamLine[] }
+  | { readonly type: 'cast'; readonly context: CastContextJSON; readonly submission: { token: unknown; ballot: unknown; signature: string } };
 
 /** An entry line of a streamed record, at its position in the log. */
 export interface StreamLine {
@@ -51,6 +54,7 @@ export type WorkerReply =
   | { readonly type: 'error'; readonly message: string }
   | { readonly type: 'submissions'; readonly verdicts: readonly SubmissionVerdict[]; readonly validSeqs: readonly number[]; readonly validSum: CiphertextJSON[] | null }
   | { readonly type: 'sum'; readonly sum: CiphertextJSON[] | null }
+  | { readonly type: 'cast'; readonly result: CastCheckResult }
   | {
       readonly type: 'stream';
       readonly entries: readonly StreamedEntry[];
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
   let group: Group;
   let context: SubmissionContext | null = null;
   let manifest: Manifest | null = null;
+  const castContexts = new Map<string, CastContext>();
   try {
     installNodeAccelerators();
     group = await loadGroupBackend(setup.backend);
@@ -82,6 +87,11 @@ async function main(): Promise<void> {
         if (!context) throw new Error('the record has no usable context for the submission checks');
         const r = checkSubmissions(context, req.inputs);
         port.postMessage({ type: 'submissions', verdicts: r.verdicts, validSeqs: r.validSeqs, validSum: toJSON(group, r.validSum) } satisfies WorkerReply);
+      } else if (req.type === 'cast') {
+        const key = `${req.context.electionId}|${req.context.setupHash}|${req.context.issuerThreshold}|${req.context.issuers.map((i) => i.id).join(',')}`;
+        let ctx = castContexts.get(key);
+        if (!ctx) castContexts.set(key, (ctx = castContext(group, req.context)));
+        port.postMessage({ type: 'cast', result: checkSubmission(ctx, req.submission, true).result } satisfies WorkerReply);
       } else if (req.type === 'stream') {
         if (!context) throw new Error('the record has no usable context for the submission checks');
         const entries: StreamedEntry[] = [];

@@ -16,7 +16,8 @@ describeEachBackend('casting: tokens, anonymous ballots, receipts, re-voting, au
   let boardKey: Uint8Array;
 
   beforeAll(async () => {
-    t = await startIdentityApp(db());
+    // CAST_WORKERS=2: every submission here is checked on worker threads (other suites check on the event loop).
+    t = await startIdentityApp(db(), { CAST_WORKERS: '2' });
     e = await openElection(t);
     boardKey = hexToBytes((await (await fetch(`${t.url}/board/key`)).json()).publicKey);
   }, 120_000);

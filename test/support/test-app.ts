@@ -13,7 +13,7 @@ export interface TestApp {
 
 /** Starts the real application on a test database, listening on a random loopback port. */
 export async function startTestApp(db: TestDatabase, env: Record<string, string> = {}, extraImports: ModuleImport[] = []): Promise<TestApp> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', PORT: '0', ...db.env, ...env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', CAST_WORKERS: '0', PORT: '0', ...db.env, ...env });
   const app = await createApp(config, { extraImports });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

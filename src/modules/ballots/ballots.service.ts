@@ -1,36 +1,24 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { ConflictError, InvalidInputError, StateError, UnprocessableError } from '../../common/errors/domain-error';
-import {
-  auditedBallotFromJSON,
-  ballotEquations,
-  auditedBallotToJSON,
-  ballotFromJSON,
-  ballotHash,
-  ballotToJSON,
-  type EncryptedBallot,
-  normalizeTrackingCode,
-  trackingCode,
-  verifyAuditedBallot,
-  verifyBallot,
-  createElection,
-  type Election,
-} from '../../crypto/ballot';
-import { bytesToHex, hexToBytes } from '../../crypto/encoding';
-import { CryptoError } from '../../crypto/errors';
-import { batchHolds } from '../../crypto/batch';
-import { electionKeySetFromJSON, electionKeySetToJSON } from '../../crypto/threshold/dkg';
+import { AppConfig } from '../../config/app-config';
+import { auditedBallotFromJSON, auditedBallotToJSON, type EncryptedBallotJSON, normalizeTrackingCode, trackingCode, verifyAuditedBallot } from '../../crypto/ballot';
 import { loadGroupFor } from '../../crypto/backends';
+import { hexToBytes } from '../../crypto/encoding';
+import { CryptoError } from '../../crypto/errors';
 import { defaultGroup, type Group } from '../../crypto/group';
 import type { SignedTreeHead } from '../../crypto/record/tree-head';
-import { type BallotToken, validateBallotToken, verifyTokenSignatures } from '../../crypto/tokens/ballot-token';
-import { verifyBallotSignature } from '../../crypto/tokens/pseudonym';
+import { electionKeySetToJSON } from '../../crypto/threshold/dkg';
+import type { BallotToken } from '../../crypto/tokens/ballot-token';
+import { DEFAULT_WORKER_BACKEND } from '../../parallel/backend';
+import { RecordWorkerPool } from '../../parallel/pool';
 import { BoardService } from '../board/board.service';
 import { ElectionsService } from '../elections/elections.service';
 import { acceptsBallots } from '../elections/lifecycle';
 import { IssuerRegistry } from '../tokens/issuer-registry';
 import type { AuditBallotDto, CastBallotDto } from './ballots.dto';
+import { type CastCheckResult, type CastContext, type CastContextJSON, castContext, checkSubmission } from './cast-check';
 
 /** What a voter keeps: proof that the board took their ballot, signed by the board. */
 export interface BallotReceipt {
@@ -47,12 +35,13 @@ export interface BallotReceipt {
   path: string[];
 }
 
+/** A submission that passed every check: what is stored. */
 interface CheckedSubmission {
-  election: Election;
   token: BallotToken;
-  ballot: EncryptedBallot;
-  hash: Uint8Array;
-  pseudonym: Buffer;
+  ballot: EncryptedBallotJSON;
+  /** Ballot hash and pseudonym, hex. */
+  hash: string;
+  pseudonym: string;
 }
 
 /**
@@ -61,49 +50,62 @@ interface CheckedSubmission {
  * touched; the receipt is built only after the transaction that stores the ballot has committed.
  */
 @Injectable()
-export class BallotsService implements OnModuleInit {
+export class BallotsService implements OnModuleInit, OnModuleDestroy {
   /**
-   * The group backend of the cast path: libsodium when it loads (measured ~30% less CPU per ballot from
-   * JSON, docs/performance.md), else the reference backend. Byte-identical, so receipts do not change.
+   * The group backend of the cast path: libsodium when it loads (less CPU per ballot from JSON,
+   * docs/performance.md), else the reference backend. Byte-identical, so receipts do not change.
    */
   private group: Group = defaultGroup;
-  /** Elections rebuilt on that backend (points belong to the backend that decoded them). */
-  private readonly castElections = new Map<string, Election>();
-
-  async onModuleInit(): Promise<void> {
-    this.group = await loadGroupFor('verify');
-  }
+  /** Per election: the checks' context as data (for workers) and built on this thread's backend. */
+  private readonly contexts = new Map<string, { json: CastContextJSON; local?: CastContext }>();
+  /**
+   * Worker threads for the checks (CAST_WORKERS), so the event loop stays free for the database: a cast
+   * holds the board's lock for a few statements, and each one waited behind other ballots' verification.
+   */
+  private pool: Promise<RecordWorkerPool> | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly elections: ElectionsService,
     private readonly board: BoardService,
     private readonly issuers: IssuerRegistry,
+    private readonly config: AppConfig,
   ) {}
 
+  async onModuleInit(): Promise<void> {
+    this.group = await loadGroupFor('verify');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await (await pool?.catch(() => undefined))?.close();
+  }
+
   async cast(electionId: string, dto: CastBallotDto): Promise<BallotReceipt> {
-    const s = await this.check(electionId, dto);
-    // All of the ballot's proof equations as one random linear combination (§10.11): about 4× faster than
-    // one by one. Only a failing ballot pays for the detailed one-by-one report.
-    const equations = ballotEquations(this.group, s.election, s.ballot);
-    if (equations === false || !batchHolds(this.group, equations)) {
-      const verdict = verifyBallot(this.group, s.election, s.ballot);
-      const failures = verdict.valid ? [{ check: 'batch', message: 'the proof equations do not hold' }] : verdict.failures.map((f) => ({ ...f }));
-      throw new UnprocessableError('invalid_ballot', 'The ballot does not verify', failures);
-    }
-    return this.store(electionId, s, dto, false);
+    const context = await this.context(electionId);
+    let result: CastCheckResult;
+    if (this.config.CAST_WORKERS > 0) {
+      this.pool ??= RecordWorkerPool.start({ backend: DEFAULT_WORKER_BACKEND }, this.config.CAST_WORKERS);
+      const reply = await (await this.pool).run({ type: 'cast', context: context.json, submission: { token: dto.token, ballot: dto.ballot, signature: dto.signature } });
+      if (reply.type !== 'cast') throw new Error('unexpected worker reply');
+      result = reply.result;
+    } else result = checkSubmission(this.localContext(context), dto, true).result;
+    return this.store(electionId, accepted(result), dto, false);
   }
 
   async audit(electionId: string, dto: AuditBallotDto): Promise<BallotReceipt & { choices: Record<string, readonly string[]> }> {
-    const s = await this.check(electionId, dto);
+    const ctx = this.localContext(await this.context(electionId));
+    const checked = checkSubmission(ctx, dto, false);
+    const s = accepted(checked.result);
     let audited;
     try {
-      audited = auditedBallotFromJSON(this.group, s.election.manifest, { ballot: dto.ballot, reveal: dto.reveal });
+      audited = auditedBallotFromJSON(this.group, ctx.election.manifest, { ballot: dto.ballot, reveal: dto.reveal });
     } catch (e) {
       if (e instanceof CryptoError) throw new InvalidInputError('invalid_audit', e.message);
       throw e;
     }
-    const verdict = verifyAuditedBallot(this.group, s.election, audited);
+    const verdict = verifyAuditedBallot(this.group, ctx.election, audited);
     if (!verdict.valid) throw new UnprocessableError('invalid_audit', 'The audited ballot does not open to its reveal', verdict.failures.map((f) => ({ ...f })));
     const receipt = await this.store(electionId, s, dto, true, auditedBallotToJSON(this.group, audited).reveal);
     return { ...receipt, choices: { ...verdict.choices } };
@@ -123,49 +125,38 @@ export class BallotsService implements OnModuleInit {
     return { trackingCode: normalized, entry, inclusion: await this.board.inclusion(electionId, seq) };
   }
 
-  private async castElection(electionId: string): Promise<Election> {
-    const cached = this.castElections.get(electionId);
-    if (cached) return cached;
-    const e = await this.elections.cryptoElection(electionId);
-    const election = this.group === defaultGroup ? e : createElection(this.group, e.manifest, e.setupHash, electionKeySetFromJSON(this.group, electionKeySetToJSON(defaultGroup, e.keys)));
-    this.castElections.set(electionId, election);
-    return election;
-  }
-
-  private async check(electionId: string, dto: CastBallotDto): Promise<CheckedSubmission> {
+  /** The election must accept ballots now; its context for the checks (cached: it never changes once open). */
+  private async context(electionId: string): Promise<{ json: CastContextJSON; local?: CastContext }> {
     const row = await this.elections.get(electionId);
     if (!acceptsBallots(row.status, new Date(), { opensAt: row.opens_at, closesAt: row.closes_at })) {
       throw new StateError('election_not_open', `This election does not accept ballots now (it is ${row.status.replace('_', ' ')})`);
     }
-    const election = await this.castElection(electionId);
-    let token: BallotToken;
-    let ballot: EncryptedBallot;
-    try {
-      token = validateBallotToken(dto.token);
-      ballot = ballotFromJSON(this.group, election.manifest, dto.ballot);
-    } catch (e) {
-      if (e instanceof CryptoError) throw new InvalidInputError('malformed_submission', e.message);
-      throw e;
+    let c = this.contexts.get(electionId);
+    if (!c) {
+      const e = await this.elections.cryptoElection(electionId);
+      const issuers = row.issuer_ids.map((id) => this.issuers.get(id)).filter((i) => i !== undefined).map((i) => ({ id: i.id, publicKey: i.publicJwk }));
+      const json: CastContextJSON = {
+        electionId,
+        manifest: e.manifest,
+        setupHash: Buffer.from(e.setupHash).toString('hex'),
+        keySet: electionKeySetToJSON(defaultGroup, e.keys),
+        issuers,
+        issuerThreshold: row.issuer_threshold,
+      };
+      this.contexts.set(electionId, (c = { json }));
     }
-    if (token.electionId !== electionId) throw new UnprocessableError('wrong_election', 'The token was issued for another election');
-    const issuers = row.issuer_ids.map((id) => this.issuers.get(id)).filter((i) => i !== undefined).map((i) => ({ id: i.id, publicKey: i.publicKey }));
-    const tokenCheck = verifyTokenSignatures(token, issuers, row.issuer_threshold, { electionBaseHash: election.electionHash });
-    if (!tokenCheck.valid) {
-      throw new UnprocessableError('invalid_token', `The token does not carry valid signatures of ${row.issuer_threshold} distinct issuers of this election`, tokenCheck.error ? [tokenCheck.error] : tokenCheck.rejected.map((r) => ({ ...r })));
-    }
-    // The ballot's proofs are bound to the pseudonym key the token certifies.
-    if (bytesToHex(ballot.credential) !== token.pseudonym) throw new UnprocessableError('credential_mismatch', "The ballot's credential is not the token's pseudonym");
-    const hash = ballotHash(this.group, ballot);
-    const pseudonym = Buffer.from(token.pseudonym, 'hex');
-    if (!verifyBallotSignature(new Uint8Array(pseudonym), electionId, hash, hexToBytes(dto.signature, 64))) {
-      throw new UnprocessableError('invalid_signature', "The signature is not the pseudonym's signature of this ballot");
-    }
-    return { election, token, ballot, hash, pseudonym };
+    return c;
+  }
+
+  private localContext(c: { json: CastContextJSON; local?: CastContext }): CastContext {
+    return (c.local ??= castContext(this.group, c.json));
   }
 
   private async store(electionId: string, s: CheckedSubmission, dto: CastBallotDto, audited: boolean, reveal?: unknown): Promise<BallotReceipt> {
-    const code = trackingCode(s.hash);
-    const payload = { token: s.token, ballot: ballotToJSON(this.group, s.ballot), signature: dto.signature, ...(audited ? { reveal } : {}) };
+    const hash = hexToBytes(s.hash, 32);
+    const pseudonym = Buffer.from(s.pseudonym, 'hex');
+    const code = trackingCode(hash);
+    const payload = { token: s.token, ballot: s.ballot, signature: dto.signature, ...(audited ? { reveal } : {}) };
     try {
       return await this.dataSource.transaction(async (m) => {
         // Lock the election row: a concurrent close waits for this cast, and this cast sees a close that won.
@@ -174,27 +165,27 @@ export class BallotsService implements OnModuleInit {
           throw new StateError('election_not_open', 'This election closed before the ballot could be stored');
         }
         if (!audited && row.revoting === 'first') {
-          const [prior] = await m.query(`SELECT 1 FROM counted_ballots WHERE election_id = $1 AND pseudonym = $2`, [electionId, s.pseudonym]);
+          const [prior] = await m.query(`SELECT 1 FROM counted_ballots WHERE election_id = $1 AND pseudonym = $2`, [electionId, pseudonym]);
           if (prior) throw new ConflictError('already_voted', 'A ballot was already cast with this token, and this election counts only the first');
         }
         const appended = await this.board.append(m, electionId, audited ? 'audit' : 'ballot', payload, code);
         await m.query(`INSERT INTO ballots (election_id, ballot_hash, seq, pseudonym, tracking_code, audited) VALUES ($1, $2, $3, $4, $5, $6)`, [
-          electionId, Buffer.from(s.hash), appended.seq, s.pseudonym, code, audited,
+          electionId, Buffer.from(hash), appended.seq, pseudonym, code, audited,
         ]);
         if (!audited) {
           // Last ballot counts: the newest board position wins, even if concurrent casts commit out of order.
           await m.query(
             `INSERT INTO counted_ballots (election_id, pseudonym, seq) VALUES ($1, $2, $3)
              ON CONFLICT ON CONSTRAINT counted_ballots_pk DO UPDATE SET seq = EXCLUDED.seq WHERE counted_ballots.seq < EXCLUDED.seq`,
-            [electionId, s.pseudonym, appended.seq],
+            [electionId, pseudonym, appended.seq],
           );
         }
-        return { trackingCode: code, ballotHash: bytesToHex(s.hash), audited, seq: appended.seq, entry: appended.entry, leafHash: appended.leafHash, head: appended.head, path: appended.path };
+        return { trackingCode: code, ballotHash: s.hash, audited, seq: appended.seq, entry: appended.entry, leafHash: appended.leafHash, head: appended.head, path: appended.path };
       });
     } catch (e) {
       const constraint = e instanceof QueryFailedError ? (e as QueryFailedError & { driverError?: { constraint?: string } }).driverError?.constraint : undefined;
       if (constraint === 'ballots_pk' || constraint === 'board_entries_tracking_code_uq') {
-        return this.existingReceipt(electionId, s.hash, audited);
+        return this.existingReceipt(electionId, hash, audited);
       }
       throw e;
     }
@@ -208,6 +199,14 @@ export class BallotsService implements OnModuleInit {
     const seq = Number(row.seq);
     const [entry] = await this.board.entries(electionId, seq, 1);
     const proof = await this.board.inclusion(electionId, seq, seq + 1);
-    return { trackingCode: row.tracking_code, ballotHash: bytesToHex(hash), audited, seq, entry: entry.entry, leafHash: entry.leafHash, head: proof.head, path: proof.path };
+    return { trackingCode: row.tracking_code, ballotHash: Buffer.from(hash).toString('hex'), audited, seq, entry: entry.entry, leafHash: entry.leafHash, head: proof.head, path: proof.path };
   }
+}
+
+/** The checked submission, or the refusal as the API's typed error. */
+function accepted(r: CastCheckResult): CheckedSubmission {
+  if (r.ok) return { token: r.token, ballot: r.ballot, hash: r.hash, pseudonym: r.pseudonym };
+  const { kind, code, message, details } = r.refusal;
+  if (kind === 'malformed') throw new InvalidInputError(code, message);
+  throw new UnprocessableError(code, message, details ? [...details] : undefined);
 }

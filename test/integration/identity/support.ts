@@ -61,7 +61,7 @@ export async function startIdentityApp(
   const url = `http://127.0.0.1:${port}`;
   // Secrets go to a folder of this app's own (PGlite's DATA_DIR is already one; PostgreSQL's default is ./data).
   const keysDir = db.env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'evote-identity-'));
-  const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', DATA_DIR: keysDir, ...db.env, PORT: String(port), PUBLIC_URL: url, ...env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', CAST_WORKERS: '0', DATA_DIR: keysDir, ...db.env, PORT: String(port), PUBLIC_URL: url, ...env });
   const app = await createApp(config, { extraImports, logDestination });
   await app.listen(port, '127.0.0.1');
   return {
