@@ -9,10 +9,14 @@
  * ballots, proofs, tally, decryption shares; tokens signed without the blinding round trip). Ballots are
  * generated once on all cores and cached in .bench-cache/ (one payload per line), so a rerun measures only
  * the verifier. Prints, per size: the tally (parallel homomorphic sum, decryption shares, combination with
- * the discrete logarithm), then verification — ballots/s, total time, and peak memory (RSS of the process,
- * workers included).
+ * the discrete logarithm), then verification as an observer runs it — `evote verify`'s streaming verifier
+ * (src/parallel/verify-stream.ts) on the record's NDJSON file, in a child process — ballots/s, total time,
+ * and that process's peak memory (maximum RSS, its worker threads included).
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,8 +24,8 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { loadGroupFor } from '../src/crypto/backends';
 import { sumBallotEntriesParallel } from '../src/parallel/aggregate-parallel';
 import type { GroupBackend } from '../src/parallel/backend';
-import { verifyElectionRecordParallel } from '../src/parallel/verify-parallel';
-import { assembleSyntheticRecord, createSyntheticElection, type SyntheticElectionSpec, syntheticBallotPayloads } from '../test/support/synthetic-record';
+import { verifyRecordFile } from '../src/parallel/verify-stream';
+import { buildSyntheticRecord, createSyntheticElection, type SyntheticElectionSpec, syntheticBallotPayloads } from '../test/support/synthetic-record';
 
 const CACHE = join(__dirname, '..', '.bench-cache', 'records');
 
@@ -47,6 +51,13 @@ async function loadSpec(): Promise<SyntheticElectionSpec> {
   return spec;
 }
 
+/** As many empty strings as the file has lines (up to max): the count without the text. */
+async function countLines(file: string, max: number): Promise<string[]> {
+  let n = 0;
+  if (existsSync(file)) for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) if (line && ++n >= max) break;
+  return new Array<string>(n).fill('');
+}
+
 async function readLines(file: string, max: number): Promise<string[]> {
   const out: string[] = [];
   if (!existsSync(file)) return out;
@@ -58,9 +69,9 @@ async function readLines(file: string, max: number): Promise<string[]> {
 }
 
 /** The first `n` ballot payloads, generating (on every core) and caching the missing ones. */
-async function ballots(spec: SyntheticElectionSpec, n: number): Promise<string[]> {
+async function ballots(spec: SyntheticElectionSpec, n: number, countOnly = false): Promise<string[]> {
   const file = join(CACHE, 'ballots.ndjson');
-  const have = await readLines(file, n);
+  const have = countOnly ? await countLines(file, n) : await readLines(file, n);
   if (have.length >= n) return have;
   const missing = n - have.length;
   const workers = availableParallelism();
@@ -88,19 +99,37 @@ async function ballots(spec: SyntheticElectionSpec, n: number): Promise<string[]
   );
   await new Promise<void>((resolve) => out.end(resolve));
   process.stdout.write(`  generated ${missing} ballots in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-  return readLines(file, n);
-}
-
-function peakRss(): { stop: () => number } {
-  let peak = process.memoryUsage().rss;
-  const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  return { stop: () => (clearInterval(t), Math.max(peak, process.memoryUsage().rss)) };
+  return countOnly ? [] : readLines(file, n);
 }
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** Ballot payloads from the cache, in chunks (never all in memory). */
+async function* payloadChunks(n: number, size = 20_000): AsyncGenerator<string[]> {
+  let chunk: string[] = [];
+  let seen = 0;
+  for await (const line of createInterface({ input: createReadStream(join(CACHE, 'ballots.ndjson'), 'utf8'), crlfDelay: Infinity })) {
+    if (!line) continue;
+    chunk.push(line);
+    if (++seen === n || chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+    if (seen === n) return;
+  }
+}
+
+/** Child process: verifies one NDJSON record file as an observer would and prints JSON with its own peak memory. */
+async function verifyChild(file: string, workers: number, backend: GroupBackend | undefined): Promise<void> {
+  const started = performance.now();
+  const v = await verifyRecordFile(file, { workers, backend });
+  const ms = performance.now() - started;
+  process.stdout.write(JSON.stringify({ ok: v.ok, ms, maxRssKiB: process.resourceUsage().maxRSS, checks: v.checks.map((c) => ({ id: c.id, status: c.status, ms: c.ms, reason: c.reason })) }));
+}
+
 async function main(): Promise<void> {
+  if (arg('verify-child')) return verifyChild(arg('verify-child')!, Number(arg('workers')), arg('backend') as GroupBackend | undefined);
   const sizes = (arg('sizes') ?? '10000,100000').split(',').map(Number);
   if (process.argv.includes('--million')) sizes.push(1_000_000);
   const workers = Number(arg('workers') ?? availableParallelism());
@@ -109,22 +138,32 @@ async function main(): Promise<void> {
   const spec = await loadSpec();
   for (const n of sizes) {
     process.stdout.write(`\n${n} ballots (5-option one-of-m, 2-of-3 trustees, 2-of-3 issuers)\n`);
-    const payloads = await ballots(spec, n);
-    const { record, timings } = await assembleSyntheticRecord(spec, payloads, (m, entries) => sumBallotEntriesParallel(m, entries, { workers, backend }));
-    payloads.length = 0;
+    await ballots(spec, n, true);
+    // The record is written as NDJSON entry by entry (a million ballots are ~6 GB of text).
+    const file = join(CACHE, `record-${n}.ndjson`);
+    const body = createWriteStream(`${file}.entries`);
+    const write = async (line: string) => {
+      if (!body.write(`${line}\n`)) await once(body, 'drain');
+    };
+    const { header, timings } = await buildSyntheticRecord(spec, n, payloadChunks(n), (m, entries) => sumBallotEntriesParallel(m, entries, { workers, backend }), write);
+    await new Promise<void>((resolve) => body.end(resolve));
+    writeFileSync(file, `${JSON.stringify(header)}\n`);
+    await pipeline(createReadStream(`${file}.entries`), createWriteStream(file, { flags: 'a' }));
+    rmSync(`${file}.entries`);
     const tallyMs = timings.aggregateMs + timings.sharesMs + timings.combineMs;
     process.stdout.write(
-      `  tally + decryption: ${secs(tallyMs)} (aggregate ${secs(timings.aggregateMs)} = ${((n / timings.aggregateMs) * 1000).toFixed(0)} ballots/s; shares ${timings.sharesMs.toFixed(0)} ms; combination + dlog ${timings.combineMs.toFixed(0)} ms)\n`,
+      `  tally + decryption: ${secs(tallyMs)} (aggregate ${secs(timings.aggregateMs)} = ${((n / timings.aggregateMs) * 1000).toFixed(0)} ballots/s; decryption shares ${timings.sharesMs.toFixed(0)} ms; combination + discrete log ${timings.combineMs.toFixed(0)} ms)\n`,
     );
-    global.gc?.();
-    const mem = peakRss();
-    const started = performance.now();
-    const v = await verifyElectionRecordParallel(record, { workers, backend });
-    const ms = performance.now() - started;
-    const peak = mem.stop();
+    const child = spawnSync(process.execPath, ['-r', '@swc-node/register', __filename, '--verify-child', file, '--workers', String(workers), ...(backend ? ['--backend', backend] : [])], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
+    if (child.status !== 0) throw new Error(`the verifier failed: ${child.stderr}`);
+    const v = JSON.parse(child.stdout) as { ok: boolean; ms: number; maxRssKiB: number; checks: Array<{ id: string; status: string; ms?: number; reason?: string }> };
     if (!v.ok) throw new Error(`the benchmark record did not verify: ${JSON.stringify(v.checks.filter((c) => c.status !== 'pass'))}`);
-    process.stdout.write(`  verification (all 15 checks): ${secs(ms)}, ${((n / ms) * 1000).toFixed(0)} ballots/s, peak RSS ${mib(peak)}\n`);
-    process.stdout.write(`  per check: ${v.checks.map((c) => `${c.id}=${((c.ms ?? 0) / 1000).toFixed(1)}s`).join(' ')}\n`);
+    process.stdout.write(`  verification (all 15 checks, streamed from the ${mib(statSync(file).size)} NDJSON file): ${secs(v.ms)}, ${((n / v.ms) * 1000).toFixed(0)} ballots/s, peak RSS ${mib(v.maxRssKiB * 1024)}\n`);
+    process.stdout.write(`  per check (after the worker passes): ${v.checks.map((c) => `${c.id}=${((c.ms ?? 0) / 1000).toFixed(1)}s`).join(' ')}\n`);
+    if (!process.argv.includes('--keep')) rmSync(file);
   }
 }
 

@@ -169,17 +169,16 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
           if (prior) throw new ConflictError('already_voted', 'A ballot was already cast with this token, and this election counts only the first');
         }
         const appended = await this.board.append(m, electionId, audited ? 'audit' : 'ballot', payload, code);
-        await m.query(`INSERT INTO ballots (election_id, ballot_hash, seq, pseudonym, tracking_code, audited) VALUES ($1, $2, $3, $4, $5, $6)`, [
-          electionId, Buffer.from(hash), appended.seq, pseudonym, code, audited,
-        ]);
-        if (!audited) {
-          // Last ballot counts: the newest board position wins, even if concurrent casts commit out of order.
-          await m.query(
-            `INSERT INTO counted_ballots (election_id, pseudonym, seq) VALUES ($1, $2, $3)
-             ON CONFLICT ON CONSTRAINT counted_ballots_pk DO UPDATE SET seq = EXCLUDED.seq WHERE counted_ballots.seq < EXCLUDED.seq`,
-            [electionId, pseudonym, appended.seq],
-          );
-        }
+        // The ballot row and, for a cast, the counted pointer in one statement (the board lock is held).
+        // Last ballot counts: the newest board position wins, even if concurrent casts commit out of order.
+        await m.query(
+          `WITH ballot AS (
+             INSERT INTO ballots (election_id, ballot_hash, seq, pseudonym, tracking_code, audited) VALUES ($1, $2, $3, $4, $5, $6)
+           )
+           INSERT INTO counted_ballots (election_id, pseudonym, seq) SELECT $1, $4, $3 WHERE NOT $6
+           ON CONFLICT ON CONSTRAINT counted_ballots_pk DO UPDATE SET seq = EXCLUDED.seq WHERE counted_ballots.seq < EXCLUDED.seq`,
+          [electionId, Buffer.from(hash), appended.seq, pseudonym, code, audited],
+        );
         return { trackingCode: code, ballotHash: s.hash, audited, seq: appended.seq, entry: appended.entry, leafHash: appended.leafHash, head: appended.head, path: appended.path };
       });
     } catch (e) {

@@ -95,20 +95,23 @@ export class BoardService {
       { electionId, size: next.size, root: bytesToHex(next.root()), timestamp: Math.floor(this.now() / TREE_HEAD_TIME_GRANULARITY_MS) * TREE_HEAD_TIME_GRANULARITY_MS },
       this.key.secretKey,
     );
+    // One statement for the four writes: the log row stays locked until commit, and every round trip to
+    // the database while holding it is time no other cast of this election can use.
     await manager.query(
-      `INSERT INTO board_entries (election_id, seq, kind, entry, leaf_hash, tracking_code) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [electionId, seq, kind, entry, Buffer.from(leaf), trackingCode ?? null],
-    );
-    if (completed.length > 0) {
-      await manager.query(
-        `INSERT INTO board_nodes (election_id, level, idx, hash) SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bytea[])`,
-        [electionId, completed.map((n) => n.level), completed.map((n) => n.index), completed.map((n) => Buffer.from(n.hash))],
-      );
-    }
-    await manager.query(`UPDATE board_logs SET size = $2, peaks = $3 WHERE election_id = $1`, [electionId, next.size, next.peaks.map((p) => Buffer.from(p))]);
-    await manager.query(
-      `INSERT INTO board_tree_heads (election_id, size, root, signed_at, signature) VALUES ($1, $2, $3, $4, $5)`,
-      [electionId, head.size, Buffer.from(next.root()), head.timestamp, Buffer.from(head.signature, 'hex')],
+      `WITH entry AS (
+         INSERT INTO board_entries (election_id, seq, kind, entry, leaf_hash, tracking_code) VALUES ($1, $2, $3, $4, $5, $6)
+       ), nodes AS (
+         INSERT INTO board_nodes (election_id, level, idx, hash) SELECT $1, * FROM unnest($7::smallint[], $8::bigint[], $9::bytea[])
+       ), head AS (
+         INSERT INTO board_tree_heads (election_id, size, root, signed_at, signature) VALUES ($1, $10, $11, $12, $13)
+       )
+       UPDATE board_logs SET size = $10, peaks = $14 WHERE election_id = $1`,
+      [
+        electionId, seq, kind, entry, Buffer.from(leaf), trackingCode ?? null,
+        completed.map((n) => n.level), completed.map((n) => n.index), completed.map((n) => Buffer.from(n.hash)),
+        head.size, Buffer.from(next.root()), head.timestamp, Buffer.from(head.signature, 'hex'),
+        next.peaks.map((p) => Buffer.from(p)),
+      ],
     );
     return { seq, entry, leafHash: bytesToHex(leaf), head, path: [...range.peaks].reverse().map(bytesToHex) };
   }
