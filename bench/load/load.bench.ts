@@ -155,7 +155,8 @@ async function startPlatform(ws: Workspace, db: string, serverMain: string): Pro
 }
 
 async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+  // A keep-alive socket the server closed while idle (during the invariant checks) fails once: retry.
+  const res = await fetch(url).catch(() => fetch(url));
   if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as T;
 }

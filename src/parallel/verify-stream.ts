@@ -93,7 +93,16 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
 
   // Pass 2: the submissions on the workers (when the record yields no context, they cannot be checked:
   // verifyElectionRecord then reports checks 6-8 as skipped, as for a record held in memory).
-  const streamed = new Map<number, StreamedEntry>();
+  // Per position, compactly: leaf hashes in one buffer, framing failures only where there are some,
+  // and the small stub of each submission (a million entries cost tens of MB here, not gigabytes).
+  const leaves = new Uint8Array(32 * count);
+  const failuresAt = new Map<number, readonly string[]>();
+  const stubs: Array<{ seq: number; kind: 'ballot' | 'audit'; pseudonym: string | undefined } | string | undefined> = new Array(count);
+  const keep = (e: StreamedEntry) => {
+    leaves.set(e.leaf, 32 * e.position);
+    if (e.failures.length > 0) failuresAt.set(e.position, e.failures);
+    stubs[e.position] = e.submission ? e.submission : e.text;
+  };
   const verdicts: SubmissionVerdict[] = [];
   const validSeqs: number[] = [];
   let sum: readonly Ciphertext[] | null = null;
@@ -105,7 +114,7 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
       const f = checkEntryFraming(electionId, text, position);
       const kind = f.entry?.kind;
       const submission = kind === 'ballot' || kind === 'audit' ? { kind: kind as 'ballot' | 'audit', seq: Number.isSafeInteger(f.entry!.seq) ? (f.entry!.seq as number) : position, pseudonym: entryPseudonym(f.entry!.payload) } : undefined;
-      streamed.set(position, { position, leaf: f.leaf, failures: f.failures, ...(submission ? { submission } : { text }) });
+      keep({ position, leaf: f.leaf, failures: f.failures, ...(submission ? { submission } : { text }) });
     }
   } else if (count > kept.size) {
     const pool = await RecordWorkerPool.start({ backend: options.backend ?? DEFAULT_WORKER_BACKEND, skeleton }, options.workers ?? defaultWorkerCount());
@@ -116,7 +125,7 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
     const dispatch = (lines: StreamLine[]) => {
       const p = pool.run({ type: 'stream', lines }).then((reply) => {
         if (reply.type !== 'stream') throw new Error('unexpected worker reply');
-        for (const e of reply.entries) streamed.set(e.position, e);
+        for (const e of reply.entries) keep(e);
         for (const v of reply.verdicts) {
           const key = v.validIssuers.join(',');
           const shared = issuerSets.get(key) ?? (issuerSets.set(key, v.validIssuers), v.validIssuers);
@@ -160,17 +169,17 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
       if (k.kind) entries.push({ seq: k.seq, kind: k.kind, payload: k.payload, text: k.text });
       continue;
     }
-    const s = streamed.get(position);
-    if (!s) throw new Error(`entry ${position} was lost between the passes`);
-    log.addFraming(s);
-    if (s.submission) {
-      entries.push({ seq: s.submission.seq, kind: s.submission.kind, payload: { token: { pseudonym: s.submission.pseudonym } }, text: '' });
-      if (s.submission.kind === 'ballot') ballotPosition.set(s.submission.seq, position);
-    } else if (s.text !== undefined) {
-      const p = obj(safeParse(s.text));
-      entries.push({ seq: Number.isSafeInteger(p.seq) ? (p.seq as number) : position, kind: String(p.kind), payload: p.payload, text: s.text });
+    const stub = stubs[position];
+    if (stub === undefined) throw new Error(`entry ${position} was lost between the passes`);
+    log.addFraming({ leaf: leaves.subarray(32 * position, 32 * position + 32), failures: failuresAt.get(position) ?? [] });
+    if (typeof stub === 'string') {
+      const p = obj(safeParse(stub));
+      entries.push({ seq: Number.isSafeInteger(p.seq) ? (p.seq as number) : position, kind: String(p.kind), payload: p.payload, text: stub });
+    } else {
+      entries.push({ seq: stub.seq, kind: stub.kind, payload: { token: { pseudonym: stub.pseudonym } }, text: '' });
+      if (stub.kind === 'ballot') ballotPosition.set(stub.seq, position);
     }
-    streamed.delete(position);
+    stubs[position] = undefined;
   }
 
   // Pass 3: the ballot texts check 11 re-reads (§70.3: Σ counted = Σ valid − valid-not-counted + counted-not-valid).

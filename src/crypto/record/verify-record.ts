@@ -186,7 +186,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
 
   // Parsed content, shared by the checks. Entries keep the seq they claim, so content checks still run on a
   // record whose log is broken (reordered, dropped or inserted entries).
-  const entries: Entry[] = prepared ? prepared.entries.map((e) => ({ ...e })) : [];
+  const entries: Entry[] = prepared ? (prepared.entries as Entry[]) : [];
   texts.forEach((text, position) => {
     try {
       const e = obj(JSON.parse(text));
