@@ -24,7 +24,7 @@ import {
   tallyToJSON,
   type EncryptedTally,
 } from '../../src/crypto/ballot';
-import type { Ciphertext } from '../../src/crypto/elgamal';
+import { addCiphertexts, type Ciphertext } from '../../src/crypto/elgamal';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '../../src/crypto/encoding';
 import { defaultGroup as group, type Group } from '../../src/crypto/group';
 import { CompactRange, leafHash } from '../../src/crypto/record/merkle';
@@ -132,22 +132,34 @@ export interface TallyTimings {
   combineMs: number;
 }
 
+/** The record's header: everything but the entries (the NDJSON form's first line). */
+export type SyntheticRecordHeader = Omit<SyntheticRecord, 'entries'>;
+
 /**
- * The whole record around the given ballot payloads: set-up entries, the ballots, issuance logs, close,
- * tally (aggregate from `aggregate`, which receives the ballot entry texts), two trustees' decryption
- * shares and the result.
+ * The whole record around the ballots, entry by entry into `emit` (so a million-ballot record never has to
+ * be held): set-up entries, the ballots (in chunks from `ballotChunks`), issuance logs, close, tally (the
+ * aggregate is the sum of what `aggregate` returns for each chunk of ballot entry texts), two trustees'
+ * decryption shares and the result. Returns the header with the signed head, and the tally's timings.
  */
-export async function assembleSyntheticRecord(
+export async function buildSyntheticRecord(
   spec: SyntheticElectionSpec,
-  ballotPayloads: readonly string[],
+  ballotCount: number,
+  ballotChunks: AsyncIterable<readonly string[]> | Iterable<readonly string[]>,
   aggregate: (manifest: Manifest, ballotEntries: readonly string[]) => Promise<readonly Ciphertext[] | EncryptedTally>,
-): Promise<{ record: SyntheticRecord; timings: TallyTimings }> {
+  emit: (entry: string) => void | Promise<void>,
+): Promise<{ header: SyntheticRecordHeader; timings: TallyTimings }> {
   const { manifest, election } = syntheticElection(spec);
   const id = spec.electionId;
-  const entries: string[] = [];
-  const add = (kind: string, payload: unknown) => entries.push(entryText(id, entries.length, kind, typeof payload === 'string' ? payload : JSON.stringify(payload)));
+  let range = CompactRange.empty();
+  let seq = 0;
+  const write = async (kind: string, payloadJson: string) => {
+    const text = entryText(id, seq++, kind, payloadJson);
+    range = range.append(leafHash(utf8ToBytes(text)));
+    await emit(text);
+  };
+  const add = (kind: string, payload: unknown) => write(kind, JSON.stringify(payload));
   const keys = electionKeySetFromJSON(group, spec.keySet);
-  add('manifest', {
+  await add('manifest', {
     manifest,
     manifestHash: bytesToHex(manifestHash(group, manifest)),
     parameters: {
@@ -161,9 +173,9 @@ export async function assembleSyntheticRecord(
       closesAt: null,
     },
   });
-  add('issuer-keys', { threshold: spec.issuerThreshold, issuers: spec.issuers.map((i) => ({ id: i.id, publicKey: i.publicJwk })) });
-  for (const d of spec.dealings) add('trustee-commitments', { setupHash: spec.setupHash, dealing: d });
-  add('election-key', {
+  await add('issuer-keys', { threshold: spec.issuerThreshold, issuers: spec.issuers.map((i) => ({ id: i.id, publicKey: i.publicJwk })) });
+  for (const d of spec.dealings) await add('trustee-commitments', { setupHash: spec.setupHash, dealing: d });
+  await add('election-key', {
     manifestHash: bytesToHex(manifestHash(group, manifest)),
     setupHash: spec.setupHash,
     keySet: spec.keySet,
@@ -171,44 +183,62 @@ export async function assembleSyntheticRecord(
     qualified: [...keys.qualified],
     complaints: [],
   });
-  add('open', { rollSize: ballotPayloads.length, scheduled: false });
-  const firstBallot = entries.length;
-  for (const p of ballotPayloads) add('ballot', p);
-  const ballotEntries = entries.slice(firstBallot);
-  const counted = ballotEntries.map((_, i) => firstBallot + i);
-  for (const i of spec.issuers) {
-    const hashes = Array.from({ length: ballotPayloads.length }, () => nodeRandomBytes(32).toString('hex')).sort();
-    add('issuance-log', { issuerId: i.id, count: hashes.length, blindedHashes: hashes });
+  await add('open', { rollSize: ballotCount, scheduled: false });
+  const firstBallot = seq;
+  let aggregateMs = 0;
+  let sum: Ciphertext[] | null = null;
+  for await (const chunk of ballotChunks) {
+    const texts: string[] = [];
+    for (const p of chunk) {
+      texts.push(entryText(id, seq, 'ballot', p));
+      await write('ballot', p);
+    }
+    const t = performance.now();
+    const part = await aggregate(manifest, texts);
+    const cts = Array.isArray(part) ? (part as readonly Ciphertext[]) : tallyCiphertexts(part as EncryptedTally);
+    sum = sum === null ? [...cts] : sum.map((c, i) => addCiphertexts(group, c, cts[i]));
+    aggregateMs += performance.now() - t;
   }
-  add('close', { ballotsCast: ballotPayloads.length, scheduled: false });
+  const cast = seq - firstBallot;
+  if (cast !== ballotCount) throw new Error(`${cast} ballots given, ${ballotCount} announced`);
+  const counted = Array.from({ length: cast }, (_, i) => firstBallot + i);
+  for (const i of spec.issuers) {
+    const hashes = Array.from({ length: cast }, () => nodeRandomBytes(32).toString('hex')).sort();
+    await add('issuance-log', { issuerId: i.id, count: hashes.length, blindedHashes: hashes });
+  }
+  await add('close', { ballotsCast: cast, scheduled: false });
+  const width = manifest.contests.reduce((n, c) => n + c.options.length, 0);
+  const tally = tallyFromCiphertexts(manifest, sum ?? Array.from({ length: width }, () => ({ alpha: group.identity, beta: group.identity })));
+  const tallySeq = seq;
+  await add('tally', { aggregate: tallyToJSON(group, tally), counted, boardSize: tallySeq });
 
   let t = performance.now();
-  const summed = await aggregate(manifest, ballotEntries);
-  const tally = Array.isArray(summed) ? tallyFromCiphertexts(manifest, summed as readonly Ciphertext[]) : (summed as EncryptedTally);
-  const aggregateMs = performance.now() - t;
-  const tallySeq = entries.length;
-  add('tally', { aggregate: tallyToJSON(group, tally), counted, boardSize: tallySeq });
-
-  t = performance.now();
   const ciphertexts = tallyCiphertexts(tally);
   const shares = [1, 2].map((trustee) => computeDecryptionShare(group, election.electionHash, keys, trustee, group.scalarFromHex(spec.trusteeSecrets[trustee - 1]), ciphertexts));
+  const sharesMs = performance.now() - t;
   const shareSeqs: number[] = [];
   for (const s of shares) {
-    shareSeqs.push(entries.length);
-    add('decryption-share', { trustee: s.trustee, tallySeq, share: decryptionShareToJSON(group, s) });
+    shareSeqs.push(seq);
+    await add('decryption-share', { trustee: s.trustee, tallySeq, share: decryptionShareToJSON(group, s) });
   }
-  const sharesMs = performance.now() - t;
   t = performance.now();
   const max = counted.length;
   const combined = combineDecryptionShares(group, election.electionHash, keys, ciphertexts, shares, { max, babySteps: Math.max(1, Math.ceil(Math.sqrt(max + 1))) });
   const combineMs = performance.now() - t;
-  add('result', { tallySeq, trustees: [1, 2], shareSeqs, totals: [...combined.results], results: resultFromTotals(manifest, combined.results) });
+  await add('result', { tallySeq, trustees: [1, 2], shareSeqs, totals: [...combined.results], results: resultFromTotals(manifest, combined.results) });
 
-  let range = CompactRange.empty();
-  for (const e of entries) range = range.append(leafHash(utf8ToBytes(e)));
   const head = signTreeHead({ electionId: id, size: range.size, root: bytesToHex(range.root()), timestamp: 1_790_000_000_000 }, hexToBytes(spec.boardSecretKey, 32));
-  return {
-    record: { format: 'evote-election-record', version: 1, electionId: id, boardPublicKey: bytesToHex(pseudonymPublicKey(hexToBytes(spec.boardSecretKey, 32))), head, entries },
-    timings: { aggregateMs, sharesMs, combineMs },
-  };
+  const boardPublicKey = bytesToHex(pseudonymPublicKey(hexToBytes(spec.boardSecretKey, 32)));
+  return { header: { format: 'evote-election-record', version: 1, electionId: id, boardPublicKey, head }, timings: { aggregateMs, sharesMs, combineMs } };
+}
+
+/** {@link buildSyntheticRecord} into memory, the ballots summed in one call of `aggregate`. */
+export async function assembleSyntheticRecord(
+  spec: SyntheticElectionSpec,
+  ballotPayloads: readonly string[],
+  aggregate: (manifest: Manifest, ballotEntries: readonly string[]) => Promise<readonly Ciphertext[] | EncryptedTally>,
+): Promise<{ record: SyntheticRecord; timings: TallyTimings }> {
+  const entries: string[] = [];
+  const { header, timings } = await buildSyntheticRecord(spec, ballotPayloads.length, ballotPayloads.length ? [ballotPayloads] : [], aggregate, (e) => void entries.push(e));
+  return { record: { ...header, entries }, timings };
 }
