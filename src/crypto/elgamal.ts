@@ -93,6 +93,23 @@ export function sumCiphertexts(group: Group, cts: readonly Ciphertext[]): Cipher
   return Object.freeze({ alpha, beta });
 }
 
+/** `n` identity ciphertexts (O, O): the sum of no ciphertext vectors (an empty tally). */
+export function identityCiphertexts(group: Group, n: number): Ciphertext[] {
+  return Array.from({ length: n }, () => Object.freeze({ alpha: group.identity, beta: group.identity }));
+}
+
+/** Element-wise sum of two ciphertext vectors of equal length (null is the empty sum). */
+export function addCiphertextVectors(group: Group, a: readonly Ciphertext[] | null, b: readonly Ciphertext[] | null): readonly Ciphertext[] | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a.map((c, i) => addCiphertexts(group, c, b[i]));
+}
+
+/** Element-wise a − b of two ciphertext vectors of equal length. */
+export function subtractCiphertextVectors(group: Group, a: readonly Ciphertext[], b: readonly Ciphertext[]): readonly Ciphertext[] {
+  return a.map((c, i) => Object.freeze({ alpha: group.sub(c.alpha, b[i].alpha), beta: group.sub(c.beta, b[i].beta) }));
+}
+
 /** Re-randomisation: (α + r·G, β + r·K), an encryption of the same m with nonce r_old + r. */
 export function rerandomize(group: Group, key: ElectionKey, ct: Ciphertext, r: bigint): Ciphertext {
   cryptoAssert(group.isScalar(r) && r !== 0n, 'INVALID_SCALAR', 'nonce must be in [1, ℓ)');

@@ -3,9 +3,8 @@
  * split into chunks, each worker parses (strictly) and adds its chunk, the caller adds the partial sums.
  */
 import { type Manifest } from '../crypto/ballot';
-import { type Ciphertext, ciphertextFromJSON } from '../crypto/elgamal';
+import { addCiphertextVectors, type Ciphertext, ciphertextFromJSON, identityCiphertexts } from '../crypto/elgamal';
 import { defaultGroup, type Group } from '../crypto/group';
-import { addCiphertextVectors } from '../crypto/record/submissions';
 import { DEFAULT_WORKER_BACKEND, type GroupBackend } from './backend';
 import { defaultWorkerCount, RecordWorkerPool } from './pool';
 
@@ -44,5 +43,5 @@ export async function sumBallotEntriesParallel(manifest: Manifest, entries: read
       await pool.close();
     }
   }
-  return (sum as readonly Ciphertext[] | null)?.slice() ?? Array.from({ length: width }, () => ({ alpha: group.identity, beta: group.identity }));
+  return (sum as readonly Ciphertext[] | null)?.slice() ?? identityCiphertexts(group, width);
 }

@@ -6,9 +6,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ballotCiphertextsFromJSON, type Manifest, parseManifest } from '../crypto/ballot';
-import { type Ciphertext, ciphertextToJSON, type CiphertextJSON } from '../crypto/elgamal';
+import { addCiphertextVectors, type Ciphertext, ciphertextToJSON, type CiphertextJSON } from '../crypto/elgamal';
 import type { Group } from '../crypto/group';
-import { addCiphertextVectors, checkSubmissions, type SubmissionContext, type SubmissionInput, type SubmissionVerdict } from '../crypto/record/submissions';
+import { checkSubmissions, type SubmissionContext, type SubmissionInput, type SubmissionVerdict } from '../crypto/record/submissions';
 import { checkEntryFraming } from '../crypto/record/board-log';
 import { entryPseudonym } from '../crypto/record/counting';
 import { recordSubmissionContext } from '../crypto/record/verify-record';

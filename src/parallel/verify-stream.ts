@@ -15,11 +15,9 @@
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { type Ciphertext, ciphertextFromJSON, ciphertextToJSON } from '../crypto/elgamal';
-import { defaultGroup as group } from '../crypto/group';
 import { BoardLogReplay, checkEntryFraming, type EntryFraming } from '../crypto/record/board-log';
 import { entryPseudonym } from '../crypto/record/counting';
-import { addCiphertextVectors, type SubmissionVerdict } from '../crypto/record/submissions';
+import { SubmissionResults } from '../crypto/record/verify-chunked';
 import { type RecordVerification, recordSubmissionContext, verifyElectionRecord, type VerifyRecordOptions } from '../crypto/record/verify-record';
 import { DEFAULT_WORKER_BACKEND, type GroupBackend } from './backend';
 import { defaultWorkerCount, RecordWorkerPool } from './pool';
@@ -103,10 +101,7 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
     if (e.failures.length > 0) failuresAt.set(e.position, e.failures);
     stubs[e.position] = e.submission ? e.submission : e.text;
   };
-  const verdicts: SubmissionVerdict[] = [];
-  const validSeqs: number[] = [];
-  let sum: readonly Ciphertext[] | null = null;
-  const issuerSets = new Map<string, readonly string[]>(); // one array per distinct issuer set
+  const results = new SubmissionResults();
   if (recordSubmissionContext(skeleton) === null) {
     // No context: the submissions cannot be checked (checks 6-8 skip, as in memory), only framed here.
     for await (const { position, text } of entryLines(file)) {
@@ -126,13 +121,7 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
       const p = pool.run({ type: 'stream', lines }).then((reply) => {
         if (reply.type !== 'stream') throw new Error('unexpected worker reply');
         for (const e of reply.entries) keep(e);
-        for (const v of reply.verdicts) {
-          const key = v.validIssuers.join(',');
-          const shared = issuerSets.get(key) ?? (issuerSets.set(key, v.validIssuers), v.validIssuers);
-          verdicts.push({ ...v, validIssuers: shared });
-        }
-        validSeqs.push(...reply.validSeqs);
-        if (reply.validSum) sum = addCiphertextVectors(group, sum, reply.validSum.map((c) => ciphertextFromJSON(group, c, { allowIdentity: true })));
+        results.add(reply);
         done += lines.length;
         options.onProgress?.({ check: '6', title: 'Submissions: tokens, signatures, proofs, audits', done, total });
       });
@@ -185,6 +174,8 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
   // Pass 3: the ballot texts check 11 re-reads (§70.3: Σ counted = Σ valid − valid-not-counted + counted-not-valid).
   const tally = entries.filter((e) => e.kind === 'tally');
   const counted = tally.length === 1 && Array.isArray(obj(tally[0].payload).counted) ? (obj(tally[0].payload).counted as unknown[]).filter((x): x is number => typeof x === 'number') : [];
+  const submissions = results.result();
+  const validSeqs = submissions.validSeqs;
   const valid = new Set(validSeqs);
   const countedSet = new Set(counted);
   const wanted = new Map<number, number>(); // position → seq
@@ -199,12 +190,7 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
     }
   }
 
-  const total = sum as readonly Ciphertext[] | null;
-  return verifyElectionRecord(header, {
-    onProgress: options.onProgress,
-    prepared: { log, entries, textOf: (seq) => texts.get(seq) },
-    submissions: { verdicts, validSeqs, validSum: total === null ? null : total.map((c) => ciphertextToJSON(group, c)) },
-  });
+  return verifyElectionRecord(header, { onProgress: options.onProgress, prepared: { log, entries, textOf: (seq) => texts.get(seq) }, submissions });
 }
 
 function safeParse(text: string): unknown {

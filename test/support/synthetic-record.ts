@@ -24,7 +24,7 @@ import {
   tallyToJSON,
   type EncryptedTally,
 } from '../../src/crypto/ballot';
-import { addCiphertexts, type Ciphertext } from '../../src/crypto/elgamal';
+import { addCiphertextVectors, type Ciphertext, identityCiphertexts } from '../../src/crypto/elgamal';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '../../src/crypto/encoding';
 import { defaultGroup as group, type Group } from '../../src/crypto/group';
 import { CompactRange, leafHash } from '../../src/crypto/record/merkle';
@@ -186,7 +186,7 @@ export async function buildSyntheticRecord(
   await add('open', { rollSize: ballotCount, scheduled: false });
   const firstBallot = seq;
   let aggregateMs = 0;
-  let sum: Ciphertext[] | null = null;
+  let sum: readonly Ciphertext[] | null = null;
   for await (const chunk of ballotChunks) {
     const texts: string[] = [];
     for (const p of chunk) {
@@ -196,7 +196,7 @@ export async function buildSyntheticRecord(
     const t = performance.now();
     const part = await aggregate(manifest, texts);
     const cts = Array.isArray(part) ? (part as readonly Ciphertext[]) : tallyCiphertexts(part as EncryptedTally);
-    sum = sum === null ? [...cts] : sum.map((c, i) => addCiphertexts(group, c, cts[i]));
+    sum = addCiphertextVectors(group, sum, cts);
     aggregateMs += performance.now() - t;
   }
   const cast = seq - firstBallot;
@@ -208,7 +208,7 @@ export async function buildSyntheticRecord(
   }
   await add('close', { ballotsCast: cast, scheduled: false });
   const width = manifest.contests.reduce((n, c) => n + c.options.length, 0);
-  const tally = tallyFromCiphertexts(manifest, sum ?? Array.from({ length: width }, () => ({ alpha: group.identity, beta: group.identity })));
+  const tally = tallyFromCiphertexts(manifest, sum ?? identityCiphertexts(group, width));
   const tallySeq = seq;
   await add('tally', { aggregate: tallyToJSON(group, tally), counted, boardSize: tallySeq });
 

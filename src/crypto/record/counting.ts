@@ -4,7 +4,7 @@
  * re-derives it before decrypting) and the verifier, so all three read the record the same way.
  */
 import { ballotCiphertextsFromJSON, type EncryptedTally, type Manifest, tallyFromCiphertexts } from '../ballot';
-import { addCiphertexts, type Ciphertext } from '../elgamal';
+import { addCiphertextVectors, type Ciphertext, identityCiphertexts } from '../elgamal';
 import { CryptoError } from '../errors';
 import type { Group } from '../group';
 
@@ -49,12 +49,11 @@ export function countedBallotSeqs(entries: readonly CountableEntry[], revoting: 
 export function aggregateCounted(group: Group, manifest: Manifest, entries: readonly CountableEntry[], counted: readonly number[]): EncryptedTally {
   const bySeq = new Map(entries.map((e) => [e.seq, e]));
   const width = manifest.contests.reduce((n, c) => n + c.options.length, 0);
-  let sum: Ciphertext[] = Array.from({ length: width }, () => ({ alpha: group.identity, beta: group.identity }));
+  let sum: readonly Ciphertext[] = identityCiphertexts(group, width);
   for (const seq of counted) {
     const e = bySeq.get(seq);
     if (!e || e.kind !== 'ballot') throw new CryptoError('INVALID_BALLOT', `counted entry ${seq} is not a ballot on the board`);
-    const cts = ballotCiphertextsFromJSON(group, manifest, (e.payload as { ballot?: unknown }).ballot);
-    sum = sum.map((c, i) => addCiphertexts(group, c, cts[i]));
+    sum = addCiphertextVectors(group, sum, ballotCiphertextsFromJSON(group, manifest, (e.payload as { ballot?: unknown }).ballot))!;
   }
   return tallyFromCiphertexts(manifest, sum);
 }

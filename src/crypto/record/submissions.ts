@@ -19,7 +19,7 @@ import {
   verifyAuditedBallot,
   verifyBallot,
 } from '../ballot';
-import { addCiphertexts, type Ciphertext } from '../elgamal';
+import { addCiphertextVectors, type Ciphertext } from '../elgamal';
 import { bytesToHex, hexToBytes } from '../encoding';
 import { CryptoError } from '../errors';
 import type { Group } from '../group';
@@ -76,13 +76,6 @@ export function isValidSubmission(v: SubmissionVerdict): boolean {
 /** The flattened ciphertexts of a ballot in manifest order (as tallyCiphertexts). */
 export function ballotCiphertexts(ballot: EncryptedBallot): Ciphertext[] {
   return ballot.contests.flatMap((c) => c.selections.map((s) => s.ciphertext));
-}
-
-/** Element-wise sum of two flattened ciphertext vectors (null is the empty sum). */
-export function addCiphertextVectors(group: Group, a: readonly Ciphertext[] | null, b: readonly Ciphertext[] | null): readonly Ciphertext[] | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return a.map((c, i) => addCiphertexts(group, c, b[i]));
 }
 
 /** Checks a chunk of submissions (see the module comment). */
@@ -159,7 +152,3 @@ export function checkSubmissions(ctx: SubmissionContext, inputs: readonly Submis
   return { verdicts, validSeqs, validSum };
 }
 
-/** Element-wise a − b of two flattened ciphertext vectors. */
-export function subtractCiphertextVectors(group: Group, a: readonly Ciphertext[], b: readonly Ciphertext[]): readonly Ciphertext[] {
-  return a.map((c, i) => ({ alpha: group.sub(c.alpha, b[i].alpha), beta: group.sub(c.beta, b[i].beta) }));
-}

@@ -3,10 +3,10 @@
  * Node, Web Workers in a browser): this file holds the platform-neutral part — how a record is split, how
  * chunk results are combined — so both use exactly the same steps; the runner only moves chunks.
  */
-import { type CiphertextJSON, ciphertextFromJSON, ciphertextToJSON } from '../elgamal';
+import { addCiphertextVectors, type Ciphertext, type CiphertextJSON, ciphertextFromJSON, ciphertextToJSON } from '../elgamal';
 import { defaultGroup } from '../group';
-import { addCiphertextVectors, type SubmissionInput, type SubmissionVerdict } from './submissions';
-import { type RecordVerification, recordSubmissionContext, verifyElectionRecord, type VerifyRecordOptions } from './verify-record';
+import type { SubmissionInput, SubmissionVerdict } from './submissions';
+import { type PrecomputedSubmissions, type RecordVerification, recordSubmissionContext, verifyElectionRecord, type VerifyRecordOptions } from './verify-record';
 
 /** A chunk's results in plain data (what crosses a thread boundary). */
 export interface SubmissionChunkJSON {
@@ -54,6 +54,32 @@ export function worthDistributing(skeleton: unknown, submissions: readonly Submi
 }
 
 /**
+ * Collects the chunk results (in any order) into what verifyElectionRecord takes: every verdict, the valid
+ * seqs and the sum of the chunks' sums. Verdicts with the same set of valid issuers share one array (a
+ * million verdicts would otherwise hold a million copies of the same few issuer ids).
+ */
+export class SubmissionResults {
+  private readonly verdicts: SubmissionVerdict[] = [];
+  private readonly validSeqs: number[] = [];
+  private readonly issuerSets = new Map<string, readonly string[]>();
+  private sum: readonly Ciphertext[] | null = null;
+
+  add(r: SubmissionChunkJSON): void {
+    for (const v of r.verdicts) {
+      const key = v.validIssuers.join(',');
+      const shared = this.issuerSets.get(key) ?? (this.issuerSets.set(key, v.validIssuers), v.validIssuers);
+      this.verdicts.push({ ...v, validIssuers: shared });
+    }
+    this.validSeqs.push(...r.validSeqs);
+    if (r.validSum) this.sum = addCiphertextVectors(defaultGroup, this.sum, r.validSum.map((c) => ciphertextFromJSON(defaultGroup, c, { allowIdentity: true })));
+  }
+
+  result(): PrecomputedSubmissions {
+    return { verdicts: this.verdicts, validSeqs: this.validSeqs, validSum: this.sum === null ? null : this.sum.map((c) => ciphertextToJSON(defaultGroup, c)) };
+  }
+}
+
+/**
  * Runs every chunk through `runner` (concurrently: the runner queues them), combines the verdicts and sums,
  * then runs verifyElectionRecord with them. Same report as verifyElectionRecord alone.
  */
@@ -63,27 +89,20 @@ export async function verifyWithRunner(
   runner: SubmissionRunner,
   options: { chunkSize?: number; onProgress?: VerifyRecordOptions['onProgress'] } = {},
 ): Promise<RecordVerification> {
-  const group = defaultGroup;
   const chunkSize = options.chunkSize ?? 256;
-  const verdicts: SubmissionVerdict[] = [];
-  const validSeqs: number[] = [];
-  let sum: ReturnType<typeof addCiphertextVectors> = null;
+  const results = new SubmissionResults();
   let done = 0;
   const jobs: Promise<void>[] = [];
   for (let i = 0; i < submissions.length; i += chunkSize) {
     const inputs = submissions.slice(i, i + chunkSize);
     jobs.push(
       runner.run(inputs).then((r) => {
-        verdicts.push(...r.verdicts);
-        validSeqs.push(...r.validSeqs);
-        if (r.validSum) sum = addCiphertextVectors(group, sum, r.validSum.map((c) => ciphertextFromJSON(group, c, { allowIdentity: true })));
+        results.add(r);
         done += inputs.length;
         options.onProgress?.({ check: '6', title: 'Submissions: tokens, signatures, proofs, audits', done, total: submissions.length });
       }),
     );
   }
   await Promise.all(jobs);
-  const total = sum as ReturnType<typeof addCiphertextVectors>;
-  const validSum = total === null ? null : total.map((c) => ciphertextToJSON(group, c));
-  return verifyElectionRecord(record, { onProgress: options.onProgress, submissions: { verdicts, validSeqs, validSum } });
+  return verifyElectionRecord(record, { onProgress: options.onProgress, submissions: results.result() });
 }

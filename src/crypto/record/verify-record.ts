@@ -18,7 +18,7 @@ import {
   tallyCiphertexts,
   tallyFromJSON,
 } from '../ballot';
-import { type Ciphertext, ciphertextFromJSON, type CiphertextJSON } from '../elgamal';
+import { addCiphertextVectors, type Ciphertext, ciphertextFromJSON, type CiphertextJSON, identityCiphertexts, subtractCiphertextVectors } from '../elgamal';
 import { bytesToHex, hexToBytes, toBase64Url, utf8ToBytes } from '../encoding';
 import { CryptoError } from '../errors';
 import { defaultGroup, type Group } from '../group';
@@ -47,14 +47,7 @@ import type { TokenIssuer } from '../tokens/ballot-token';
 import { parseIssuerPublicKeyJwk } from '../tokens/rsa-key';
 import { type BoardLogReplay, verifyBoardLog } from './board-log';
 import { countedBallotSeqs, entryPseudonym, type RevotingPolicy } from './counting';
-import {
-  addCiphertextVectors,
-  ballotCiphertexts,
-  checkSubmissions,
-  type SubmissionContext,
-  type SubmissionVerdict,
-  subtractCiphertextVectors,
-} from './submissions';
+import { ballotCiphertexts, checkSubmissions, type SubmissionContext, type SubmissionVerdict } from './submissions';
 import type { SignedTreeHead } from './tree-head';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
@@ -572,7 +565,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     } else {
       sum = counted.reduce<readonly Ciphertext[] | null>((acc, s) => addCiphertextVectors(group, acc, ballotAt(s)), null);
     }
-    const ours = sum ?? ciphertexts.map(() => ({ alpha: group.identity, beta: group.identity }));
+    const ours = sum ?? identityCiphertexts(group, ciphertexts.length);
     const bad = ciphertexts.map((c, i) => (group.equals(c.alpha, ours[i].alpha) && group.equals(c.beta, ours[i].beta) ? -1 : i)).filter((i) => i >= 0);
     if (bad.length > 0) fail(`the aggregate differs from the sum of the ${counted.length} counted ballots (ciphertexts ${bad.join(', ')})`);
     return counted.length;

@@ -5,9 +5,8 @@ import { ConflictError, InvalidInputError, StateError, UnprocessableError } from
 import { type Election, resultFromTotals, tallyCiphertexts, tallyFromCiphertexts, tallyFromJSON, tallyToJSON, type EncryptedTallyJSON } from '../../crypto/ballot';
 import { CryptoError } from '../../crypto/errors';
 import { defaultGroup as group } from '../../crypto/group';
-import type { Ciphertext } from '../../crypto/elgamal';
+import { addCiphertextVectors, type Ciphertext } from '../../crypto/elgamal';
 import { aggregateCounted, type CountableEntry, countedBallotSeqs, type RevotingPolicy } from '../../crypto/record/counting';
-import { addCiphertextVectors } from '../../crypto/record/submissions';
 import { sumBallotEntriesParallel } from '../../parallel/aggregate-parallel';
 import {
   checkDecryptionShare,
