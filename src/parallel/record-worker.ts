@@ -91,7 +91,7 @@ async function main(): Promise<void> {
         const key = `${req.context.electionId}|${req.context.setupHash}|${req.context.issuerThreshold}|${req.context.issuers.map((i) => i.id).join(',')}`;
         let ctx = castContexts.get(key);
         if (!ctx) castContexts.set(key, (ctx = castContext(group, req.context)));
-        port.postMessage({ type: 'cast', result: checkSubmission(ctx, req.submission, true).result } satisfies WorkerReply);
+        port.postMessage({ type: 'cast', result: checkSubmission(ctx, req.submission, true) } satisfies WorkerReply);
       } else if (req.type === 'stream') {
         if (!context) throw new Error('the record has no usable context for the submission checks');
         const entries: StreamedEntry[] = [];

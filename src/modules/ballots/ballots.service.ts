@@ -90,14 +90,13 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
       const reply = await (await this.pool).run({ type: 'cast', context: context.json, submission: { token: dto.token, ballot: dto.ballot, signature: dto.signature } });
       if (reply.type !== 'cast') throw new Error('unexpected worker reply');
       result = reply.result;
-    } else result = checkSubmission(this.localContext(context), dto, true).result;
+    } else result = checkSubmission(this.localContext(context), dto, true);
     return this.store(electionId, accepted(result), dto, false);
   }
 
   async audit(electionId: string, dto: AuditBallotDto): Promise<BallotReceipt & { choices: Record<string, readonly string[]> }> {
     const ctx = this.localContext(await this.context(electionId));
-    const checked = checkSubmission(ctx, dto, false);
-    const s = accepted(checked.result);
+    const s = accepted(checkSubmission(ctx, dto, false));
     let audited;
     try {
       audited = auditedBallotFromJSON(this.group, ctx.election.manifest, { ballot: dto.ballot, reveal: dto.reveal });

@@ -65,13 +65,9 @@ export type CastCheckResult =
   | { readonly ok: true; readonly token: BallotToken; readonly ballot: EncryptedBallotJSON; readonly hash: string; readonly pseudonym: string }
   | { readonly ok: false; readonly refusal: CastRefusal };
 
-/** The checks, with the parsed ballot for callers that go on (audits). Never throws on bad input. */
-export function checkSubmission(
-  ctx: CastContext,
-  dto: { token: unknown; ballot: unknown; signature: string },
-  verifyProofs: boolean,
-): { result: CastCheckResult; ballot?: EncryptedBallot } {
-  const refuse = (kind: CastRefusal['kind'], code: string, message: string, details?: readonly unknown[]) => ({ result: { ok: false as const, refusal: { kind, code, message, ...(details ? { details } : {}) } } });
+/** The checks (the proofs only if `verifyProofs`: an audit is checked against its reveal instead). Never throws on bad input. */
+export function checkSubmission(ctx: CastContext, dto: { token: unknown; ballot: unknown; signature: string }, verifyProofs: boolean): CastCheckResult {
+  const refuse = (kind: CastRefusal['kind'], code: string, message: string, details?: readonly unknown[]): CastCheckResult => ({ ok: false, refusal: { kind, code, message, ...(details ? { details } : {}) } });
   const { group, election } = ctx;
   let token: BallotToken;
   let ballot: EncryptedBallot;
@@ -102,5 +98,5 @@ export function checkSubmission(
       return refuse('unprocessable', 'invalid_ballot', 'The ballot does not verify', verdict.valid ? [{ check: 'batch', message: 'the proof equations do not hold' }] : verdict.failures.map((f) => ({ ...f })));
     }
   }
-  return { result: { ok: true, token, ballot: ballotToJSON(group, ballot), hash: bytesToHex(hash), pseudonym: token.pseudonym }, ballot };
+  return { ok: true, token, ballot: ballotToJSON(group, ballot), hash: bytesToHex(hash), pseudonym: token.pseudonym };
 }
