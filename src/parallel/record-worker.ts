@@ -8,9 +8,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ballotCiphertextsFromJSON, type Manifest, parseManifest } from '../crypto/ballot';
 import { addCiphertextVectors, type Ciphertext, ciphertextToJSON, type CiphertextJSON } from '../crypto/elgamal';
 import type { Group } from '../crypto/group';
-import { checkSubmissions, type SubmissionContext, type SubmissionInput, type SubmissionVerdict } from '../crypto/record/submissions';
+import { checkSubmissions, submissionClaim, type SubmissionContext, type SubmissionInput, type SubmissionVerdict } from '../crypto/record/submissions';
 import { checkEntryFraming } from '../crypto/record/board-log';
-import { entryPseudonym } from '../crypto/record/counting';
 import { recordSubmissionContext } from '../crypto/record/verify-record';
 import { type CastCheckResult, type CastContext, type CastContextJSON, castContext, checkSubmission } from '../modules/ballots/cast-check';
 import { type GroupBackend, loadGroupBackend } from './backend';
@@ -98,11 +97,10 @@ async function main(): Promise<void> {
         const inputs: SubmissionInput[] = [];
         for (const line of req.lines) {
           const f = checkEntryFraming(context.electionId, line.text, line.position);
-          const kind = f.entry?.kind;
-          if (kind === 'ballot' || kind === 'audit') {
-            const seq = Number.isSafeInteger(f.entry!.seq) ? (f.entry!.seq as number) : line.position;
-            inputs.push({ seq, kind, text: line.text });
-            entries.push({ position: line.position, leaf: f.leaf, failures: f.failures, submission: { seq, kind, pseudonym: entryPseudonym(f.entry!.payload) } });
+          const submission = submissionClaim(f, line.position);
+          if (submission) {
+            inputs.push({ seq: submission.seq, kind: submission.kind, text: line.text });
+            entries.push({ position: line.position, leaf: f.leaf, failures: f.failures, submission });
           } else entries.push({ position: line.position, leaf: f.leaf, failures: f.failures, text: line.text });
         }
         const r = checkSubmissions(context, inputs);

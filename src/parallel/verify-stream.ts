@@ -16,7 +16,7 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BoardLogReplay, checkEntryFraming, type EntryFraming } from '../crypto/record/board-log';
-import { entryPseudonym } from '../crypto/record/counting';
+import { submissionClaim } from '../crypto/record/submissions';
 import { SubmissionResults } from '../crypto/record/verify-chunked';
 import { type RecordVerification, recordSubmissionContext, verifyElectionRecord, type VerifyRecordOptions } from '../crypto/record/verify-record';
 import { DEFAULT_WORKER_BACKEND, type GroupBackend } from './backend';
@@ -107,8 +107,7 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
     for await (const { position, text } of entryLines(file)) {
       if (kept.has(position)) continue;
       const f = checkEntryFraming(electionId, text, position);
-      const kind = f.entry?.kind;
-      const submission = kind === 'ballot' || kind === 'audit' ? { kind: kind as 'ballot' | 'audit', seq: Number.isSafeInteger(f.entry!.seq) ? (f.entry!.seq as number) : position, pseudonym: entryPseudonym(f.entry!.payload) } : undefined;
+      const submission = submissionClaim(f, position);
       keep({ position, leaf: f.leaf, failures: f.failures, ...(submission ? { submission } : { text }) });
     }
   } else if (count > kept.size) {

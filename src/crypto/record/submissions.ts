@@ -25,6 +25,7 @@ import { CryptoError } from '../errors';
 import type { Group } from '../group';
 import { type TokenIssuer, verifyTokenSignatures } from '../tokens/ballot-token';
 import { verifyBallotSignature } from '../tokens/pseudonym';
+import type { EntryFraming } from './board-log';
 import { entryPseudonym } from './counting';
 
 /** What the checks of a submission need from the rest of the record (checks 2, 4 and 5). */
@@ -67,6 +68,16 @@ export interface SubmissionChunkResult {
 
 const obj = (x: unknown): Record<string, unknown> => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
 const errText = (e: unknown): string => (e instanceof CryptoError ? e.message : e instanceof Error ? e.message : String(e));
+
+/**
+ * The seq, kind and pseudonym a framed entry claims when it is a 'ballot' or 'audit' entry (the seq as the
+ * verifier reads it: the claimed one if it is a safe integer, else the position), else undefined.
+ */
+export function submissionClaim(f: EntryFraming, position: number): { seq: number; kind: 'ballot' | 'audit'; pseudonym: string | undefined } | undefined {
+  const kind = f.entry?.kind;
+  if (kind !== 'ballot' && kind !== 'audit') return undefined;
+  return { seq: Number.isSafeInteger(f.entry!.seq) ? (f.entry!.seq as number) : position, kind, pseudonym: entryPseudonym(f.entry!.payload) };
+}
 
 /** True when a verdict makes the entry an invalid ballot (checks 6–8 for 'ballot' entries). */
 export function isValidSubmission(v: SubmissionVerdict): boolean {
