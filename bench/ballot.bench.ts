@@ -3,6 +3,7 @@
  * Prints the median time per operation. Numbers depend on the machine and its load; compare runs on the same
  * machine only.
  */
+import { TEST_BINDINGS } from '../test/crypto/ballot/fixture';
 import {
   type BallotChoices,
   createElection,
@@ -65,7 +66,7 @@ function main(): void {
   bench('DKG 2-of-3, whole ceremony (3 dealings, 6 shares, derivation)', () => simulateDkg(g, ctx, 2, 3), 10);
   bench('DKG 3-of-5, whole ceremony', () => simulateDkg(g, ctx, 3, 5), 5);
   const dkg = simulateDkg(g, ctx, 2, 3);
-  const election = createElection(g, manifest, dkg.params.setupHash, dkg.keys);
+  const election = createElection(g, manifest, dkg.params.setupHash, dkg.keys, TEST_BINDINGS);
   const choice: BallotChoices = { c: ['c'] };
   const cred = new Uint8Array(32).fill(7);
   bench('ballot encrypt + prove (5-option one-of-m)', () => encryptBallot(g, election, choice, cred), 30);

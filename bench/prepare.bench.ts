@@ -5,6 +5,7 @@
  * Prints medians in ms per ballot, the fastest total and the CPU time per ballot (both less sensitive to a
  * loaded machine). Numbers depend on the machine and its load; compare runs on one machine only.
  */
+import { TEST_BINDINGS } from '../test/crypto/ballot/fixture';
 import { type BallotChoices, ballotHash, ballotToJSON, createElection, encryptBallot, parseManifest } from '../src/crypto/ballot';
 import { type BackendName, loadGroup } from '../src/crypto/backends';
 import type { Group } from '../src/crypto/group';
@@ -37,7 +38,7 @@ function median(xs: number[]): number {
 
 function measure(g: Group): Record<string, number> {
   const dkg = simulateDkg(g, new Uint8Array(32).fill(1), 2, 3, deterministicNonces(new Uint8Array(1), 'bench/dkg', g));
-  const election = createElection(g, manifest, dkg.params.setupHash, dkg.keys);
+  const election = createElection(g, manifest, dkg.params.setupHash, dkg.keys, TEST_BINDINGS);
   const pseudonym = generatePseudonymKeyPair();
   const phases: Record<string, number[]> = { 'encrypt + prove': [], 'ballot hash': [], 'Ed25519 sign': [], 'to JSON': [], total: [] };
   let cpu: NodeJS.CpuUsage | undefined;

@@ -5,6 +5,7 @@
  * Run: `npm run bench:verify` (`-- 400` for another number of ballots). Prints wall ms/ballot, ballots/s and the
  * process CPU time per ballot (unaffected by other processes on a shared machine).
  */
+import { TEST_BINDINGS } from '../test/crypto/ballot/fixture';
 import {
   type EncryptedBallot,
   ballotFromJSON,
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   for (const name of names) {
     const g = await loadGroup(name);
     const dkg = simulateDkg(g, new Uint8Array(32).fill(3), 2, 3, deterministicNonces(new Uint8Array(1), 'bench/dkg', g));
-    const election = createElection(g, manifest, dkg.params.setupHash, dkg.keys);
+    const election = createElection(g, manifest, dkg.params.setupHash, dkg.keys, TEST_BINDINGS);
     process.stdout.write(`${name}: preparing ${N} five-option one-of-m ballots...\n`);
     const ballots: EncryptedBallot[] = Array.from({ length: N }, (_, i) => encryptBallot(g, election, { c: [['a', 'b', 'c', 'd', 'e'][i % 5]] }, new Uint8Array(32).fill(i % 251)).ballot);
     // JSON round trip through text, so the parsed ballots share nothing with the originals (no cached encodings).

@@ -10,6 +10,7 @@ import { Tally1795580000000 } from './1795580000000-Tally';
 import { LeastPrivilege1795590000000 } from './1795590000000-LeastPrivilege';
 import { ElectionOfficials1795600000000 } from './1795600000000-ElectionOfficials';
 import { BoardNodes1795610000000 } from './1795610000000-BoardNodes';
+import { PerElectionIssuerKeys1795620000000 } from './1795620000000-PerElectionIssuerKeys';
 
 export const allMigrations = [
   PlatformMetadata1764010000000,
@@ -22,4 +23,5 @@ export const allMigrations = [
   LeastPrivilege1795590000000,
   ElectionOfficials1795600000000,
   BoardNodes1795610000000,
+  PerElectionIssuerKeys1795620000000,
 ];

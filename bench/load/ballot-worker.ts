@@ -5,7 +5,7 @@
  * sign a ballot (src/client/voter-client.ts, exactly what the booth does) and return the cast body.
  */
 import { parentPort } from 'node:worker_threads';
-import { electionFromPublic, prepareBallot, type PublicElection } from '../../src/client/voter-client';
+import { electionFromSetup, prepareBallot } from '../../src/client/voter-client';
 import { fromBase64Url, hexToBytes, toBase64Url, bytesToHex } from '../../src/crypto/encoding';
 import { assembleBallotToken, prepareBallotToken } from '../../src/crypto/tokens/ballot-token';
 import { generatePseudonymKeyPair, pseudonymPublicKey } from '../../src/crypto/tokens/pseudonym';
@@ -19,15 +19,22 @@ export interface VoterSecret {
   blinded: Array<{ issuerId: string; blindedMsg: string; inv: string }>;
 }
 
+/** The demo election as the benchmark's voters see it: its id, H and the board's setup proof (§55.9). */
+export interface BenchElection {
+  id: string;
+  baseHash: string;
+  setup: unknown;
+}
+
 export type WorkerTask =
-  | { kind: 'blind'; view: PublicElection; issuers: Array<{ id: string; publicKey: unknown }>; count: number }
-  | { kind: 'ballots'; view: PublicElection; issuers: Array<{ id: string; publicKey: unknown }>; voters: Array<{ n: number; secret: VoterSecret; blindSignatures: string[] }> };
+  | { kind: 'blind'; view: BenchElection; issuers: Array<{ id: string; publicKey: unknown }>; count: number }
+  | { kind: 'ballots'; view: BenchElection; issuers: Array<{ id: string; publicKey: unknown }>; voters: Array<{ n: number; secret: VoterSecret; blindSignatures: string[] }> };
 
 const LISTS = ['list-1', 'list-2', 'list-3', 'list-4'];
 
 export function runTask(task: WorkerTask): unknown[] {
   if (task.kind === 'blind') {
-    const baseHash = hexToBytes(task.view.baseHash!, 32);
+    const baseHash = hexToBytes(task.view.baseHash, 32);
     const keys = task.issuers.map((i) => ({ id: i.id, pk: parseIssuerPublicKeyJwk(i.publicKey) }));
     return Array.from({ length: task.count }, (): VoterSecret => {
       const pseudonym = generatePseudonymKeyPair();
@@ -43,7 +50,7 @@ export function runTask(task: WorkerTask): unknown[] {
       };
     });
   }
-  const election = electionFromPublic(task.view);
+  const { election } = electionFromSetup(task.view.setup, task.view.id);
   const keys = new Map(task.issuers.map((i) => [i.id, parseIssuerPublicKeyJwk(i.publicKey)]));
   return task.voters.map(({ n, secret, blindSignatures }) => {
     const preparedMsg = fromBase64Url(secret.preparedMsg);

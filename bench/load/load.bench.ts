@@ -31,12 +31,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import type { PublicElection } from '../../src/client/voter-client';
+import { electionFromSetup } from '../../src/client/voter-client';
 import { hexToBytes, utf8ToBytes, bytesToHex } from '../../src/crypto/encoding';
 import { leafHash, treeRoot, verifyInclusion } from '../../src/crypto/record/merkle';
 import { verifyTreeHead, type SignedTreeHead } from '../../src/crypto/record/tree-head';
 import { DEMO_ELECTION_ID } from '../../src/modules/eligibility/demo-election';
-import type { VoterSecret } from './ballot-worker';
+import type { BenchElection, VoterSecret } from './ballot-worker';
 import { runChunked } from './pool';
 import { startRoundRobinProxy, type Proxy } from './proxy';
 import { buildServer, createDatabase, databaseExists, databaseUrl, dropDatabase, provisionSecrets, ROOT, startServers, type ServerProcess } from './servers';
@@ -161,11 +161,13 @@ async function getJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-async function electionAndIssuers(base: string): Promise<{ view: PublicElection; issuers: Array<{ id: string; publicKey: unknown }> }> {
-  const view = await getJson<PublicElection & { status: string }>(`${base}/elections/${DEMO_ELECTION_ID}`);
-  if (view.status !== 'open') throw new Error(`the demo election is ${view.status}, not open`);
-  const all = await getJson<Array<{ id: string; publicKey: unknown }>>(`${base}/issuers`);
-  return { view, issuers: all.filter((i) => view.issuerIds.includes(i.id)) };
+async function electionAndIssuers(base: string): Promise<{ view: BenchElection; issuers: Array<{ id: string; publicKey: unknown }> }> {
+  const status = await getJson<{ status: string }>(`${base}/elections/${DEMO_ELECTION_ID}`);
+  if (status.status !== 'open') throw new Error(`the demo election is ${status.status}, not open`);
+  const setup = await getJson<unknown>(`${base}/elections/${DEMO_ELECTION_ID}/board/setup`);
+  const verified = electionFromSetup(setup, DEMO_ELECTION_ID);
+  const view: BenchElection = { id: DEMO_ELECTION_ID, baseHash: Buffer.from(verified.election.electionHash).toString('hex'), setup };
+  return { view, issuers: verified.issuers.map((i) => ({ id: i.id, publicKey: i.publicJwk })) };
 }
 
 /**
@@ -225,7 +227,7 @@ function printLoad(what: string, unit: string, r: { result: AutocannonResult; se
 interface Prepared {
   cookies: string[];
   secrets: VoterSecret[];
-  view: PublicElection;
+  view: BenchElection;
   issuers: Array<{ id: string; publicKey: unknown }>;
 }
 

@@ -11,7 +11,8 @@
  */
 import { createElection } from '../crypto/ballot/election';
 import { manifestHash, parseManifest } from '../crypto/ballot/manifest';
-import { bytesToHex, hexToBytes } from '../crypto/encoding';
+import { bytesEqual, bytesToHex, hexToBytes } from '../crypto/encoding';
+import { verifyElectionSetup } from '../crypto/record/election-setup';
 import { keygen } from '../crypto/elgamal';
 import { ristretto255Group as group } from '../crypto/group';
 import {
@@ -239,7 +240,12 @@ export async function trusteeCeremony(o: CeremonyOptions): Promise<CeremonyResul
   const qualified = qualifiedDealers(group, params, dealings, complaints);
   const keys: ElectionKeySet = deriveElectionKeys(group, params, dealings, qualified);
   if (!electionKeySetEquals(group, keys, electionKeySetFromJSON(group, view.keySet))) throw new Error('the server key set differs from the one derived from the dealings');
-  const election = createElection(group, manifest, params.setupHash, keys);
+  // H binds the board's manifest and issuer-keys entries and the board key: take them from the board with
+  // their inclusion proofs (§55.9), and require the manifest there to be the one this trustee dealt for.
+  const setup = verifyElectionSetup(group, await api.get(`/elections/${o.electionId}/board/setup`), o.electionId);
+  if (!setup.ok) throw new Error(`the board's election setup does not verify: ${setup.failures[0]}`);
+  if (!bytesEqual(manifestHash(group, setup.setup.manifest), manifestHash(group, manifest))) throw new Error("the board's manifest is not the one of the ceremony");
+  const election = createElection(group, manifest, params.setupHash, keys, setup.setup.bindings);
   if (bytesToHex(election.electionHash) !== view.baseHash) throw new Error('the server base hash differs from the one computed locally');
   const x = finalSecretShare(group, keys, l, received, secret);
   const done: ElectionFile = {

@@ -8,38 +8,45 @@ import {
   type BallotSecrets,
   ballotHash,
   ballotToJSON,
-  createElection,
   type Election,
   type EncryptedBallot,
   auditBallot,
   auditedBallotToJSON,
   encryptBallot,
-  parseManifest,
 } from '../crypto/ballot';
-import { bytesToHex, fromBase64Url, hexToBytes, toBase64Url } from '../crypto/encoding';
+import { bytesToHex, fromBase64Url, toBase64Url } from '../crypto/encoding';
 import { defaultGroup as group } from '../crypto/group';
-import { electionKeySetFromJSON } from '../crypto/threshold';
-import { assembleBallotToken, type BallotToken, prepareBallotToken } from '../crypto/tokens/ballot-token';
+import { assembleBallotToken, type BallotToken, prepareBallotToken, type TokenIssuer } from '../crypto/tokens/ballot-token';
 import { generatePseudonymKeyPair, type PseudonymKeyPair, signBallot } from '../crypto/tokens/pseudonym';
-import { parseIssuerPublicKeyJwk } from '../crypto/tokens/rsa-key';
+import { type ElectionIssuer, type ElectionSetup, type ElectionSetupPins, verifyElectionSetup } from '../crypto/record/election-setup';
 import { blind, finalize } from '../crypto/tokens/rsabssa';
 
-/** The public election as GET /elections/:id serves it (the fields the device needs). */
-export interface PublicElection {
-  id: string;
-  manifest: unknown;
-  setupHash: string | null;
-  keySet: unknown;
-  baseHash: string | null;
-  issuerIds: string[];
+/**
+ * The election as the device trusts it: manifest, election key, H and this election's issuers, all read
+ * from the board's setup entries and checked against a signed head (protocol §55.9), never from a
+ * convenience endpoint. `pins` are what the voter got out of band (the fingerprint H, the board key).
+ */
+export interface VerifiedElection {
+  readonly electionId: string;
+  readonly election: Election;
+  readonly issuers: readonly ElectionIssuer[];
+  readonly issuerThreshold: number;
+  readonly setup: ElectionSetup;
 }
 
-/** Rebuilds the election from its public description and checks the server's base hash against it. */
-export function electionFromPublic(e: PublicElection): Election {
-  if (!e.setupHash || !e.keySet || !e.baseHash) throw new Error('the election has no key yet');
-  const election = createElection(group, parseManifest(e.manifest), hexToBytes(e.setupHash, 32), electionKeySetFromJSON(group, e.keySet));
-  if (bytesToHex(election.electionHash) !== e.baseHash) throw new Error('the election base hash does not match its manifest and key');
-  return election;
+/** Checks a setup proof (GET /elections/:id/board/setup) and rebuilds the election from it. */
+export function electionFromSetup(proof: unknown, electionId: string, pins: ElectionSetupPins = {}): VerifiedElection {
+  const r = verifyElectionSetup(group, proof, electionId, pins);
+  if (!r.ok) throw new Error(`the election's setup on the board does not verify: ${r.failures[0]}`);
+  if (!r.setup.election) throw new Error('the election has no key yet');
+  return { electionId, election: r.setup.election, issuers: r.setup.issuers, issuerThreshold: r.setup.issuerThreshold, setup: r.setup };
+}
+
+/** Downloads and checks the election's setup from its board. */
+export async function fetchElection(baseUrl: string, electionId: string, send: Fetch = (u, i) => fetch(u, i), pins: ElectionSetupPins = {}): Promise<VerifiedElection> {
+  const res = await send(`${baseUrl}/elections/${encodeURIComponent(electionId)}/board/setup`);
+  if (res.status !== 200) throw new Error(`the board's setup answered ${res.status}`);
+  return electionFromSetup(await res.json(), electionId, pins);
 }
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
@@ -53,14 +60,14 @@ export async function obtainBallotToken(
   baseUrl: string,
   election: Election,
   electionId: string,
-  issuers: ReadonlyArray<{ id: string; publicKey: unknown }>,
+  issuers: readonly TokenIssuer[],
   send: Fetch,
   pseudonym: PseudonymKeyPair = generatePseudonymKeyPair(),
 ): Promise<{ token: BallotToken; pseudonym: PseudonymKeyPair }> {
   const prepared = prepareBallotToken({ electionId, electionBaseHash: election.electionHash, pseudonym: pseudonym.publicKey });
   const signatures = [];
   for (const issuer of issuers) {
-    const pk = parseIssuerPublicKeyJwk(issuer.publicKey);
+    const pk = issuer.publicKey;
     const blinded = blind(pk, prepared.preparedMsg);
     const res = await send(`${baseUrl}/elections/${electionId}/tokens`, {
       method: 'POST',

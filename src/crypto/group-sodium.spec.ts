@@ -21,7 +21,7 @@ import {
   verifySchnorr,
 } from './proofs';
 import { ciphertextFromJSON } from './elgamal';
-import { ballotFromJSON, createElection, invalidBallotsBatch, parseManifest, verifyBallot } from './ballot';
+import { ballotFromJSON, createElection, electionBindingsFromJSON, invalidBallotsBatch, parseManifest, verifyBallot } from './ballot';
 import { electionKeySetFromJSON } from './threshold';
 import { loadRfc9496Vectors } from '../../test/crypto/rfc9496-vectors';
 import { errorCode, outcome, tamperVariants } from '../../test/crypto/proof-helpers';
@@ -345,7 +345,7 @@ describe('verifiers give the same verdicts with both backends', () => {
     const all = [...valid, t1, t2, t3, t4];
     const results = both.map(([, G]) => {
       const manifest = parseManifest(ed.manifest);
-      const election = createElection(G, manifest, hexToBytes(ed.dkg.setupHash, 32), electionKeySetFromJSON(G, ed.dkg.keys));
+      const election = createElection(G, manifest, hexToBytes(ed.dkg.setupHash, 32), electionKeySetFromJSON(G, ed.dkg.keys), electionBindingsFromJSON(ed.bindings));
       const ballots = all.map((b) => ballotFromJSON(G, manifest, b));
       const one = ballots.map((b) => {
         const v = verifyBallot(G, election, b);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { electionFromPublic, obtainBallotToken, prepareBallot } from '../../src/client/voter-client';
+import { fetchElection, obtainBallotToken, prepareBallot } from '../../src/client/voter-client';
 import { BoardService } from '../../src/modules/board/board.service';
 import { SANDBOX_IDENTITIES } from '../../src/modules/sandbox-idp/identities';
 import { describeEachBackend } from '../support/databases';
@@ -70,9 +70,7 @@ describeEachBackend(
       await page.waitForSelector('#action-done');
 
       // A voter casts (outside the browser); the console's turnout follows the board.
-      const view = await (await fetch(`${t.url}/elections/${id}`)).json();
-      const election = electionFromPublic(view);
-      const issuers = (await (await fetch(`${t.url}/issuers`)).json()).filter((i: { id: string }) => view.issuerIds.includes(i.id));
+      const { election, issuers } = await fetchElection(t.url, id);
       const v = await voterSession(t, 'crowd-001');
       const { token, pseudonym } = await obtainBallotToken(t.url, election, id, issuers, v.send);
       const p = prepareBallot(election, id, token, pseudonym, { council: ['list-a'], referendum: ['yes'] });

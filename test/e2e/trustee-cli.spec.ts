@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { trusteeCeremony, trusteeInit } from '../../src/cli/trustee';
 import { describeEachBackend } from '../support/databases';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { BoardService } from '../../src/modules/board/board.service';
 import { insertCeremonyElection } from '../integration/key-ceremony.helpers';
 
 const ROOT = resolve(__dirname, '../..');
@@ -69,7 +70,7 @@ describeEachBackend(
       expect((await evote(['trustee', 'init', '--out', key1])).code).toBe(1); // never overwrites a key
 
       const others = [2, 3].map((i) => join(dir, `t${i}.key`));
-      const id = await insertCeremonyElection(ds, { threshold: 2, publicKeys: [pk1, ...others.map((p) => trusteeInit(p))] });
+      const id = await insertCeremonyElection(ds, { threshold: 2, publicKeys: [pk1, ...others.map((p) => trusteeInit(p))], board: t.app.get(BoardService) });
       const [cli, r2, r3] = await Promise.all([
         evote(['trustee', 'ceremony', '--server', t.url, '--election', id, '--key', key1, '--poll-ms', '50', '--timeout-s', '60']),
         ...others.map((keyPath) => trusteeCeremony({ server: t.url, electionId: id, keyPath, pollMs: 50, timeoutMs: 60_000 })),

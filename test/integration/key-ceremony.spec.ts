@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { statSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { createElection } from '../../src/crypto/ballot/election';
+import { BoardService } from '../../src/modules/board/board.service';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '../../src/crypto/encoding';
 import { encrypt, prepareElectionKey } from '../../src/crypto/elgamal';
 import { ristretto255Group as group } from '../../src/crypto/group';
@@ -51,7 +52,7 @@ describeEachBackend('key ceremony', (db) => {
   async function setup(k: number, n: number, status = 'key_ceremony') {
     const keys = makeTrusteeKeys(n);
     dirs.push(keys.dir);
-    const id = await insertCeremonyElection(ds, { status, threshold: k, publicKeys: keys.publicKeys });
+    const id = await insertCeremonyElection(ds, { status, threshold: k, publicKeys: keys.publicKeys, board: t.app.get(BoardService) });
     return { id, ...keys };
   }
 
@@ -92,9 +93,10 @@ describeEachBackend('key ceremony', (db) => {
     expect(v.baseHash).toBe(results[0].baseHash);
     const keySet = electionKeySetFromJSON(group, v.keySet);
     expect(group.toHex(keySet.jointKey)).toBe(results[0].jointKey);
-    // The base hash is the §40.3 hash of manifest, setup hash and key set.
+    // The base hash is the §40.3 hash of manifest, setup hash, key set, setup entries and board key.
     const m = testManifest((v.manifest as { electionId: string }).electionId);
-    expect(bytesToHex(createElection(group, m, hexToBytes(v.setupHash, 32), keySet).electionHash)).toBe(v.baseHash);
+    const bindings = await t.app.get(BoardService).electionBindings(ds, e.id);
+    expect(bytesToHex(createElection(group, m, hexToBytes(v.setupHash, 32), keySet, bindings).electionHash)).toBe(v.baseHash);
     const [row] = await ds.query(`SELECT setup_hash, key_set, base_hash, status FROM elections WHERE id = $1`, [e.id]);
     expect(bytesToHex(new Uint8Array(row.base_hash))).toBe(v.baseHash);
     expect(bytesToHex(new Uint8Array(row.setup_hash))).toBe(v.setupHash);

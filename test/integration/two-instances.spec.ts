@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { provisionSecrets, startServers, type ServerProcess } from '../../bench/load/servers';
 import { crowdKey, loginVoter } from '../../bench/load/voters';
-import { electionFromPublic, obtainBallotToken, prepareBallot, type PreparedBallot } from '../../src/client/voter-client';
+import { fetchElection, obtainBallotToken, prepareBallot, type PreparedBallot } from '../../src/client/voter-client';
 import { hexToBytes } from '../../src/crypto/encoding';
 import { verifyBoardLog } from '../../src/crypto/record/board-log';
 import { verifyInclusion } from '../../src/crypto/record/merkle';
@@ -80,9 +80,8 @@ run('two server instances on one PostgreSQL database [postgres]', () => {
   it('voters use both instances; concurrent casts through both keep the board one contiguous, provable log', async () => {
     expect(servers).toHaveLength(2);
     const [a, b] = servers;
-    const view = await json<Parameters<typeof electionFromPublic>[0]>(`${a.url}/elections/${DEMO_ELECTION_ID}`);
-    const election = electionFromPublic(view);
-    const issuers = (await json<Array<{ id: string; publicKey: unknown }>>(`${b.url}/issuers`)).filter((i) => view.issuerIds.includes(i.id));
+    // The election as the board of instance b serves it, checked, used with tokens from both.
+    const { election, issuers } = await fetchElection(b.url, DEMO_ELECTION_ID);
     const before = await json<{ size: number }>(`${a.url}/elections/${DEMO_ELECTION_ID}/board/head`);
 
     // Each voter logs in at one instance (its sandbox provider keeps its flow in memory) and asks for

@@ -52,7 +52,7 @@ export async function completeKeyCeremony(ds: DataSource, board: BoardService, e
   const dealings = dealt.map((d) => d.dealing);
   const keys = deriveElectionKeys(g, params, dealings, qualifiedDealers(g, params, dealings, []));
   for (const t of trustees) t.share = finalSecretShare(g, keys, t.index, received[t.index - 1], dealt[t.index - 1].secret);
-  const election = createElection(g, manifest, params.setupHash, keys);
+  const election = createElection(g, manifest, params.setupHash, keys, await board.electionBindings(ds, electionId));
   await ds.transaction(async (m) => {
     await m.query(`UPDATE elections SET setup_hash = $2, key_set = $3, base_hash = $4 WHERE id = $1`, [
       electionId,

@@ -1,7 +1,8 @@
 import { SANDBOX_IDENTITIES, sandboxIdentity } from '../../src/modules/sandbox-idp/identities';
 import { BoardService } from '../../src/modules/board/board.service';
 import { actionHash } from '../../src/modules/identity/step-up.service';
-import { electionFromPublic, type PublicElection } from '../../src/client/voter-client';
+import { fetchElection } from '../../src/client/voter-client';
+import type { ElectionIssuer } from '../../src/crypto/record/election-setup';
 import type { Election } from '../../src/crypto/ballot';
 import { electionDefinition } from './election-definitions';
 import { completeKeyCeremony, makeTrustees, type TestTrustee } from './key-ceremony';
@@ -28,11 +29,12 @@ export async function confirmAction(t: IdentityTestApp, jar: CookieJar, election
 
 export interface OpenElection {
   id: string;
-  view: PublicElection & Record<string, unknown>;
+  view: Record<string, unknown> & { id: string; revoting: string };
   election: Election;
   trustees: TestTrustee[];
   official: CookieJar;
-  issuers: Array<{ id: string; publicKey: unknown }>;
+  /** This election's issuers as its board publishes them (checked by the voter's client). */
+  issuers: readonly ElectionIssuer[];
 }
 
 /** How the trustees make the election key: their public keys (for the definition) and the ceremony itself. */
@@ -67,8 +69,8 @@ export async function openElection(t: IdentityTestApp, over: Record<string, unkn
   const opened = await go(official, `${t.url}/elections/${id}/open`, { method: 'POST' });
   if (opened.status !== 200) throw new Error(`open answered ${opened.status}: ${await opened.text()}`);
   const view = await (await fetch(`${t.url}/elections/${id}`)).json();
-  const issuers = (await (await fetch(`${t.url}/issuers`)).json()).filter((i: { id: string }) => view.issuerIds.includes(i.id));
-  return { id, view, election: electionFromPublic(view), trustees, official, issuers };
+  const { election, issuers } = await fetchElection(t.url, id);
+  return { id, view, election, trustees, official, issuers };
 }
 
 /** A logged-in voter's fetch (cookie jar) for the identified step, token issuance. */

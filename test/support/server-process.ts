@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { electionFromPublic, obtainBallotToken, prepareBallot, type PreparedBallot } from '../../src/client/voter-client';
+import { fetchElection, obtainBallotToken, prepareBallot, type PreparedBallot } from '../../src/client/voter-client';
 import { DEMO_ELECTION_ID } from '../../src/modules/eligibility/demo-election';
 import { CookieJar, go, login } from '../integration/identity/support';
 
@@ -56,9 +56,7 @@ export function killProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGKI
  * and prepare a ballot, eight at a time.
  */
 export async function prepareCrowdBallots(base: string, voters: number): Promise<PreparedBallot[]> {
-  const view = await (await fetch(`${base}/elections/${DEMO_ELECTION_ID}`)).json();
-  const election = electionFromPublic(view);
-  const issuers = (await (await fetch(`${base}/issuers`)).json()).filter((i: { id: string }) => view.issuerIds.includes(i.id));
+  const { election, issuers } = await fetchElection(base, DEMO_ELECTION_ID);
   const prepared: PreparedBallot[] = [];
   const lists = ['list-1', 'list-2', 'list-3', 'list-4'];
   for (let i = 0; i < voters; i += 8) {

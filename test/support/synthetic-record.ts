@@ -29,6 +29,7 @@ import { bytesToHex, hexToBytes, utf8ToBytes } from '../../src/crypto/encoding';
 import { defaultGroup as group, type Group } from '../../src/crypto/group';
 import { CompactRange, leafHash } from '../../src/crypto/record/merkle';
 import { signTreeHead } from '../../src/crypto/record/tree-head';
+import { electionBindingsFromEntries } from '../../src/crypto/record/election-setup';
 import {
   combineDecryptionShares,
   computeDecryptionShare,
@@ -83,9 +84,32 @@ export async function createSyntheticElection(electionId = crypto.randomUUID()):
   };
 }
 
+/** The texts of the record's first two entries (manifest, issuer keys), which H binds (§40.3). */
+export function syntheticSetupEntries(spec: SyntheticElectionSpec): [string, string] {
+  const manifest = parseManifest(spec.manifest);
+  const manifestPayload = {
+    manifest,
+    manifestHash: bytesToHex(manifestHash(group, manifest)),
+    parameters: {
+      kind: 'municipal',
+      electionDay: '2026-10-11',
+      constituency: null,
+      revoting: 'last',
+      trusteeThreshold: 2,
+      trustees: spec.trusteeKeys.map((publicKey, i) => ({ index: i + 1, name: `Trustee ${i + 1}`, publicKey })),
+      opensAt: null,
+      closesAt: null,
+    },
+  };
+  const issuerKeys = { threshold: spec.issuerThreshold, issuers: spec.issuers.map((i) => ({ id: i.id, publicKey: i.publicJwk })) };
+  return [entryText(spec.electionId, 0, 'manifest', JSON.stringify(manifestPayload)), entryText(spec.electionId, 1, 'issuer-keys', JSON.stringify(issuerKeys))];
+}
+
 export function syntheticElection(spec: SyntheticElectionSpec, g: Group = group): { manifest: Manifest; election: Election } {
   const manifest = parseManifest(spec.manifest);
-  return { manifest, election: createElection(g, manifest, hexToBytes(spec.setupHash, 32), electionKeySetFromJSON(g, spec.keySet)) };
+  const [m, ik] = syntheticSetupEntries(spec);
+  const bindings = electionBindingsFromEntries(m, ik, bytesToHex(pseudonymPublicKey(hexToBytes(spec.boardSecretKey, 32))));
+  return { manifest, election: createElection(g, manifest, hexToBytes(spec.setupHash, 32), electionKeySetFromJSON(g, spec.keySet), bindings) };
 }
 
 /**
@@ -118,7 +142,7 @@ export function entryText(electionId: string, seq: number, kind: string, payload
 
 export interface SyntheticRecord {
   format: 'evote-election-record';
-  version: 1;
+  version: 2;
   electionId: string;
   boardPublicKey: string;
   head: unknown;
@@ -159,21 +183,7 @@ export async function buildSyntheticRecord(
   };
   const add = (kind: string, payload: unknown) => write(kind, JSON.stringify(payload));
   const keys = electionKeySetFromJSON(group, spec.keySet);
-  await add('manifest', {
-    manifest,
-    manifestHash: bytesToHex(manifestHash(group, manifest)),
-    parameters: {
-      kind: 'municipal',
-      electionDay: '2026-10-11',
-      constituency: null,
-      revoting: 'last',
-      trusteeThreshold: 2,
-      trustees: spec.trusteeKeys.map((publicKey, i) => ({ index: i + 1, name: `Trustee ${i + 1}`, publicKey })),
-      opensAt: null,
-      closesAt: null,
-    },
-  });
-  await add('issuer-keys', { threshold: spec.issuerThreshold, issuers: spec.issuers.map((i) => ({ id: i.id, publicKey: i.publicJwk })) });
+  for (const text of syntheticSetupEntries(spec)) await write(JSON.parse(text).kind, JSON.stringify(JSON.parse(text).payload));
   for (const d of spec.dealings) await add('trustee-commitments', { setupHash: spec.setupHash, dealing: d });
   await add('election-key', {
     manifestHash: bytesToHex(manifestHash(group, manifest)),
@@ -229,7 +239,7 @@ export async function buildSyntheticRecord(
 
   const head = signTreeHead({ electionId: id, size: range.size, root: bytesToHex(range.root()), timestamp: 1_790_000_000_000 }, hexToBytes(spec.boardSecretKey, 32));
   const boardPublicKey = bytesToHex(pseudonymPublicKey(hexToBytes(spec.boardSecretKey, 32)));
-  return { header: { format: 'evote-election-record', version: 1, electionId: id, boardPublicKey, head }, timings: { aggregateMs, sharesMs, combineMs } };
+  return { header: { format: 'evote-election-record', version: 2, electionId: id, boardPublicKey, head }, timings: { aggregateMs, sharesMs, combineMs } };
 }
 
 /** {@link buildSyntheticRecord} into memory, the ballots summed in one call of `aggregate`. */

@@ -3,7 +3,7 @@ import { encryptWithNonce } from '../elgamal';
 import { proveDisjunctive } from '../proofs/disjunctive';
 import { bytesToHex } from '../encoding';
 import { combineDecryptionShares, computeDecryptionShare } from '../threshold';
-import { makeElection, MANIFEST_JSON, seed } from '../../../test/crypto/ballot/fixture';
+import { makeElection, MANIFEST_JSON, seed, TEST_BINDINGS } from '../../../test/crypto/ballot/fixture';
 import {
   type BallotChoices,
   type EncryptedBallot,
@@ -123,7 +123,7 @@ describe('ballot encryption and verification', () => {
     // an election whose manifest differs in one title: H differs, and the proofs fail under the new H
     const m2 = JSON.parse(JSON.stringify(MANIFEST_JSON));
     m2.contests[2].title = 'Build the park?';
-    const e2 = createElection(group, parseManifest(m2), dkg.params.setupHash, dkg.keys);
+    const e2 = createElection(group, parseManifest(m2), dkg.params.setupHash, dkg.keys, TEST_BINDINGS);
     const r2 = verifyBallot(group, e2, { ...ballot, electionHash: e2.electionHash });
     expect(r2.valid).toBe(false);
     if (!r2.valid) expect(r2.failures.every((f) => f.check === 'selection-proof' || f.check === 'contest-proof')).toBe(true);

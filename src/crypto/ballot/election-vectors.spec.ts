@@ -34,6 +34,7 @@ import {
   ballotFromJSON,
   ballotHash,
   createElection,
+  electionBindingsFromJSON,
   manifestHash,
   parseManifest,
   resultFromTotals,
@@ -70,7 +71,7 @@ describe('evote-election.json', () => {
     const keys = deriveElectionKeys(g, params, dealings, qualifiedDealers(g, params, dealings, complaints));
     expect(electionKeySetEquals(g, keys, electionKeySetFromJSON(g, doc.dkg.keys))).toBe(true);
     // election hash, ballots, hashes, tracking codes
-    const election = createElection(g, manifest, params.setupHash, keys);
+    const election = createElection(g, manifest, params.setupHash, keys, electionBindingsFromJSON(doc.bindings));
     expect(bytesToHex(election.electionHash)).toBe(doc.electionHash);
     const ballots = doc.ballots.map((b: { ballot: unknown; ballotHash: string; trackingCode: string }) => {
       const ballot = ballotFromJSON(g, manifest, b.ballot);

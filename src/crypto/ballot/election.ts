@@ -1,13 +1,19 @@
 /**
- * The public parameters of one election and its base hash H, which every ballot proof, ballot hash and
- * decryption proof binds through the transcript header's 32-byte election-hash field.
+ * The public parameters of one election and its base hash H, which every ballot proof, ballot hash,
+ * ballot token and decryption proof binds through the transcript header's 32-byte election-hash field.
  *
- *   H = SHA-256(transcript(domain "evote/v1/election", zero election hash)
+ *   H = SHA-256(transcript(domain "evote/v2/election", zero election hash)
  *               ‖ string "group" ‖ bytes "manifest-hash" ‖ bytes "setup-hash" ‖ u32 "k" ‖ u32 "n"
- *               ‖ point "K" ‖ points "X" (X_1..X_n))
+ *               ‖ point "K" ‖ points "X" (X_1..X_n)
+ *               ‖ bytes "manifest-entry" ‖ bytes "issuer-keys-entry" ‖ bytes "board-key")
+ *
+ * The last three (protocol version 2) are the Merkle leaf hashes of the board's manifest entry (seq 0:
+ * manifest and every parameter) and issuer-keys entry (seq 1: this election's own issuer keys and
+ * threshold), and the board's Ed25519 public key, so that H alone fixes everything a voter's device and an
+ * observer must agree on, and a token (whose message binds H) is tied to this election's issuer keys.
  */
 import { prepareElectionKey, type ElectionKey } from '../elgamal';
-import { assertBytes } from '../encoding';
+import { assertBytes, bytesToHex, hexToBytes } from '../encoding';
 import type { Group } from '../group';
 import { ELECTION_HASH_BYTES } from '../transcript';
 import { ZERO_HASH, transcriptHash } from '../threshold/binding';
@@ -15,7 +21,36 @@ import type { ElectionKeySet } from '../threshold/dkg';
 import { type Manifest, manifestHash } from './manifest';
 
 /** Domain tag of the election base hash. */
-export const ELECTION_DOMAIN = 'evote/v1/election';
+export const ELECTION_DOMAIN = 'evote/v2/election';
+
+/**
+ * What H binds besides the manifest and the key ceremony's outcome (protocol §40.3): the leaf hashes
+ * (§50, LH(utf8(entry text))) of the board's manifest entry (seq 0) and issuer-keys entry (seq 1), and the
+ * board's public key. 32 bytes each.
+ */
+export interface ElectionBindings {
+  readonly manifestEntry: Uint8Array;
+  readonly issuerKeysEntry: Uint8Array;
+  readonly boardPublicKey: Uint8Array;
+}
+
+/** The bindings as hex, for JSON and worker threads. */
+export interface ElectionBindingsJSON {
+  readonly manifestEntry: string;
+  readonly issuerKeysEntry: string;
+  readonly boardPublicKey: string;
+}
+
+export function electionBindingsToJSON(b: ElectionBindings): ElectionBindingsJSON {
+  return { manifestEntry: bytesToHex(b.manifestEntry), issuerKeysEntry: bytesToHex(b.issuerKeysEntry), boardPublicKey: bytesToHex(b.boardPublicKey) };
+}
+
+/** @throws CryptoError `ENCODING` unless every member is 64 lowercase hex characters. */
+export function electionBindingsFromJSON(j: unknown): ElectionBindings {
+  const o = (j ?? {}) as Record<string, unknown>;
+  const get = (k: string) => hexToBytes(typeof o[k] === 'string' ? (o[k] as string) : '', 32, k);
+  return Object.freeze({ manifestEntry: get('manifestEntry'), issuerKeysEntry: get('issuerKeysEntry'), boardPublicKey: get('boardPublicKey') });
+}
 
 /** Everything a ballot encrypter or verifier needs about the election. Frozen. */
 export interface Election {
@@ -26,14 +61,19 @@ export interface Election {
   readonly keys: ElectionKeySet;
   /** The joint key K, prepared for fast encryption. */
   readonly key: ElectionKey;
+  /** What H binds of the board (see {@link ElectionBindings}). */
+  readonly bindings: ElectionBindings;
   /** The election base hash H. */
   readonly electionHash: Uint8Array;
 }
 
 /** H as defined in the module comment. */
-export function electionBaseHash(group: Group, mHash: Uint8Array, setupHash: Uint8Array, keys: ElectionKeySet): Uint8Array {
+export function electionBaseHash(group: Group, mHash: Uint8Array, setupHash: Uint8Array, keys: ElectionKeySet, bindings: ElectionBindings): Uint8Array {
   assertBytes(mHash, ELECTION_HASH_BYTES, 'manifest hash');
   assertBytes(setupHash, ELECTION_HASH_BYTES, 'setup hash');
+  assertBytes(bindings.manifestEntry, 32, 'manifest entry hash');
+  assertBytes(bindings.issuerKeysEntry, 32, 'issuer-keys entry hash');
+  assertBytes(bindings.boardPublicKey, 32, 'board public key');
   return transcriptHash(group, ELECTION_DOMAIN, ZERO_HASH, (t) =>
     t
       .string('group', group.name)
@@ -42,15 +82,18 @@ export function electionBaseHash(group: Group, mHash: Uint8Array, setupHash: Uin
       .u32('k', keys.threshold)
       .u32('n', keys.verificationKeys.length)
       .point('K', keys.jointKey)
-      .points('X', keys.verificationKeys),
+      .points('X', keys.verificationKeys)
+      .bytes('manifest-entry', bindings.manifestEntry)
+      .bytes('issuer-keys-entry', bindings.issuerKeysEntry)
+      .bytes('board-key', bindings.boardPublicKey),
   );
 }
 
 /**
- * Binds a validated manifest, the DKG setup hash and the DKG outcome into an {@link Election}.
+ * Binds a validated manifest, the DKG setup hash, the DKG outcome and the board bindings into an {@link Election}.
  * @throws CryptoError `INVALID_MANIFEST` for an invalid manifest, `INVALID_POINT` for an identity key.
  */
-export function createElection(group: Group, manifest: Manifest, setupHash: Uint8Array, keys: ElectionKeySet): Election {
+export function createElection(group: Group, manifest: Manifest, setupHash: Uint8Array, keys: ElectionKeySet, bindings: ElectionBindings): Election {
   assertBytes(setupHash, ELECTION_HASH_BYTES, 'setup hash');
   const mHash = manifestHash(group, manifest); // validates the manifest
   return Object.freeze({
@@ -59,6 +102,7 @@ export function createElection(group: Group, manifest: Manifest, setupHash: Uint
     setupHash: setupHash.slice(),
     keys,
     key: prepareElectionKey(group, keys.jointKey),
-    electionHash: electionBaseHash(group, mHash, setupHash, keys),
+    bindings,
+    electionHash: electionBaseHash(group, mHash, setupHash, keys, bindings),
   });
 }

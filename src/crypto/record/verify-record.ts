@@ -5,7 +5,6 @@
  * (preferably in a Web Worker: it is synchronous). It never throws on bad data: every problem is a failed
  * check with its reason, and later checks still run on whatever content could be parsed.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import {
   ballotFromJSON,
   createElection,
@@ -19,7 +18,7 @@ import {
   tallyFromJSON,
 } from '../ballot';
 import { addCiphertextVectors, type Ciphertext, ciphertextFromJSON, type CiphertextJSON, identityCiphertexts, subtractCiphertextVectors } from '../elgamal';
-import { bytesToHex, hexToBytes, toBase64Url, utf8ToBytes } from '../encoding';
+import { bytesToHex, hexToBytes } from '../encoding';
 import { CryptoError } from '../errors';
 import { defaultGroup, type Group } from '../group';
 import {
@@ -44,8 +43,8 @@ import {
   qualifiedDealers,
 } from '../threshold/dkg';
 import type { TokenIssuer } from '../tokens/ballot-token';
-import { parseIssuerPublicKeyJwk } from '../tokens/rsa-key';
 import { type BoardLogReplay, verifyBoardLog } from './board-log';
+import { electionBindingsFromEntries, issuersFromPayload } from './election-setup';
 import { countedBallotSeqs, entryPseudonym, type RevotingPolicy } from './counting';
 import { ballotCiphertexts, checkSubmissions, type SubmissionContext, type SubmissionVerdict } from './submissions';
 import type { SignedTreeHead } from './tree-head';
@@ -123,6 +122,9 @@ export interface PrecomputedSubmissions {
   readonly validSum: readonly CiphertextJSON[] | null;
 }
 
+/** The record format version this verifier reads (protocol version 2, docs/protocol.md §70.1). */
+export const RECORD_VERSION = 2;
+
 /** Submissions per batch when the verifier checks them itself. */
 const SUBMISSION_CHUNK = 256;
 
@@ -142,7 +144,7 @@ export const RECORD_CHECKS = [
   { id: '12', title: 'Every decryption share proof', section: '30.6' },
   { id: '13', title: 'Lagrange combination of the shares decrypts the aggregate to the totals', section: '30.6' },
   { id: '14', title: 'Published result = decrypted totals', section: '40.8, 70.2' },
-  { id: '15', title: 'Counts within eligibility: counted ≤ tokens issued per issuer ≤ roll size', section: '20, 70.3' },
+  { id: '15', title: 'Counts within eligibility: tokens on the board ≤ Σ issuances / k, each issuer ≤ roll size', section: '20, 70.3' },
 ] as const;
 
 interface Entry {
@@ -159,11 +161,6 @@ const MAX_FAILURES = 50;
 const obj = (x: unknown): Record<string, unknown> => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
 const errText = (e: unknown): string => (e instanceof CryptoError ? e.message : e instanceof Error ? e.message : String(e));
 const sameJSON = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-/** RFC 7638 thumbprint of an RSA JWK (the issuer id). */
-function jwkThumbprint(jwk: Record<string, unknown>): string {
-  return toBase64Url(sha256(utf8ToBytes(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n }))));
-}
 
 /**
  * Verifies an election record `{ format, version, electionId, boardPublicKey, head, entries }` (as served by
@@ -251,7 +248,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
 
   // 1. Board log.
   run('1', (fail) => {
-    if (r.format !== 'evote-election-record' || r.version !== 1) fail('not an evote-election-record of version 1');
+    if (r.format !== 'evote-election-record' || r.version !== RECORD_VERSION) fail(`not an evote-election-record of version ${RECORD_VERSION}`);
     if (electionId === null) throw new CheckFailure('the record has no election id');
     if (prepared) {
       prepared.log.finish(r.head as SignedTreeHead, hexToBytes(String(r.boardPublicKey), 32, 'board public key')).failures.forEach(fail);
@@ -339,9 +336,12 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     if (p.setupHash !== bytesToHex(params.setupHash)) fail('election-key: setup hash differs from the recomputed one');
     const published = electionKeySetFromJSON(group, p.keySet);
     keys = published;
+    const issuerKeys = one('issuer-keys');
+    if (issuerKeys.seq !== 1) fail('the issuer-keys entry is not at seq 1');
+    const bindings = electionBindingsFromEntries(one('manifest').text, issuerKeys.text, String(r.boardPublicKey));
     // Later checks use the published key and base hash (what ballots and shares were made against).
-    election = createElection(group, manifest, params.setupHash, published);
-    if (bytesToHex(election.electionHash) !== p.baseHash) fail('election-key: the base hash is not the hash of manifest, setup and key set');
+    election = createElection(group, manifest, params.setupHash, published, bindings);
+    if (bytesToHex(election.electionHash) !== p.baseHash) fail('election-key: the base hash is not the hash of manifest, setup, key set, setup entries and board key');
     try {
       const q = qualifiedDealers(group, params, dealings, complaints);
       if (!sameJSON([...q], p.qualified)) fail(`qualified dealers recomputed as ${q.join(', ')}, the board says ${JSON.stringify(p.qualified)}`);
@@ -356,24 +356,11 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   // 5. Issuer keys and issuance logs.
   const issuanceCounts = new Map<string, number>();
   run('5', (fail) => {
-    const p = obj(one('issuer-keys').payload);
-    const list = Array.isArray(p.issuers) ? p.issuers.map(obj) : [];
-    const ids = new Set<string>();
-    issuers = [];
-    for (const i of list) {
-      const id = String(i.id);
-      try {
-        issuers.push({ id, publicKey: parseIssuerPublicKeyJwk(i.publicKey) });
-        if (jwkThumbprint(obj(i.publicKey)) !== id) fail(`issuer ${id}: the id is not the key's RFC 7638 thumbprint`);
-      } catch (x) {
-        fail(`issuer ${id}: ${errText(x)}`);
-      }
-      if (ids.has(id)) fail(`issuer ${id} listed twice`);
-      ids.add(id);
-    }
-    issuerThreshold = p.threshold as number;
-    if (!Number.isSafeInteger(issuerThreshold) || issuerThreshold < 1 || issuerThreshold > list.length) fail(`issuer threshold ${String(p.threshold)} not in [1, ${list.length}]`);
-    else if (2 * issuerThreshold <= list.length) fail(`issuer threshold ${issuerThreshold} is not a majority of ${list.length} issuers (a voter could obtain two tokens)`);
+    const listed = issuersFromPayload(one('issuer-keys').payload);
+    listed.failures.forEach(fail);
+    issuers = listed.issuers.map((i) => ({ id: i.id, publicKey: i.publicKey }));
+    issuerThreshold = listed.threshold;
+    const ids = new Set(issuers.map((i) => i.id));
     const logs = ofKind('issuance-log').map((e) => obj(e.payload));
     for (const l of logs) {
       const id = String(l.issuerId);
@@ -385,7 +372,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
       issuanceCounts.set(id, hashes.length);
     }
     if (ofKind('close').length > 0) for (const id of ids) if (!issuanceCounts.has(id)) fail(`no issuance log of issuer ${id} at the close`);
-    return list.length + logs.length;
+    return listed.issuers.length + logs.length;
   });
 
   const castEntries = ofKind('ballot');
@@ -675,12 +662,20 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
       for (const id of ids) (signedBy.get(id) ?? signedBy.set(id, new Set()).get(id)!).add(p);
     }
     const counted = tallyEntry && Array.isArray(obj(tallyEntry.payload).counted) ? (obj(tallyEntry.payload).counted as unknown[]).length : undefined;
+    let logged = 0;
     for (const [id, n] of issuanceCounts) {
       if (n > (rollSize as number)) fail(`issuer ${id} issued ${n} tokens for a roll of ${String(rollSize)}`);
       const used = signedBy.get(id)?.size ?? 0;
       if (used > n) fail(`issuer ${id} signed ${used} distinct tokens on the board but logged only ${n} issuances`);
-      if (counted !== undefined && counted > n) fail(`${counted} ballots counted, issuer ${id} issued only ${n} tokens`);
+      logged += n;
     }
+    // Each valid token carries signatures of at least k distinct issuers, each one issuance of that issuer,
+    // so the board can hold at most ⌊Σ counts / k⌋ distinct valid tokens (voters who got only k of the n
+    // signatures are fine; §70.3).
+    const tokens = new Set([...validTokens.keys()].map((seq) => entryPseudonym(bySeq.get(seq)?.payload) ?? '')).size;
+    const bound = issuerThreshold >= 1 ? Math.floor(logged / issuerThreshold) : 0;
+    if (tokens > bound) fail(`${tokens} distinct valid tokens on the board, but ${logged} logged issuances at k = ${issuerThreshold} support at most ${bound}`);
+    if (counted !== undefined && counted > bound) fail(`${counted} ballots counted, but ${logged} logged issuances at k = ${issuerThreshold} support at most ${bound} tokens`);
     if (counted !== undefined && counted > (rollSize as number)) fail(`${counted} ballots counted for a roll of ${String(rollSize)}`);
     return issuanceCounts.size;
   });

@@ -3,7 +3,8 @@
 import { CryptoError, cryptoAssert } from '../errors';
 import { bitLength } from './bigint';
 import { bytesToBigInt, bigIntToBytes } from './bytes';
-import { fromBase64Url, toBase64Url } from '../encoding';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { fromBase64Url, toBase64Url, utf8ToBytes } from '../encoding';
 
 /** Production issuer keys are exactly this size. */
 export const ISSUER_MODULUS_BITS = 3072;
@@ -87,4 +88,12 @@ export function parseIssuerPublicKeyJwk(jwk: unknown, options: RsaKeyOptions = {
 export function issuerPublicKeyToJwk(key: RsaPublicKey): IssuerPublicKeyJwk {
   cryptoAssert(key.e === RSA_PUBLIC_EXPONENT, 'ENCODING', 'RSA public exponent must be 65537');
   return { kty: 'RSA', n: toBase64Url(bigIntToBytes(key.n, key.modulusLength)), e: 'AQAB' };
+}
+
+/**
+ * RFC 7638 thumbprint of an issuer JWK: SHA-256 over the JSON of the required members {e, kty, n} in
+ * lexicographic order, base64url. It is the issuer's id in an election (derived from the key alone).
+ */
+export function issuerKeyThumbprint(jwk: { e?: unknown; kty?: unknown; n?: unknown }): string {
+  return toBase64Url(sha256(utf8ToBytes(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n }))));
 }

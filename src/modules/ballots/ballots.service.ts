@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { ConflictError, InvalidInputError, StateError, UnprocessableError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
-import { auditedBallotFromJSON, auditedBallotToJSON, type EncryptedBallotJSON, normalizeTrackingCode, trackingCode, verifyAuditedBallot } from '../../crypto/ballot';
+import { auditedBallotFromJSON, auditedBallotToJSON, electionBindingsToJSON, type EncryptedBallotJSON, normalizeTrackingCode, trackingCode, verifyAuditedBallot } from '../../crypto/ballot';
 import { loadGroupFor } from '../../crypto/backends';
 import { hexToBytes } from '../../crypto/encoding';
 import { CryptoError } from '../../crypto/errors';
@@ -16,7 +16,7 @@ import { RecordWorkerPool } from '../../parallel/pool';
 import { BoardService } from '../board/board.service';
 import { ElectionsService } from '../elections/elections.service';
 import { acceptsBallots } from '../elections/lifecycle';
-import { IssuerRegistry } from '../tokens/issuer-registry';
+import { issuersFromPayload } from '../../crypto/record/election-setup';
 import type { AuditBallotDto, CastBallotDto } from './ballots.dto';
 import { type CastCheckResult, type CastContext, type CastContextJSON, castContext, checkSubmission } from './cast-check';
 
@@ -68,7 +68,6 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly elections: ElectionsService,
     private readonly board: BoardService,
-    private readonly issuers: IssuerRegistry,
     private readonly config: AppConfig,
   ) {}
 
@@ -133,11 +132,17 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
     let c = this.contexts.get(electionId);
     if (!c) {
       const e = await this.elections.cryptoElection(electionId);
-      const issuers = row.issuer_ids.map((id) => this.issuers.get(id)).filter((i) => i !== undefined).map((i) => ({ id: i.id, publicKey: i.publicJwk }));
+      // The issuers' keys as the board published them (seq 1, bound into H): the casting side holds no
+      // issuer secret and asks the issuers nothing.
+      const [entry] = await this.board.entries(electionId, 1, 1);
+      const listed = issuersFromPayload(entry?.kind === 'issuer-keys' ? (JSON.parse(entry.entry) as { payload: unknown }).payload : undefined);
+      if (listed.failures.length > 0) throw new Error(`election ${electionId}: its issuer-keys entry does not parse: ${listed.failures[0]}`);
+      const issuers = listed.issuers.map((i) => ({ id: i.id, publicKey: i.publicJwk }));
       const json: CastContextJSON = {
         electionId,
         manifest: e.manifest,
         setupHash: Buffer.from(e.setupHash).toString('hex'),
+        bindings: electionBindingsToJSON(e.bindings),
         keySet: electionKeySetToJSON(defaultGroup, e.keys),
         issuers,
         issuerThreshold: row.issuer_threshold,

@@ -10,6 +10,8 @@ import {
   ballotHash,
   ballotToJSON,
   createElection,
+  electionBindingsFromJSON,
+  type ElectionBindingsJSON,
   type EncryptedBallot,
   type EncryptedBallotJSON,
   type Election,
@@ -30,6 +32,7 @@ export interface CastContextJSON {
   readonly electionId: string;
   readonly manifest: unknown;
   readonly setupHash: string;
+  readonly bindings: ElectionBindingsJSON;
   readonly keySet: unknown;
   readonly issuers: readonly { readonly id: string; readonly publicKey: unknown }[];
   readonly issuerThreshold: number;
@@ -47,7 +50,7 @@ export function castContext(group: Group, c: CastContextJSON): CastContext {
   return {
     group,
     electionId: c.electionId,
-    election: createElection(group, parseManifest(c.manifest), hexToBytes(c.setupHash, 32), electionKeySetFromJSON(group, c.keySet)),
+    election: createElection(group, parseManifest(c.manifest), hexToBytes(c.setupHash, 32), electionKeySetFromJSON(group, c.keySet), electionBindingsFromJSON(c.bindings)),
     issuers: c.issuers.map((i) => ({ id: i.id, publicKey: parseIssuerPublicKeyJwk(i.publicKey) })),
     issuerThreshold: c.issuerThreshold,
   };

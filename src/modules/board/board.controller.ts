@@ -49,6 +49,12 @@ export class BoardController {
     return this.board.latestHead(electionId);
   }
 
+  @Get('elections/:electionId/board/setup')
+  @ApiOperation({ summary: "The election's setup entries (manifest, issuer keys, election key) with inclusion proofs in the latest signed head" })
+  setup(@Param('electionId', new ParseUUIDPipe({ version: '4' })) electionId: string) {
+    return this.board.setupProof(electionId);
+  }
+
   @Get('elections/:electionId/board/entries')
   @ApiOperation({ summary: 'Entries in order, paged' })
   entries(@Param('electionId', new ParseUUIDPipe({ version: '4' })) electionId: string, @Query() q: EntriesQuery) {

@@ -1,12 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { NotFoundError, InvalidInputError } from '../../common/errors/domain-error';
+import { NotFoundError, InvalidInputError, StateError } from '../../common/errors/domain-error';
+import type { ElectionBindings } from '../../crypto/ballot/election';
+import type { ElectionSetupProof } from '../../crypto/record/election-setup';
 import { bytesToHex, utf8ToBytes } from '../../crypto/encoding';
 import { CompactRange, consistencyProof, inclusionProof, leafHash } from '../../crypto/record/merkle';
 import { assembleProof, consistencyPlan, inclusionPlan, nodeKey, planNodes, type NodeId, type ProofPlan } from '../../crypto/record/merkle-nodes';
 import { signTreeHead, type SignedTreeHead } from '../../crypto/record/tree-head';
 import { BOARD_ENTRY_KINDS, type BoardEntryKind } from '../../crypto/record/board-log';
+import { RECORD_VERSION } from '../../crypto/record/verify-record';
 import { BoardKey } from './board-key';
 
 export { BOARD_ENTRY_KINDS, type BoardEntryKind };
@@ -36,7 +39,7 @@ export interface AppendedEntry {
 
 export interface ElectionRecord {
   format: 'evote-election-record';
-  version: 1;
+  version: typeof RECORD_VERSION;
   electionId: string;
   boardPublicKey: string;
   head: SignedTreeHead;
@@ -116,6 +119,38 @@ export class BoardService {
     return { seq, entry, leafHash: bytesToHex(leaf), head, path: [...range.peaks].reverse().map(bytesToHex) };
   }
 
+  /**
+   * What the election base hash binds of the board (protocol §40.3): the leaf hashes of its manifest
+   * (seq 0) and issuer-keys (seq 1) entries and this board's public key.
+   */
+  async electionBindings(manager: EntityManager | DataSource, electionId: string): Promise<ElectionBindings> {
+    const rows: Array<{ seq: string; kind: string; leaf_hash: Buffer }> = await manager.query(
+      `SELECT seq, kind, leaf_hash FROM board_entries WHERE election_id = $1 AND seq < 2 ORDER BY seq`,
+      [electionId],
+    );
+    if (rows.length !== 2 || rows[0].kind !== 'manifest' || rows[1].kind !== 'issuer-keys') {
+      throw new StateError('board_setup_missing', 'The board does not start with the manifest and issuer-keys entries');
+    }
+    return { manifestEntry: new Uint8Array(rows[0].leaf_hash), issuerKeysEntry: new Uint8Array(rows[1].leaf_hash), boardPublicKey: this.key.publicKey };
+  }
+
+  /**
+   * The setup entries (manifest, issuer keys, election key once there) with inclusion proofs in the latest
+   * signed head: what a voter's device checks instead of trusting a convenience endpoint (§55.9).
+   */
+  async setupProof(electionId: string): Promise<ElectionSetupProof> {
+    const head = await this.latestHead(electionId).catch((e: unknown) => {
+      throw e instanceof NotFoundError ? new NotFoundError('election_not_found', 'No such election') : e;
+    });
+    const rows: Array<{ seq: string; entry: string }> = await this.dataSource.query(
+      `SELECT seq, entry FROM board_entries WHERE election_id = $1 AND seq < $2 AND (seq < 2 OR kind = 'election-key') ORDER BY seq`,
+      [electionId, head.size],
+    );
+    const entries = [];
+    for (const r of rows) entries.push({ seq: Number(r.seq), entry: r.entry, path: (await this.inclusion(electionId, Number(r.seq), head.size)).path });
+    return { electionId, boardPublicKey: this.key.publicKeyHex, head, entries };
+  }
+
   async latestHead(electionId: string): Promise<SignedTreeHead> {
     const rows: Array<{ size: string; root: Buffer; signed_at: string; signature: Buffer }> = await this.dataSource.query(
       `SELECT size, root, signed_at, signature FROM board_tree_heads WHERE election_id = $1 ORDER BY size DESC LIMIT 1`,
@@ -190,7 +225,7 @@ export class BoardService {
       const rows: Array<{ entry: string }> = await m.query(`SELECT entry FROM board_entries WHERE election_id = $1 AND seq < $2 ORDER BY seq`, [electionId, h.size]);
       return {
         format: 'evote-election-record',
-        version: 1,
+        version: RECORD_VERSION,
         electionId,
         boardPublicKey: this.key.publicKeyHex,
         head: { electionId, size: Number(h.size), root: h.root.toString('hex'), timestamp: Number(h.signed_at), signature: h.signature.toString('hex') },
@@ -217,7 +252,7 @@ export class BoardService {
 
   private async *recordChunks(head: SignedTreeHead, format: RecordFormat, pageSize: number): AsyncGenerator<string, void, undefined> {
     const { electionId, size } = head;
-    const header = JSON.stringify({ format: 'evote-election-record', version: 1, electionId, boardPublicKey: this.key.publicKeyHex, head });
+    const header = JSON.stringify({ format: 'evote-election-record', version: RECORD_VERSION, electionId, boardPublicKey: this.key.publicKeyHex, head });
     yield format === 'json' ? `${header.slice(0, -1)},"entries":[` : `${header}\n`;
     for (let from = 0; from < size; ) {
       const rows: Array<{ seq: string; entry: string }> = await this.dataSource.query(

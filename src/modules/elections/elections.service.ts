@@ -15,7 +15,7 @@ import { isValidNationalNumber, normalizeNationalNumber } from '../identity/nati
 import type { SessionPrincipal } from '../identity/session.service';
 import { actionHash, StepUpService } from '../identity/step-up.service';
 import { IssuanceService } from '../tokens/issuance.service';
-import { IssuerRegistry } from '../tokens/issuer-registry';
+import { IssuerKeyStore } from '../tokens/issuer-keys.service';
 import type { ElectionKind } from '../eligibility/eligibility';
 import { electionActionMessage } from './action-message';
 import type { CreateElectionDto } from './elections.dto';
@@ -63,7 +63,7 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly board: BoardService,
-    private readonly issuers: IssuerRegistry,
+    private readonly issuerKeys: IssuerKeyStore,
     private readonly issuance: IssuanceService,
     private readonly stepUp: StepUpService,
     private readonly officials: ElectionOfficials,
@@ -104,7 +104,7 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
       if (keys.has(t.publicKey)) throw new InvalidInputError('invalid_trustees', `trustees[${i}].publicKey repeats another trustee's key`);
       keys.add(t.publicKey);
     }
-    const issuerCount = this.issuers.issuers.length;
+    const issuerCount = this.issuerKeys.issuerCount;
     if (dto.issuerThreshold > issuerCount) {
       throw new InvalidInputError('invalid_issuers', `issuerThreshold (${dto.issuerThreshold}) exceeds the ${issuerCount} issuers of this platform`);
     }
@@ -119,7 +119,9 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
     if (opensAt && closesAt && opensAt >= closesAt) throw new InvalidInputError('invalid_schedule', 'opensAt must be before closesAt');
 
     const mHash = manifestHash(group, manifest);
-    const issuerIds = this.issuers.issuers.map((i) => i.id);
+    // Every issuer makes a key pair for this election alone (protocol §55.2).
+    const electionKeys = await this.issuerKeys.generate();
+    const issuerIds = electionKeys.map((k) => k.id);
     try {
       await this.dataSource.transaction(async (m) => {
         await m.query(
@@ -148,9 +150,10 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
             closesAt: closesAt?.toISOString() ?? null,
           },
         });
+        await this.issuerKeys.store(m, id, electionKeys);
         await this.board.append(m, id, 'issuer-keys', {
           threshold: dto.issuerThreshold,
-          issuers: this.issuers.issuers.map((i) => ({ id: i.id, publicKey: i.publicJwk })),
+          issuers: electionKeys.map((k) => ({ id: k.id, publicKey: k.publicJwk })),
         });
       });
     } catch (e) {
@@ -186,7 +189,8 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
     if (cached) return cached;
     const row = await this.get(id, manager);
     if (!row.base_hash || !row.setup_hash || !row.key_set) throw new StateError('key_ceremony_incomplete', 'The key ceremony of this election is not complete');
-    const election = createElection(group, parseManifest(JSON.parse(row.manifest)), new Uint8Array(row.setup_hash), electionKeySetFromJSON(group, JSON.parse(row.key_set)));
+    const bindings = await this.board.electionBindings(manager, id);
+    const election = createElection(group, parseManifest(JSON.parse(row.manifest)), new Uint8Array(row.setup_hash), electionKeySetFromJSON(group, JSON.parse(row.key_set)), bindings);
     if (!Buffer.from(election.electionHash).equals(row.base_hash)) throw new Error(`stored base hash of election ${id} does not match its key set`);
     this.cryptoElections.set(id, election);
     return election;
@@ -236,10 +240,12 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
       }
       if (action === 'close') {
         for (const log of await this.issuance.issuanceLogs(id, m)) await this.board.append(m, id, 'issuance-log', log);
+        await this.issuance.retire(m, id);
         const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM ballots WHERE election_id = $1 AND NOT audited`, [id]);
         await this.board.append(m, id, 'close', { ballotsCast: n, scheduled: session === null });
       }
     });
+    if (action === 'close') await this.issuance.vacuumIssuances().catch((e: unknown) => this.logger.warn(`vacuum of token_issuances after closing ${id}: ${String(e)}`));
     return this.get(id);
   }
 

@@ -297,7 +297,7 @@ export class KeyCeremonyService {
     let election;
     try {
       keys = deriveElectionKeys(group, s.params, dealings, qualified);
-      election = createElection(group, parseManifest(JSON.parse(s.manifest)), s.params.setupHash, keys);
+      election = createElection(group, parseManifest(JSON.parse(s.manifest)), s.params.setupHash, keys, await this.board.electionBindings(m, s.electionId));
     } catch (e) {
       if (e instanceof CryptoError || e instanceof SyntaxError) return void (await fail(`the election key cannot be derived: ${e.message}`));
       throw e;

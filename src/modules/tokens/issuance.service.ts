@@ -5,7 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ConflictError, InvalidInputError, NotFoundError, StateError } from '../../common/errors/domain-error';
 import { CryptoError } from '../../crypto/errors';
 import { blindSign } from './blind-signer';
-import { IssuerRegistry } from './issuer-registry';
+import { IssuerKeyStore } from './issuer-keys.service';
 
 export interface IssuanceLog {
   issuerId: string;
@@ -24,17 +24,19 @@ export interface IssuanceLog {
 export class IssuanceService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly registry: IssuerRegistry,
+    private readonly keys: IssuerKeyStore,
   ) {}
 
   async issue(electionId: string, issuerId: string, voterKey: Uint8Array, blindedMessage: Uint8Array): Promise<Uint8Array> {
     if (voterKey.length !== 32) throw new Error('voter key must be a 32-byte keyed hash');
-    const issuer = this.registry.get(issuerId);
-    if (!issuer) throw new NotFoundError('unknown_issuer', 'No such issuer');
     await this.requireOpen(electionId);
+    // This election's own key, looked up by (election, issuer): a request to this endpoint cannot be signed
+    // with any other election's key, so what comes out counts in this election only.
+    const key = await this.keys.signingKey(electionId, issuerId);
+    if (!key) throw new NotFoundError('unknown_issuer', 'No such issuer in this election');
     let signature: Uint8Array;
     try {
-      signature = blindSign(issuer.privateKey, blindedMessage);
+      signature = blindSign(key, blindedMessage);
     } catch (e) {
       if (e instanceof CryptoError) throw new InvalidInputError('invalid_blinded_message', `The blinded message is not valid for this issuer: ${e.message}`);
       throw e;
@@ -61,10 +63,29 @@ export class IssuanceService {
       `SELECT issuer_id, blinded_hash FROM token_issuances WHERE election_id = $1 ORDER BY issuer_id, blinded_hash`,
       [electionId],
     );
-    return this.registry.issuers.map((issuer) => {
-      const hashes = rows.filter((r) => r.issuer_id === issuer.id).map((r) => r.blinded_hash.toString('hex'));
-      return { issuerId: issuer.id, count: hashes.length, blindedHashes: hashes };
+    return (await this.keys.keyIds(electionId, manager)).map((issuerId) => {
+      const hashes = rows.filter((r) => r.issuer_id === issuerId).map((r) => r.blinded_hash.toString('hex'));
+      return { issuerId, count: hashes.length, blindedHashes: hashes };
     });
+  }
+
+  /**
+   * At the close, in its transaction: the election's issuance rows are rewritten in random order and its
+   * issuer keys erased. Afterwards every row carries the close's transaction id and a random physical
+   * position, so neither `xmin` nor the table's order says when a voter got a token relative to any
+   * ballot (the board's rows do carry their order, which is public anyway). Dead row versions stay on
+   * disk until vacuum: `vacuumIssuances` after the commit.
+   */
+  async retire(m: EntityManager, electionId: string): Promise<void> {
+    await m.query(`CREATE TEMPORARY TABLE retired_issuances ON COMMIT DROP AS SELECT * FROM token_issuances WHERE election_id = $1`, [electionId]);
+    await m.query(`DELETE FROM token_issuances WHERE election_id = $1`, [electionId]);
+    await m.query(`INSERT INTO token_issuances SELECT * FROM retired_issuances ORDER BY random()`);
+    await this.keys.destroy(m, electionId);
+  }
+
+  /** Reclaims the dead row versions retire() left (outside any transaction; best effort). */
+  async vacuumIssuances(): Promise<void> {
+    await this.dataSource.query(`VACUUM token_issuances`);
   }
 
   private async requireOpen(electionId: string): Promise<void> {

@@ -1,31 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { loadSecret } from '../../common/secrets';
-import { parseIssuerPublicKeyJwk, type IssuerPublicKeyJwk, type RsaPublicKey } from '../../crypto/tokens/rsa-key';
-import { toBase64Url } from '../../crypto/encoding';
+import { issuerKeyThumbprint, type IssuerPublicKeyJwk } from '../../crypto/tokens/rsa-key';
 import { issuerPublicJwk } from './blind-signer';
 
-/** One ballot-token issuer run by this process: its key and its public identity. */
-export interface Issuer {
-  /** RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key: stable, and derived from the key alone. */
-  readonly id: string;
-  readonly publicJwk: IssuerPublicKeyJwk;
-  readonly publicKey: RsaPublicKey;
-  readonly privateKey: KeyObject;
-}
+/** RFC 7638 thumbprint of an issuer JWK (SHA-256, base64url). */
+export const jwkThumbprint = (jwk: IssuerPublicKeyJwk): string => issuerKeyThumbprint(jwk);
 
-/** RFC 7638: SHA-256 over the JSON of the required members in lexicographic order. */
-export function jwkThumbprint(jwk: IssuerPublicKeyJwk): string {
-  const canonical = JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n });
-  return toBase64Url(new Uint8Array(createHash('sha256').update(canonical).digest()));
+/**
+ * One ballot-token issuer run by this process. Its long-term key is its identity (`name`, the key's
+ * thumbprint) and the root of `wrapKey`, which wraps the fresh key pair it makes for every election
+ * (issuer-keys.service.ts). The long-term key itself never signs a token: tokens are signed only with
+ * an election's own key, so they count only in that election.
+ */
+export interface Issuer {
+  readonly name: string;
+  /** AES-256-GCM key for this issuer's per-election private keys at rest (never stored). */
+  readonly wrapKey: Buffer;
 }
 
 /**
- * The issuers this process runs. Production configures each key in its own file (ISSUER_KEYS); the
- * development platform and the demo generate ISSUER_COUNT keys into DATA_DIR/keys on first start.
+ * The issuers this process runs. Production configures each long-term key in its own file (ISSUER_KEYS);
+ * the development platform and the demo generate ISSUER_COUNT keys into DATA_DIR/keys on first start.
  * Several issuers in one process is for demonstration: their independence is only real when each runs
- * in its own trust domain.
+ * in its own trust domain (docs/threat-model.md).
  */
 @Injectable()
 export class IssuerRegistry {
@@ -46,12 +45,19 @@ export class IssuerRegistry {
           generateKeyPairSync('rsa', { modulusLength: 3072, publicExponent: 65537 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       });
       const privateKey = createPrivateKey(pem);
-      const publicJwk = issuerPublicJwk(privateKey);
-      return Object.freeze({ id: jwkThumbprint(publicJwk), publicJwk, publicKey: parseIssuerPublicKeyJwk(publicJwk), privateKey });
+      const name = jwkThumbprint(issuerPublicJwk(privateKey));
+      return Object.freeze({ name, wrapKey: deriveWrapKey(privateKey, name) });
     });
   }
 
-  get(id: string): Issuer | undefined {
-    return this.issuers.find((i) => i.id === id);
+  get(name: string): Issuer | undefined {
+    return this.issuers.find((i) => i.name === name);
   }
+}
+
+/** HKDF-SHA-256 over the long-term private key's PKCS#8 bytes: a 32-byte key that exists only in memory. */
+function deriveWrapKey(privateKey: KeyObject, name: string): Buffer {
+  const der = privateKey.export({ type: 'pkcs8', format: 'der' });
+  const salt = createHash('sha256').update('evote/v2/issuer-key-wrap').digest();
+  return Buffer.from(hkdfSync('sha256', der, salt, Buffer.from(name), 32));
 }

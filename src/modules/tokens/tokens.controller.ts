@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ForbiddenError, InvalidInputError } from '../../common/errors/domain-error';
 import { fromBase64Url, toBase64Url } from '../../crypto/encoding';
@@ -7,7 +7,6 @@ import { EligibilityService } from '../eligibility/eligibility.service';
 import { CurrentUser, Roles } from '../identity/roles';
 import type { SessionPrincipal } from '../identity/session.service';
 import { IssuanceService } from './issuance.service';
-import { IssuerRegistry } from './issuer-registry';
 import { IssueTokenDto } from './tokens.dto';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
@@ -21,15 +20,8 @@ const uuid = new ParseUUIDPipe({ version: '4' });
 export class TokensController {
   constructor(
     private readonly issuance: IssuanceService,
-    private readonly registry: IssuerRegistry,
     private readonly eligibility: EligibilityService,
   ) {}
-
-  @Get('issuers')
-  @ApiOperation({ summary: "The platform's token issuers and their public keys (JWK)" })
-  issuers() {
-    return this.registry.issuers.map((i) => ({ id: i.id, publicKey: i.publicJwk }));
-  }
 
   @Post('elections/:id/tokens')
   @HttpCode(200)

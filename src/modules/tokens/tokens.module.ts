@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { EligibilityModule } from '../eligibility/eligibility.module';
 import { TokensController } from './tokens.controller';
 import { IssuanceService } from './issuance.service';
+import { IssuerKeyStore } from './issuer-keys.service';
 import { IssuerRegistry } from './issuer-registry';
 
 @Module({
   imports: [EligibilityModule],
   controllers: [TokensController],
-  providers: [IssuerRegistry, IssuanceService],
-  exports: [IssuerRegistry, IssuanceService],
+  providers: [IssuerRegistry, IssuerKeyStore, IssuanceService],
+  exports: [IssuerKeyStore, IssuanceService],
 })
 export class TokensModule {}

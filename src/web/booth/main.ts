@@ -4,7 +4,7 @@
  * a token (logged in) but not the token; it sees the ballot (anonymous request, no cookie) but not who
  * cast it nor what it says.
  */
-import { auditBody, electionFromPublic, obtainBallotToken, prepareBallot, type PreparedBallot } from '../../client/voter-client';
+import { auditBody, fetchElection, obtainBallotToken, prepareBallot, type PreparedBallot, type VerifiedElection } from '../../client/voter-client';
 import { ballotHash, type Election, selectionCountAllowed, trackingCode } from '../../crypto/ballot';
 import { bytesToHex, hexToBytes } from '../../crypto/encoding';
 import { defaultGroup as group } from '../../crypto/group';
@@ -33,6 +33,8 @@ const state: {
   me?: Me;
   view?: ElectionView;
   election?: Election;
+  /** The election as read from its board's setup entries, checked against a signed head (never from /elections/:id). */
+  verified?: VerifiedElection;
   device?: DeviceState;
   choices?: Choices;
   prepared?: PreparedBallot;
@@ -139,7 +141,8 @@ async function showEligibility(): Promise<void> {
 
 async function showToken(): Promise<void> {
   const view = state.view!;
-  state.election = electionFromPublic(view);
+  state.verified = await fetchElection('', view.id, (url, init) => fetch(url, { ...init, credentials: 'omit' }));
+  state.election = state.verified.election;
   state.device = loadDevice(view.id);
   if (state.device) return showBallot();
   state.redraw = () => void showToken();
@@ -157,9 +160,9 @@ async function getToken(): Promise<void> {
   const view = state.view!;
   busy('booth.token.working');
   try {
-    const issuers = (await api<Array<{ id: string; publicKey: unknown }>>('/issuers')).filter((i) => view.issuerIds.includes(i.id));
+    // This election's own issuer keys, from its board entry (bound into H), never from the issuers' answers.
     const send = (url: string, init?: RequestInit) => fetch(url, { ...init, credentials: 'same-origin', referrerPolicy: 'same-origin' });
-    const { token, pseudonym } = await obtainBallotToken('', state.election!, view.id, issuers, send);
+    const { token, pseudonym } = await obtainBallotToken('', state.election!, view.id, state.verified!.issuers, send);
     state.device = { token, pseudonymSecret: bytesToHex(pseudonym.secretKey), receipts: [] };
     saveDevice(view.id, state.device);
     showBallot();

@@ -3,7 +3,7 @@
  * code with an in-browser inclusion check, opened audited ballots), results, and a full verification
  * of the election record in a Web Worker. Observers need no login; every request omits cookies.
  */
-import { electionFromPublic } from '../../client/voter-client';
+import { fetchElection } from '../../client/voter-client';
 import { auditedBallotFromJSON, verifyAuditedBallot } from '../../crypto/ballot';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '../../crypto/encoding';
 import { leafHash } from '../../crypto/record/merkle';
@@ -16,6 +16,7 @@ import { initPage, lang, t, type MessageKey } from '../i18n';
 import type { Check, Progress, Record_, Verification } from './verify';
 
 const anon: RequestInit = { credentials: 'omit' };
+const anonFetch = (url: string, init?: RequestInit) => fetch(url, { ...init, ...anon });
 let redraw: () => void = () => void start();
 
 function errorBox(e: unknown) {
@@ -168,7 +169,7 @@ async function lookUp(view: ElectionView, code: string, out: HTMLElement): Promi
     if (found.entry.kind === 'audit') {
       // A Benaloh audit: re-check, on this (second) device, that the ballot opens to what it says.
       const payload = (JSON.parse(found.entry.entry) as { payload: { ballot: unknown; reveal: unknown } }).payload;
-      const election = electionFromPublic(view);
+      const { election } = await fetchElection('', view.id, anonFetch);
       const v = verifyAuditedBallot(group, election, auditedBallotFromJSON(group, election.manifest, { ballot: payload.ballot, reveal: payload.reveal }));
       if (v.valid) {
         parts.push(h('p', { class: 'ok', id: 'audit-check' }, t('observer.audit.valid')));
@@ -226,7 +227,7 @@ function verifyInWorker(
     ui.progressText.textContent = e.message;
     ui.verifyButton.disabled = false;
   };
-  worker.postMessage({ record, view });
+  worker.postMessage({ record });
 }
 
 function checkItem(c: Check, verifier: string) {

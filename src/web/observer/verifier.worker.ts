@@ -4,7 +4,6 @@
  * per-ballot checks are spread over one sub-worker per core (submissions.worker.ts) when the browser
  * allows workers to start workers; otherwise everything runs here.
  */
-import type { PublicElection } from '../../client/voter-client';
 import type { SubmissionInput } from '../../crypto/record/submissions';
 import { type SubmissionChunkJSON, splitRecord, verifyWithRunner, worthDistributing } from '../../crypto/record/verify-chunked';
 import { type Progress, type Record_, runVerifier, toVerification } from './verify';
@@ -45,7 +44,7 @@ function subWorkers(skeleton: unknown): { size: number; run: (inputs: readonly S
   };
 }
 
-scope.onmessage = async (ev: MessageEvent<{ record: Record_; view: PublicElection }>) => {
+scope.onmessage = async (ev: MessageEvent<{ record: Record_ }>) => {
   let last = 0;
   const progress = (p: Progress) => {
     const now = Date.now();
@@ -70,7 +69,7 @@ scope.onmessage = async (ev: MessageEvent<{ record: Record_; view: PublicElectio
         pool.close();
       }
     }
-    scope.postMessage({ type: 'result', result: runVerifier(ev.data.record, ev.data.view, progress), workers: 0 });
+    scope.postMessage({ type: 'result', result: runVerifier(ev.data.record, progress), workers: 0 });
   } catch (e) {
     scope.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   }

@@ -21,7 +21,10 @@ import {
   tallyCiphertexts,
   tallyToJSON,
   trackingCode,
+  type ElectionBindings,
+  electionBindingsToJSON,
 } from '../../../src/crypto/ballot';
+import { leafHash } from '../../../src/crypto/record/merkle';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '../../../src/crypto/encoding';
@@ -100,7 +103,7 @@ export function hashPreimages(doc: any): Record<string, string> {
       ]),
     ),
     election: bytesToHex(
-      transcriptBytes('evote/v1/election', ZERO32, [
+      transcriptBytes('evote/v2/election', ZERO32, [
         [0x06, 'group', utf8ToBytes('ristretto255')],
         [0x03, 'manifest-hash', mHash],
         [0x03, 'setup-hash', setupHash],
@@ -108,6 +111,9 @@ export function hashPreimages(doc: any): Record<string, string> {
         [0x04, 'n', u32(keys.verificationKeys.length)],
         [0x01, 'K', hexToBytes(keys.jointKey)],
         [0x07, 'X', points(keys.verificationKeys)],
+        [0x03, 'manifest-entry', hexToBytes(doc.bindings.manifestEntry)],
+        [0x03, 'issuer-keys-entry', hexToBytes(doc.bindings.issuerKeysEntry)],
+        [0x03, 'board-key', hexToBytes(doc.bindings.boardPublicKey)],
       ]),
     ),
     ballot0: bytesToHex(
@@ -135,6 +141,17 @@ export function eciesExample(doc: any, e2: bigint): Record<string, unknown> {
   };
 }
 
+/**
+ * What H binds of the board (§40.3) in the vectors: the leaf hashes of a manifest entry and an issuer-keys
+ * entry (here of the fixed texts below; any 32 bytes would do) and an Ed25519 public key (RFC 8032 §7.1
+ * TEST 1's).
+ */
+export const VECTOR_BINDINGS: ElectionBindings = Object.freeze({
+  manifestEntry: leafHash(utf8ToBytes('evote vectors: manifest entry')),
+  issuerKeysEntry: leafHash(utf8ToBytes('evote vectors: issuer-keys entry')),
+  boardPublicKey: hexToBytes('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'),
+});
+
 /** Builds the whole vector document from a seed (hex). */
 export function buildElectionVectors(seedHex: string = ELECTION_VECTOR_SEED_HEX): Record<string, any> {
   const seed = hexToBytes(seedHex);
@@ -142,7 +159,7 @@ export function buildElectionVectors(seedHex: string = ELECTION_VECTOR_SEED_HEX)
   const manifest = parseManifest(MANIFEST_JSON);
   const mHash = manifestHash(g, manifest);
   const dkg = simulateDkg(g, mHash, 2, 3, nonces('dkg'));
-  const election = createElection(g, manifest, dkg.params.setupHash, dkg.keys);
+  const election = createElection(g, manifest, dkg.params.setupHash, dkg.keys, VECTOR_BINDINGS);
   const cast = CAST_CHOICES.map((c, i) => encryptBallot(g, election, c, credentialOf(i), nonces(`ballot-${i}`)).ballot);
   const a = encryptBallot(g, election, AUDITED_CHOICES, credentialOf(CAST_CHOICES.length), nonces('audited-ballot'));
   const audited = auditBallot(manifest, a.ballot, a.secrets, AUDITED_CHOICES);
@@ -159,13 +176,15 @@ export function buildElectionVectors(seedHex: string = ELECTION_VECTOR_SEED_HEX)
       command: `node -r @swc-node/register ${ELECTION_VECTOR_GENERATOR}`,
       seed: seedHex,
       nonceSource: 'deterministicNonces(seed, "evote-election/<item>") from src/crypto/group.ts; items: dkg, ballot-<i>, audited-ballot, decryption-<trustee>',
-      protocolVersion: PROTOCOL_VERSION,
+      protocolVersion: 2,
+      transcriptVersion: PROTOCOL_VERSION,
       group: g.name,
       description:
         'One whole small election: manifest, 2-of-3 DKG (trustee ECIES keys, dealings, no complaints, derived keys), four cast ballots, one audited ballot (not counted), tally, decryption shares of trustees 1 and 3, result. Credentials are 32 bytes of 0x10+i. For independent implementations: testOnlySecrets (trustee ECIES secrets e_l and final shares x_l), eciesExample (s_{1->2} step by step) and hashPreimages (transcript bytes of the manifest, setup, election and first ballot hashes, built from the documented layouts by an independent encoder).',
     },
     manifest: manifestToJSON(manifest),
     manifestHash: bytesToHex(mHash),
+    bindings: electionBindingsToJSON(VECTOR_BINDINGS),
     dkg: {
       contextHash: bytesToHex(mHash),
       threshold: dkg.params.threshold,

@@ -1,5 +1,5 @@
 // Shared fixture of the ballot specs: a three-contest manifest (one of each kind) and a 2-of-3 election.
-import { type Election, type Manifest, createElection, parseManifest } from '../../../src/crypto/ballot';
+import { type Election, type ElectionBindings, type Manifest, createElection, parseManifest } from '../../../src/crypto/ballot';
 import { deterministicNonces, ristretto255Group as group } from '../../../src/crypto/group';
 import { simulateDkg, type SimulatedDkg } from '../../../src/crypto/threshold';
 
@@ -51,7 +51,17 @@ export const MANIFEST_JSON = Object.freeze({
 
 export const seed = (s: string): Uint8Array => new TextEncoder().encode(s);
 
+/**
+ * Stand-ins for what H binds of a board (§40.3: the leaf hashes of the manifest and issuer-keys entries and
+ * the board key), for tests of the ballot layer that have no board.
+ */
+export const TEST_BINDINGS: ElectionBindings = Object.freeze({
+  manifestEntry: new Uint8Array(32).fill(0x51),
+  issuerKeysEntry: new Uint8Array(32).fill(0x52),
+  boardPublicKey: new Uint8Array(32).fill(0x53),
+});
+
 export function makeElection(manifest: Manifest = parseManifest(MANIFEST_JSON)): { election: Election; dkg: SimulatedDkg } {
   const dkg = simulateDkg(group, new Uint8Array(32).fill(3), 2, 3, deterministicNonces(seed('fixture-dkg'), 'test/dkg'));
-  return { election: createElection(group, manifest, dkg.params.setupHash, dkg.keys), dkg };
+  return { election: createElection(group, manifest, dkg.params.setupHash, dkg.keys, TEST_BINDINGS), dkg };
 }
