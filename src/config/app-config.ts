@@ -218,6 +218,23 @@ export class AppConfig {
   RATE_LIMIT_CAST_PER_MINUTE = 300;
 
   /**
+   * Per election and token pseudonym: at most this many audited (Benaloh-challenged) ballots. Each is a
+   * full ballot on the public board for good: without a cap one token could fill the board.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'MAX_AUDITS_PER_TOKEN must be an integer between 0 and 1000' })
+  @Min(0, { message: 'MAX_AUDITS_PER_TOKEN must be an integer between 0 and 1000' })
+  @Max(1000, { message: 'MAX_AUDITS_PER_TOKEN must be an integer between 0 and 1000' })
+  MAX_AUDITS_PER_TOKEN = 3;
+
+  /** Per election and token pseudonym: at most this many re-votes (so 1 + this many cast ballots). */
+  @Transform(toInt)
+  @IsInt({ message: 'MAX_REVOTES_PER_TOKEN must be an integer between 0 and 1000' })
+  @Min(0, { message: 'MAX_REVOTES_PER_TOKEN must be an integer between 0 and 1000' })
+  @Max(1000, { message: 'MAX_REVOTES_PER_TOKEN must be an integer between 0 and 1000' })
+  MAX_REVOTES_PER_TOKEN = 10;
+
+  /**
    * Worker threads that check cast ballots (tokens, signature, proofs), so the event loop stays free for
    * the database. Default: one per core. 0 = check on the event loop.
    */

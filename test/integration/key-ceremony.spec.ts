@@ -103,7 +103,7 @@ describeEachBackend('key ceremony', (db) => {
     expect(JSON.parse(row.key_set)).toEqual(v.keySet);
     expect(row.status).toBe('key_ceremony');
 
-    const entries = await boardEntries(e.id);
+    const entries = (await boardEntries(e.id)).slice(2); // after the manifest and issuer-keys entries
     expect(entries.map((x) => x.kind)).toEqual(['trustee-commitments', 'trustee-commitments', 'trustee-commitments', 'election-key']);
     expect(entries.slice(0, 3).map((x) => x.payload.dealing)).toEqual(v.dealings);
     expect(entries[3].payload).toEqual({
@@ -175,7 +175,7 @@ describeEachBackend('key ceremony', (db) => {
     const v = await view(e.id);
     expect(v.state).toBe('failed');
     expect(v.keySet).toBeNull();
-    expect((await boardEntries(e.id)).map((x) => x.kind)).toEqual(['trustee-commitments', 'trustee-commitments', 'trustee-commitments']);
+    expect((await boardEntries(e.id)).map((x) => x.kind)).toEqual(['manifest', 'issuer-keys', 'trustee-commitments', 'trustee-commitments', 'trustee-commitments']);
     const [row] = await ds.query(`SELECT base_hash FROM elections WHERE id = $1`, [e.id]);
     expect(row.base_hash).toBeNull();
   });

@@ -47,6 +47,30 @@ describe('parallel verification and tally (worker threads)', () => {
     }
   });
 
+  it('check 15 is sound for k-of-n: voters holding 2 of the 3 issuers\' signatures pass; an issuer that logs fewer issuances than it signed fails', () => {
+    const logs = record.entries.map((e) => JSON.parse(e)).filter((e) => e.kind === 'issuance-log');
+    // Every issuer signed fewer tokens than were counted: the former "counted ≤ every issuer's count" failed this honest election.
+    expect(Math.max(...logs.map((l) => l.payload.count))).toBeLessThan(14);
+    expect(logs.reduce((n, l) => n + l.payload.count, 0)).toBe(28);
+    const check15 = (r: unknown) => verifyElectionRecord(r).checks.find((c) => c.id === '15')!;
+    expect(check15(record).status).toBe('pass');
+    const short = (drop: number) => ({
+      ...record,
+      entries: record.entries.map((e) => {
+        const x = JSON.parse(e);
+        if (x.kind !== 'issuance-log') return e;
+        x.payload.blindedHashes = x.payload.blindedHashes.slice(drop);
+        x.payload.count = x.payload.blindedHashes.length;
+        return JSON.stringify(x);
+      }),
+    });
+    // Each issuer's log one short of the distinct tokens it signed on the board.
+    const c = check15(short(1));
+    expect(c.status).toBe('fail');
+    expect(c.failures!.join('\n')).toMatch(/signed \d+ distinct tokens on the board but logged only/);
+    expect(c.failures!.join('\n')).toMatch(/14 distinct valid tokens on the board, but 25 logged issuances at k = 2 support at most 12/);
+  });
+
   it('a ballot whose ciphertext was swapped for another ballot\'s is named by both verifiers (checks 8, 9, 11 fail)', async () => {
     const tampered = { ...record, entries: [...record.entries] };
     const first = tampered.entries.findIndex((e) => e.includes('"kind":"ballot"'));

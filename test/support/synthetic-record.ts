@@ -114,16 +114,17 @@ export function syntheticElection(spec: SyntheticElectionSpec, g: Group = group)
 
 /**
  * `count` ballot payloads (the exact JSON text of a 'ballot' entry's payload), voter i choosing option
- * i mod 5, each with a fresh pseudonym and a token signed by the first `issuerThreshold` issuers.
+ * i mod 5, each with a fresh pseudonym and a token signed by exactly k of the n issuers ({@link syntheticSigners}),
+ * as when voters stop after k signatures or an issuer is down: the k-of-n bound of check 15 must hold.
  */
 export function syntheticBallotPayloads(spec: SyntheticElectionSpec, from: number, count: number, g: Group = group): string[] {
   const { election } = syntheticElection(spec, g);
-  const keys = spec.issuers.slice(0, spec.issuerThreshold).map((i) => ({ id: i.id, key: createPrivateKey(i.privatePem) }));
+  const all = spec.issuers.map((i) => ({ id: i.id, key: createPrivateKey(i.privatePem) }));
   const out: string[] = [];
   for (let i = from; i < from + count; i++) {
     const pseudonym = generatePseudonymKeyPair();
     const prepared = prepareBallotToken({ electionId: spec.electionId, electionBaseHash: election.electionHash, pseudonym: pseudonym.publicKey });
-    const signatures = keys.map((k) => ({
+    const signatures = syntheticSigners(spec, i).map((j) => all[j]).sort((a, b) => (a.id < b.id ? -1 : 1)).map((k) => ({
       issuerId: k.id,
       signature: new Uint8Array(sign('sha384', prepared.preparedMsg, { key: k.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 48 })),
     }));
@@ -133,6 +134,12 @@ export function syntheticBallotPayloads(spec: SyntheticElectionSpec, from: numbe
     out.push(JSON.stringify({ token, ballot: ballotToJSON(g, ballot), signature }));
   }
   return out;
+}
+
+/** The issuers (indices into spec.issuers) that sign voter i's token: k of them, starting at i mod n. */
+export function syntheticSigners(spec: SyntheticElectionSpec, i: number): number[] {
+  const n = spec.issuers.length;
+  return Array.from({ length: spec.issuerThreshold }, (_, j) => (i + j) % n);
 }
 
 /** The board's framing of one entry (as BoardService.append writes it), with a pre-serialized payload. */
@@ -212,8 +219,9 @@ export async function buildSyntheticRecord(
   const cast = seq - firstBallot;
   if (cast !== ballotCount) throw new Error(`${cast} ballots given, ${ballotCount} announced`);
   const counted = Array.from({ length: cast }, (_, i) => firstBallot + i);
-  for (const i of spec.issuers) {
-    const hashes = Array.from({ length: cast }, () => nodeRandomBytes(32).toString('hex')).sort();
+  for (const [j, i] of spec.issuers.entries()) {
+    const issued = Array.from({ length: cast }, (_, v) => v).filter((v) => syntheticSigners(spec, v).includes(j)).length;
+    const hashes = Array.from({ length: issued }, () => nodeRandomBytes(32).toString('hex')).sort();
     await add('issuance-log', { issuerId: i.id, count: hashes.length, blindedHashes: hashes });
   }
   await add('close', { ballotsCast: cast, scheduled: false });

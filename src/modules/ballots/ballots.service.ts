@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { ConflictError, InvalidInputError, StateError, UnprocessableError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { auditedBallotFromJSON, auditedBallotToJSON, electionBindingsToJSON, type EncryptedBallotJSON, normalizeTrackingCode, trackingCode, verifyAuditedBallot } from '../../crypto/ballot';
@@ -173,6 +173,9 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
           if (prior) throw new ConflictError('already_voted', 'A ballot was already cast with this token, and this election counts only the first');
         }
         const appended = await this.board.append(m, electionId, audited ? 'audit' : 'ballot', payload, code);
+        // The append holds the election's board lock, so this count sees every earlier submission of the
+        // pseudonym and no concurrent one can slip past the cap (a refusal rolls the append back).
+        await this.enforceCaps(m, electionId, pseudonym, audited, hash);
         // The ballot row and, for a cast, the counted pointer in one statement (the board lock is held).
         // Last ballot counts: the newest board position wins, even if concurrent casts commit out of order.
         await m.query(
@@ -191,6 +194,23 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
         return this.existingReceipt(electionId, hash, audited);
       }
       throw e;
+    }
+  }
+
+  /** Refuses the submission (409) when its pseudonym already used up its audits or re-votes. */
+  private async enforceCaps(m: EntityManager, electionId: string, pseudonym: Buffer, audited: boolean, hash: Uint8Array): Promise<void> {
+    const [used]: Array<{ audits: number; casts: number; same: number }> = await m.query(
+      `SELECT count(*) FILTER (WHERE audited)::int AS audits, count(*) FILTER (WHERE NOT audited)::int AS casts,
+              count(*) FILTER (WHERE ballot_hash = $3)::int AS same
+         FROM ballots WHERE election_id = $1 AND pseudonym = $2`,
+      [electionId, pseudonym, Buffer.from(hash)],
+    );
+    if (used.same > 0) return; // the same ballot again: the primary key answers with its receipt
+    if (audited && used.audits >= this.config.MAX_AUDITS_PER_TOKEN) {
+      throw new ConflictError('audit_limit', `This token has already audited ${used.audits} ballots, the most this election allows (${this.config.MAX_AUDITS_PER_TOKEN})`);
+    }
+    if (!audited && used.casts > this.config.MAX_REVOTES_PER_TOKEN) {
+      throw new ConflictError('revote_limit', `This token has already cast ${used.casts} ballots; this election allows at most ${this.config.MAX_REVOTES_PER_TOKEN} re-votes`);
     }
   }
 
