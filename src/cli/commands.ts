@@ -3,6 +3,8 @@ import type { Command } from './args';
 import { UsageError } from './args';
 import { trusteeCeremony, trusteeInit } from './trustee';
 import { trusteeDecrypt } from './decrypt';
+import { ApiClient } from './http';
+import { trusteeObserve } from './trustee-board';
 import { demoTally } from './demo-tally';
 import { verifyCommand } from './verify';
 
@@ -64,6 +66,21 @@ const trusteeDecryptCommand: Command = {
   },
 };
 
+const trusteeObserveCommand: Command = {
+  words: ['trustee', 'observe'],
+  summary: "Check the board's latest signed head against every head this trustee saw (consistency proof) and save it; run it now and then while the election is open",
+  options: {
+    server: { type: 'string', description: 'server base URL', required: true },
+    election: { type: 'string', description: 'election id (uuid)', required: true },
+    key: { type: 'string', description: 'trustee key file (the board state is in <key>.election-<id>.board.json)', required: true },
+  },
+  async run(v, io) {
+    const head = await trusteeObserve(new ApiClient(String(v.server)), String(v.key), String(v.election));
+    io.out(JSON.stringify({ size: head.size, root: head.root }, null, 2));
+    return 0;
+  },
+};
+
 const verifyCmd: Command = {
   words: ['verify'],
   summary: 'Verify an election record (every token, proof, the tally, the decryption and the result); exit 0 only if every check passes',
@@ -73,9 +90,10 @@ const verifyCmd: Command = {
     election: { type: 'string', description: 'election id (with --server)' },
     json: { type: 'boolean', description: 'print the checks as JSON', default: false },
     workers: { type: 'string', description: 'worker threads for the ballot checks (default: one per core; 0: none)' },
+    fingerprint: { type: 'string', description: "the election's fingerprint as its officials published it (base hash H, 64 hex): check 4 fails unless the record's matches" },
   },
   positional: { name: 'target', description: 'a record file (JSON or NDJSON), or an election URL (https://host/elections/<id>)' },
-  run: (v, io) => verifyCommand({ ...verifyTarget(v), json: v.json === true, ...workersOption(v.workers) }, io),
+  run: (v, io) => verifyCommand({ ...verifyTarget(v), json: v.json === true, ...workersOption(v.workers), ...(typeof v.fingerprint === 'string' ? { fingerprint: v.fingerprint } : {}) }, io),
 };
 
 function workersOption(w: string | boolean | undefined): { workers?: number } {
@@ -110,4 +128,4 @@ const demoTallyCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [trusteeInitCommand, trusteeCeremonyCommand, trusteeDecryptCommand, verifyCmd, demoTallyCommand];
+export const COMMANDS: readonly Command[] = [trusteeInitCommand, trusteeCeremonyCommand, trusteeObserveCommand, trusteeDecryptCommand, verifyCmd, demoTallyCommand];

@@ -4,20 +4,24 @@
  * set and base hash against its own saved ones, and the published aggregate against the sum it recomputes
  * from the counted ballots at the tree head the tally names, and every check of the record up to the tally
  * (tokens, signatures, proofs of every ballot) — so the server cannot have it decrypt a subset of the
- * ballots, a ballot it made up, or anything else.
+ * ballots, a ballot it made up, or anything else. The record must also extend every signed head this trustee
+ * saw (trustee-board.ts), under the board key pinned at the ceremony, and a trustee decrypts one aggregate
+ * per election only: a server that forks the board cannot get shares of the fork and of the real board.
  */
 import { parseManifest, tallyCiphertexts, tallyFromJSON, tallyToJSON } from '../crypto/ballot';
-import { bytesToHex, hexToBytes } from '../crypto/encoding';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '../crypto/encoding';
 import { ristretto255Group as group } from '../crypto/group';
 import { aggregateCounted, countedBallotSeqs, type RevotingPolicy } from '../crypto/record/counting';
 import { verifyBoardLog } from '../crypto/record/board-log';
 import { verifyElectionRecord } from '../crypto/record/verify-record';
 import type { SignedTreeHead } from '../crypto/record/tree-head';
-import { computeDecryptionShare, decryptionShareToJSON } from '../crypto/threshold/decryption';
+import { computeDecryptionShare, decryptionShareFromJSON, decryptionShareToJSON } from '../crypto/threshold/decryption';
 import { electionKeySetEquals, electionKeySetFromJSON } from '../crypto/threshold/dkg';
 import { readSecretJson } from './files';
 import { ApiClient, ApiError } from './http';
 import { electionFilePath, readSecretShare, readTrusteeKey } from './trustee';
+import { BoardForkError, newBoardState, observeHead, readBoardState, writeBoardState } from './trustee-board';
 
 export interface RecordJSON {
   format: string;
@@ -50,15 +54,19 @@ export async function trusteeDecrypt(o: DecryptOptions): Promise<DecryptResult> 
   const mine = readSecretShare(o.keyPath, o.electionId);
   const file = readSecretJson(electionFilePath(o.keyPath, o.electionId)) as { setupHash: string };
   const id = encodeURIComponent(o.electionId);
-  // The first read after the close makes the server compute the aggregate.
-  const tallyView = await api.get<{ tallySeq: number; shares: Array<{ trustee: number; seq: number }>; result: unknown }>(`/elections/${id}/tally`);
-  const posted = tallyView.shares.find((s) => s.trustee === mine.trustee);
-  if (posted) {
-    // Proofs are randomised: a second share would differ from the first, so never post one twice.
-    log(`the decryption share of trustee ${mine.trustee} is already on the board (entry ${posted.seq})`);
-    return { trustee: mine.trustee, created: false, seq: posted.seq, shares: tallyView.shares.length, result: tallyView.result };
-  }
+  // The first read after the close makes the server compute the aggregate; its list of shares is not used.
+  const tallyView = await api.get<{ tallySeq: number; result: unknown }>(`/elections/${id}/tally`);
   const record = await api.get<RecordJSON>(`/elections/${id}/record`);
+  // The board key pinned at the ceremony (H binds it too), and a record that extends every head this
+  // trustee has seen (a consistency proof from the last one): a fork shown to this trustee is refused.
+  let state = readBoardState(o.keyPath, o.electionId);
+  if (!state) {
+    log('warning: no saved board state from the ceremony; pinning the board key and head of this record (run the ceremony with this version to pin them earlier)');
+    state = newBoardState(o.electionId, record.boardPublicKey, record.head);
+  }
+  if (record.boardPublicKey !== state.boardPublicKey) throw new BoardForkError(`the record is signed with board key ${record.boardPublicKey}, not the one pinned at the ceremony (${state.boardPublicKey})`);
+  state = await observeHead(api, state, record.head);
+  writeBoardState(o.keyPath, state);
   const board = verifyBoardLog(o.electionId, record.entries, record.head, hexToBytes(record.boardPublicKey, 32, 'board key'));
   if (!board.ok) throw new Error(`the board does not verify: ${board.failures.slice(0, 3).join('; ')}`);
   // Everything up to the tally must verify (§70.3 checks 1–11 and 15): in particular every counted ballot's
@@ -85,8 +93,25 @@ export async function trusteeDecrypt(o: DecryptOptions): Promise<DecryptResult> 
   if (JSON.stringify(tallyToJSON(group, aggregate)) !== JSON.stringify(t.aggregate)) throw new Error('the published aggregate is not the sum of the counted ballots');
   const published = tallyFromJSON(group, manifest, t.aggregate);
   log(`aggregate of ${counted.length} counted ballots (board size ${t.boardSize}) recomputed and equal to the published one`);
+  // A share of this trustee on the (verified) record can only be this trustee's: its proofs need x_ℓ.
+  const mineOnBoard = board.entries.find((e) => e.kind === 'decryption-share' && (e.payload as { trustee?: unknown }).trustee === mine.trustee);
+  const aggregateHash = bytesToHex(sha256(utf8ToBytes(JSON.stringify(t.aggregate))));
+  // One aggregate per election, ever: a trustee who decrypted one tally refuses any other.
+  if (state.decrypted && (state.decrypted.aggregate !== aggregateHash || state.decrypted.tallySeq !== tallyEntry.seq)) {
+    throw new BoardForkError(
+      `this trustee already decrypted another aggregate of this election (tally entry ${state.decrypted.tallySeq} at ${state.decrypted.head.size} entries, root ${state.decrypted.head.root}); it decrypts no second one`,
+    );
+  }
+  if (mineOnBoard) {
+    log(`the decryption share of trustee ${mine.trustee} is already on the board (entry ${mineOnBoard.seq})`);
+    return { trustee: mine.trustee, created: false, seq: mineOnBoard.seq, shares: board.entries.filter((e) => e.kind === 'decryption-share').length, result: tallyView.result };
+  }
   if (tallyView.result) log('the result is already published');
-  const share = computeDecryptionShare(group, mine.baseHash, mine.keySet, mine.trustee, mine.secretShare, tallyCiphertexts(published));
+  // Recorded before it leaves: after a crash or a lost answer the same share is posted, never another.
+  const share = state.decrypted
+    ? decryptionShareFromJSON(group, state.decrypted.share)
+    : computeDecryptionShare(group, mine.baseHash, mine.keySet, mine.trustee, mine.secretShare, tallyCiphertexts(published));
+  if (!state.decrypted) writeBoardState(o.keyPath, (state = { ...state, decrypted: { tallySeq: tallyEntry.seq, aggregate: aggregateHash, head: record.head, share: decryptionShareToJSON(group, share) } }));
   const signer = { electionId: o.electionId, trustee: mine.trustee, secretKey: key.secretKey, setupHash: hexToBytes(file.setupHash, 32, 'setup hash') };
   const body = { share: decryptionShareToJSON(group, share) };
   const post = () => api.signedPost<DecryptResult>(`/elections/${id}/tally/shares`, body, signer);

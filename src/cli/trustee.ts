@@ -13,6 +13,8 @@ import { createElection } from '../crypto/ballot/election';
 import { manifestHash, parseManifest } from '../crypto/ballot/manifest';
 import { bytesEqual, bytesToHex, hexToBytes } from '../crypto/encoding';
 import { verifyElectionSetup } from '../crypto/record/election-setup';
+import type { SignedTreeHead } from '../crypto/record/tree-head';
+import { newBoardState, readBoardState, writeBoardState } from './trustee-board';
 import { keygen } from '../crypto/elgamal';
 import { ristretto255Group as group } from '../crypto/group';
 import {
@@ -242,7 +244,9 @@ export async function trusteeCeremony(o: CeremonyOptions): Promise<CeremonyResul
   if (!electionKeySetEquals(group, keys, electionKeySetFromJSON(group, view.keySet))) throw new Error('the server key set differs from the one derived from the dealings');
   // H binds the board's manifest and issuer-keys entries and the board key: take them from the board with
   // their inclusion proofs (§55.9), and require the manifest there to be the one this trustee dealt for.
-  const setup = verifyElectionSetup(group, await api.get(`/elections/${o.electionId}/board/setup`), o.electionId);
+  const setupProof = await api.get<{ head: SignedTreeHead }>(`/elections/${o.electionId}/board/setup`);
+  const setupHead = setupProof.head;
+  const setup = verifyElectionSetup(group, setupProof, o.electionId);
   if (!setup.ok) throw new Error(`the board's election setup does not verify: ${setup.failures[0]}`);
   if (!bytesEqual(manifestHash(group, setup.setup.manifest), manifestHash(group, manifest))) throw new Error("the board's manifest is not the one of the ceremony");
   const election = createElection(group, manifest, params.setupHash, keys, setup.setup.bindings);
@@ -261,6 +265,10 @@ export async function trusteeCeremony(o: CeremonyOptions): Promise<CeremonyResul
   };
   // The polynomial and dealing are dropped here: only x_ℓ is needed from now on.
   writeSecretFile(filePath, JSON.stringify(done, null, 2) + '\n', { overwrite: true });
+  // Pin the board key (bound into H) and the head that shows the ceremony's outcome: every head shown to
+  // this trustee later must extend it (trustee-board.ts).
+  const pinned = readBoardState(o.keyPath, o.electionId);
+  if (!pinned) writeBoardState(o.keyPath, newBoardState(o.electionId, setup.setup.boardPublicKey, setupHead));
   log(`ceremony complete: qualified dealers ${qualified.join(', ')}; share saved in ${filePath}`);
   return {
     trustee: l,

@@ -24,6 +24,15 @@ export interface VerifyCommandOptions {
   progress?: boolean;
   /** Worker threads for the per-ballot checks (default: one per core; 0: all on this thread). */
   workers?: number;
+  /** The election's published fingerprint (base hash H, 64 hex; spaces, colons and dashes ignored). */
+  fingerprint?: string;
+}
+
+/** The fingerprint as the verifier compares it: 64 lowercase hex, separators dropped. */
+export function normalizeFingerprint(text: string): string {
+  const hex = text.replace(/[\s:-]/g, '').toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new UsageError('--fingerprint takes the election fingerprint: 64 hexadecimal characters (the election base hash)');
+  return hex;
 }
 
 /**
@@ -54,6 +63,7 @@ export async function verifyCommand(o: VerifyCommandOptions, io: CliIO): Promise
       }
     : undefined;
   const workers = o.workers ? { workers: o.workers } : {};
+  const fingerprint = o.fingerprint === undefined ? undefined : normalizeFingerprint(o.fingerprint);
   let v: RecordVerification;
   let download: string | undefined;
   try {
@@ -69,7 +79,7 @@ export async function verifyCommand(o: VerifyCommandOptions, io: CliIO): Promise
       await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(file));
     }
     if (o.workers !== 0 && (await ndjsonHeader(file))) {
-      v = await verifyRecordFile(file, { onProgress, ...workers });
+      v = await verifyRecordFile(file, { onProgress, fingerprint, ...workers });
     } else {
       let record: unknown;
       try {
@@ -77,7 +87,7 @@ export async function verifyCommand(o: VerifyCommandOptions, io: CliIO): Promise
       } catch (e) {
         throw new Error(`cannot read ${file}: ${(e as Error).message}`);
       }
-      v = o.workers === 0 ? verifyElectionRecord(record, { onProgress }) : await verifyElectionRecordParallel(record, { onProgress, ...workers });
+      v = o.workers === 0 ? verifyElectionRecord(record, { onProgress, fingerprint }) : await verifyElectionRecordParallel(record, { onProgress, fingerprint, ...workers });
     }
   } finally {
     if (download) rmSync(download, { recursive: true, force: true });

@@ -17,12 +17,14 @@ export interface ParallelVerifyOptions {
   /** Submissions per chunk (one proof batch each). */
   chunkSize?: number;
   onProgress?: VerifyRecordOptions['onProgress'];
+  /** The published fingerprint H (check 4). */
+  fingerprint?: string;
 }
 
 /** Verifies a record like verifyElectionRecord, with the per-submission checks spread over worker threads. Never throws on bad data. */
 export async function verifyElectionRecordParallel(record: unknown, options: ParallelVerifyOptions = {}): Promise<RecordVerification> {
   const { skeleton, submissions } = splitRecord(record);
-  if (!worthDistributing(skeleton, submissions)) return verifyElectionRecord(record, { onProgress: options.onProgress });
+  if (!worthDistributing(skeleton, submissions)) return verifyElectionRecord(record, { onProgress: options.onProgress, fingerprint: options.fingerprint });
   const pool = await RecordWorkerPool.start({ backend: options.backend ?? DEFAULT_WORKER_BACKEND, skeleton }, options.workers ?? defaultWorkerCount());
   try {
     return await verifyWithRunner(
@@ -35,7 +37,7 @@ export async function verifyElectionRecordParallel(record: unknown, options: Par
           return reply;
         },
       },
-      { chunkSize: options.chunkSize, onProgress: options.onProgress },
+      { chunkSize: options.chunkSize, onProgress: options.onProgress, fingerprint: options.fingerprint },
     );
   } finally {
     await pool.close();

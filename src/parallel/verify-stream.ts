@@ -29,6 +29,8 @@ export interface StreamVerifyOptions {
   /** Entry lines per worker job. */
   chunkSize?: number;
   onProgress?: VerifyRecordOptions['onProgress'];
+  /** The published fingerprint H (check 4). */
+  fingerprint?: string;
 }
 
 /** Cheap pre-filter for the server's framing of a submission; workers re-check every line they get. */
@@ -189,7 +191,7 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
     }
   }
 
-  return verifyElectionRecord(header, { onProgress: options.onProgress, prepared: { log, entries, textOf: (seq) => texts.get(seq) }, submissions });
+  return verifyElectionRecord(header, { onProgress: options.onProgress, fingerprint: options.fingerprint, prepared: { log, entries, textOf: (seq) => texts.get(seq) }, submissions });
 }
 
 function safeParse(text: string): unknown {

@@ -104,6 +104,13 @@ describeEachBackend('evote verify: a whole election verifies; every targeted cha
     const code = await verifyCommand({ server: t.url, election: e.id, json: true }, { out: (l) => lines.push(l), err: () => undefined });
     expect(code).toBe(0);
     expect(JSON.parse(lines.join('\n')).ok).toBe(true);
+    // Against the fingerprint the officials published (H, here grouped as it might be printed): passes; another: check 4 fails.
+    const H = payload(record, seqOf(record, 'election-key')).baseHash as string;
+    expect((await evote(['verify', file, '--fingerprint', H.match(/.{4}/g)!.join(' ').toUpperCase()])).code).toBe(0);
+    const wrong = await evote(['verify', file, '--fingerprint', `${H.slice(0, 63)}${H[63] === '0' ? '1' : '0'}`, '--json']);
+    expect(wrong.code).toBe(1);
+    expect(JSON.parse(wrong.stdout).checks.find((c: { id: string }) => c.id === '4')).toMatchObject({ status: 'fail', reason: expect.stringContaining('not the published fingerprint') });
+    expect((await evote(['verify', file, '--fingerprint', 'abc'])).code).toBe(2);
   }, 120_000);
 
   const counted = (r: Rec): number[] => payload(r, seqOf(r, 'tally')).counted;

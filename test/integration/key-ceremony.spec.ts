@@ -24,7 +24,7 @@ import { insertCeremonyElection, makeTrusteeKeys, testManifest } from './key-cer
 const garbleShareFor = (recipient: number) => (d: DkgDealing): DkgDealing => ({
   ...d,
   shares: d.shares.map((s) =>
-    s.recipient === recipient ? { recipient, ciphertext: { ...s.ciphertext, c: s.ciphertext.c.map((b, i) => (i === 0 ? b ^ 1 : b)) } } : s,
+    s.recipient === recipient ? { ...s, ciphertext: { ...s.ciphertext, c: s.ciphertext.c.map((b, i) => (i === 0 ? b ^ 1 : b)) } } : s,
   ),
 });
 

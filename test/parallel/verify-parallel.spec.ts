@@ -11,6 +11,9 @@ import { tallyFromCiphertexts, tallyToJSON } from '../../src/crypto/ballot';
 import { aggregateBallots, ballotFromJSON, tallyCiphertexts } from '../../src/crypto/ballot';
 import { defaultGroup as group } from '../../src/crypto/group';
 import { verifyElectionRecord } from '../../src/crypto/record/verify-record';
+import { bytesToHex } from '../../src/crypto/encoding';
+import { type SignedTreeHead, signTreeHead } from '../../src/crypto/record/tree-head';
+import { generatePseudonymKeyPair } from '../../src/crypto/tokens/pseudonym';
 import { assembleSyntheticRecord, createSyntheticElection, type SyntheticElectionSpec, type SyntheticRecord, syntheticBallotPayloads, syntheticElection } from '../support/synthetic-record';
 
 jest.setTimeout(240_000);
@@ -71,6 +74,25 @@ describe('parallel verification and tally (worker threads)', () => {
     expect(c.failures!.join('\n')).toMatch(/14 distinct valid tokens on the board, but 25 logged issuances at k = 2 support at most 12/);
   });
 
+  it('a whole election made up by someone else verifies on its own, but not against the published fingerprint, on every path', async () => {
+    // `record` plays the fake: a complete, self-consistent election with its own board key.
+    const H = JSON.parse(record.entries.find((e) => e.includes('"kind":"election-key"'))!).payload.baseHash as string;
+    const published = `${H.slice(0, 62)}${H.slice(62) === '00' ? '11' : '00'}`; // the real election's fingerprint
+    const check4 = (v: { checks: readonly { id: string; status: string; reason?: string }[] }) => v.checks.find((c) => c.id === '4')!;
+    expect(check4(verifyElectionRecord(record)).status).toBe('pass');
+    expect(check4(verifyElectionRecord(record, { fingerprint: H })).status).toBe('pass');
+    const seq = verifyElectionRecord(record, { fingerprint: published });
+    const par = await verifyElectionRecordParallel(record, { workers: 2, chunkSize: 4, fingerprint: published });
+    expect(check4(seq)).toMatchObject({ status: 'fail', reason: expect.stringContaining('not the published fingerprint') });
+    expect(statuses(par)).toEqual(statuses(seq));
+    // Only the board key swapped (head re-signed): H binds the board key, so check 4 fails with no fingerprint at all.
+    const other = generatePseudonymKeyPair();
+    const resigned = { ...record, boardPublicKey: bytesToHex(other.publicKey), head: signTreeHead({ ...(record.head as SignedTreeHead) }, other.secretKey) };
+    const v = verifyElectionRecord(resigned);
+    expect(v.checks.find((c) => c.id === '1')!.status).toBe('pass');
+    expect(check4(v)).toMatchObject({ status: 'fail', reason: expect.stringContaining('board key') });
+  });
+
   it('a ballot whose ciphertext was swapped for another ballot\'s is named by both verifiers (checks 8, 9, 11 fail)', async () => {
     const tampered = { ...record, entries: [...record.entries] };
     const first = tampered.entries.findIndex((e) => e.includes('"kind":"ballot"'));
@@ -114,6 +136,13 @@ describe('parallel verification and tally (worker threads)', () => {
       expect(statuses(v)).toEqual(statuses(verifyElectionRecord(record)));
       expect(v.ok).toBe(true);
       expect(v.result).toEqual(verifyElectionRecord(record).result);
+    });
+
+    it('against another fingerprint: check 4 fails in the stream as in memory', async () => {
+      const fingerprint = 'ff'.repeat(32);
+      const v = await verifyRecordFile(await toFile(record), { workers: 2, chunkSize: 4, fingerprint });
+      expect(statuses(v)).toEqual(statuses(verifyElectionRecord(record, { fingerprint })));
+      expect(v.checks.find((c) => c.id === '4')?.status).toBe('fail');
     });
 
     it('a swapped ciphertext, a broken line, a missing manifest: the same reports and failures as in memory', async () => {

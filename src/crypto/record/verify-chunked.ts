@@ -87,7 +87,7 @@ export async function verifyWithRunner(
   record: unknown,
   submissions: readonly SubmissionInput[],
   runner: SubmissionRunner,
-  options: { chunkSize?: number; onProgress?: VerifyRecordOptions['onProgress'] } = {},
+  options: { chunkSize?: number; onProgress?: VerifyRecordOptions['onProgress']; fingerprint?: string } = {},
 ): Promise<RecordVerification> {
   const chunkSize = options.chunkSize ?? 256;
   const results = new SubmissionResults();
@@ -104,5 +104,5 @@ export async function verifyWithRunner(
     );
   }
   await Promise.all(jobs);
-  return verifyElectionRecord(record, { onProgress: options.onProgress, submissions: results.result() });
+  return verifyElectionRecord(record, { onProgress: options.onProgress, fingerprint: options.fingerprint, submissions: results.result() });
 }

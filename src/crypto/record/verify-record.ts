@@ -87,6 +87,12 @@ export interface VerifyRecordOptions {
    * to re-verify a grown or partly changed record quickly: only new or changed entries are checked.
    */
   cache?: Map<string, unknown>;
+  /**
+   * The election's fingerprint (its base hash H, 64 hex), as published out of band: check 4 fails unless
+   * the record's H is this one. H binds the manifest entry, the issuer keys, the trustees' key and the board
+   * key (§40.3), so a record rewritten and signed with another key cannot pass.
+   */
+  fingerprint?: string;
   /** The group backend (default: the reference backend). Results do not depend on it. */
   group?: Group;
   /**
@@ -342,6 +348,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     // Later checks use the published key and base hash (what ballots and shares were made against).
     election = createElection(group, manifest, params.setupHash, published, bindings);
     if (bytesToHex(election.electionHash) !== p.baseHash) fail('election-key: the base hash is not the hash of manifest, setup, key set, setup entries and board key');
+    if (options.fingerprint !== undefined && options.fingerprint !== p.baseHash) fail(`the election's base hash ${String(p.baseHash)} is not the published fingerprint ${options.fingerprint}`);
     try {
       const q = qualifiedDealers(group, params, dealings, complaints);
       if (!sameJSON([...q], p.qualified)) fail(`qualified dealers recomputed as ${q.join(', ')}, the board says ${JSON.stringify(p.qualified)}`);

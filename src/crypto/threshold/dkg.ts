@@ -42,7 +42,7 @@ import {
   eciesCiphertextToJSON,
   eciesDecrypt,
   eciesDecryptWithSharedSecret,
-  eciesEncrypt,
+  eciesEncryptWithEphemeral,
   eciesSharedSecret,
 } from './ecies';
 import { MAX_TRUSTEES } from './lagrange';
@@ -53,6 +53,7 @@ export const DKG_SETUP_DOMAIN = 'evote/v1/dkg/setup';
 export const DKG_CONTEXT = Object.freeze({
   coefficient: 'dkg/coefficient', // Schnorr proof of a_{i,j}: (i, j)
   share: 'dkg/share', // ECIES of s_{i→ℓ}: (i, ℓ)
+  ephemeral: 'dkg/share-ephemeral', // Schnorr proof of the ECIES ephemeral scalar r of s_{i→ℓ}: (i, ℓ)
   complaint: 'dkg/complaint', // Chaum–Pedersen proof of Z: (i, ℓ)
 } as const);
 
@@ -73,6 +74,12 @@ export interface DkgEncryptedShare {
   /** ℓ */
   readonly recipient: number;
   readonly ciphertext: EciesCiphertext;
+  /**
+   * Schnorr proof that the dealer knows r with R = r·G (R the ciphertext's ephemeral key), bound to (setup
+   * hash, i, ℓ). Without it a dealer could put another ciphertext's R (of an earlier election, say) in its
+   * dealing and have the recipient's complaint reveal e_ℓ·R: a decryption oracle (§30.4).
+   */
+  readonly proof: SchnorrProof;
 }
 
 /** A dealer's public round-1 message. */
@@ -183,6 +190,10 @@ function shareBinding(params: DkgParameters, i: number, l: number): EciesBinding
   return { electionHash: params.setupHash, context: indexContext(DKG_CONTEXT.share, i, l) };
 }
 
+function ephemeralContext(params: DkgParameters, i: number, l: number): ProofContext {
+  return { electionHash: params.setupHash, context: indexContext(DKG_CONTEXT.ephemeral, i, l) };
+}
+
 function complaintContext(params: DkgParameters, i: number, l: number): ProofContext {
   return { electionHash: params.setupHash, context: indexContext(DKG_CONTEXT.complaint, i, l) };
 }
@@ -234,8 +245,10 @@ export function createDealing(
   for (let l = 1; l <= params.trustees; l++) {
     if (l === dealer) continue;
     const s = evaluatePolynomial(group, coefficients, l);
-    const ciphertext = eciesEncrypt(group, params.trusteeKeys[l - 1], group.encodeScalar(s), shareBinding(params, dealer, l), nonces);
-    shares.push(Object.freeze({ recipient: l, ciphertext }));
+    const r = drawNonce(group, nonces, 'ecies/ephemeral');
+    const ciphertext = eciesEncryptWithEphemeral(group, params.trusteeKeys[l - 1], group.encodeScalar(s), shareBinding(params, dealer, l), r);
+    const proof = proveSchnorr(group, { publicKey: ciphertext.R }, r, ephemeralContext(params, dealer, l), nonces);
+    shares.push(Object.freeze({ recipient: l, ciphertext, proof }));
   }
   return Object.freeze({
     dealing: Object.freeze({
@@ -280,10 +293,22 @@ export function checkDealing(group: Group, params: DkgParameters, dealing: DkgDe
       reasons.push(`dealer ${i}: expected one encrypted share for each of ${expected.join(', ') || '(none)'}`);
     } else {
       // A share that cannot even be parsed (identity R, wrong length) is publicly faulty: no complaint needed.
+      // So is one whose ephemeral key R the dealer cannot prove it knows: a complaint must never make a
+      // recipient apply its secret key to a point the dealer did not make itself (§30.4).
       for (const s of dealing.shares) {
         const c = s.ciphertext;
         const ok = isBytes(c.c) && c.c.length === group.scalarBytes + ECIES_TAG_BYTES && !group.isIdentity(c.R);
-        if (!ok) reasons.push(`dealer ${i}: malformed encrypted share for ${s.recipient}`);
+        if (!ok) {
+          reasons.push(`dealer ${i}: malformed encrypted share for ${s.recipient}`);
+          continue;
+        }
+        let known = false;
+        try {
+          known = verifySchnorr(group, { publicKey: c.R }, s.proof, ephemeralContext(params, i, s.recipient));
+        } catch {
+          known = false;
+        }
+        if (!known) reasons.push(`dealer ${i}: no valid proof of knowledge of the ephemeral key of the share for ${s.recipient}`);
       }
     }
   } catch (e) {
@@ -471,7 +496,7 @@ export interface DkgDealingJSON {
   readonly dealer: number;
   readonly commitments: readonly string[];
   readonly proofs: readonly SchnorrProofJSON[];
-  readonly shares: readonly { readonly recipient: number; readonly ciphertext: EciesCiphertextJSON }[];
+  readonly shares: readonly { readonly recipient: number; readonly ciphertext: EciesCiphertextJSON; readonly proof: SchnorrProofJSON }[];
 }
 
 /** JSON form of a {@link DkgComplaint}. */
@@ -492,14 +517,14 @@ export function indexFromJSON(v: unknown, what: string): number {
   return v;
 }
 
-/** JSON form of a dealing (points lowercase hex; shares `{ recipient, ciphertext: { R, c } }`, c 48 bytes). */
+/** JSON form of a dealing (points lowercase hex; shares `{ recipient, ciphertext: { R, c }, proof }`, c 48 bytes). */
 export function dealingToJSON(group: Group, d: DkgDealing): DkgDealingJSON {
   return Object.freeze({
     dealer: d.dealer,
     commitments: Object.freeze(d.commitments.map((A) => group.toHex(A))),
     proofs: Object.freeze(d.proofs.map((p) => schnorrProofToJSON(group, p))),
     shares: Object.freeze(
-      d.shares.map((s) => Object.freeze({ recipient: s.recipient, ciphertext: eciesCiphertextToJSON(group, s.ciphertext) })),
+      d.shares.map((s) => Object.freeze({ recipient: s.recipient, ciphertext: eciesCiphertextToJSON(group, s.ciphertext), proof: schnorrProofToJSON(group, s.proof) })),
     ),
   });
 }
@@ -513,10 +538,11 @@ export function dealingFromJSON(group: Group, json: unknown): DkgDealing {
     proofs: Object.freeze(expectArray(o.proofs, 'proofs', MAX_TRUSTEES).map((p) => schnorrProofFromJSON(group, p))),
     shares: Object.freeze(
       expectArray(o.shares, 'shares', MAX_TRUSTEES).map((s) => {
-        const so = expectObject(s, ['recipient', 'ciphertext'], 'encrypted share');
+        const so = expectObject(s, ['recipient', 'ciphertext', 'proof'], 'encrypted share');
         return Object.freeze({
           recipient: indexFromJSON(so.recipient, 'recipient'),
           ciphertext: eciesCiphertextFromJSON(group, so.ciphertext, group.scalarBytes),
+          proof: schnorrProofFromJSON(group, so.proof),
         });
       }),
     ),

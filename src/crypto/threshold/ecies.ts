@@ -78,9 +78,17 @@ export function eciesEncrypt(
   binding: EciesBinding,
   nonces: NonceSource = randomNonces(group),
 ): EciesCiphertext {
+  return eciesEncryptWithEphemeral(group, recipientKey, plaintext, binding, drawNonce(group, nonces, 'ecies/ephemeral'));
+}
+
+/**
+ * {@link eciesEncrypt} with the ephemeral scalar r given (R = r·G), for a sender that must also prove it
+ * knows r (the DKG's shares, §30.3). r must be fresh, uniform and secret.
+ */
+export function eciesEncryptWithEphemeral(group: Group, recipientKey: GroupElement, plaintext: Uint8Array, binding: EciesBinding, r: bigint): EciesCiphertext {
   cryptoAssert(!group.isIdentity(recipientKey), 'INVALID_POINT', 'ecies: recipient key is the identity');
   assertBytes(plaintext, undefined, 'ecies plaintext');
-  const r = drawNonce(group, nonces, 'ecies/ephemeral');
+  cryptoAssert(r > 0n && r < group.order, 'ENCODING', 'ecies: ephemeral scalar out of range');
   const R = group.mulBase(r);
   const info = eciesInfo(group, recipientKey, R, binding);
   return Object.freeze({ R, c: aead(group, group.mul(r, recipientKey), info).encrypt(plaintext) });

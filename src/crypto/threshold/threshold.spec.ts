@@ -21,10 +21,14 @@ import {
   type DkgDealing,
   type SimulatedDkg,
   qualifiedDealers,
-  eciesEncrypt,
+  eciesEncryptWithEphemeral,
   indexContext,
   DKG_CONTEXT,
+  createDealing,
+  createDkgParameters,
+  type DkgParameters,
 } from '.';
+import { proveSchnorr } from '../proofs/schnorr';
 import { dlogTable } from '../dlog';
 
 const CONTEXT = new Uint8Array(32).fill(7);
@@ -154,14 +158,7 @@ describe('DKG complaints', () => {
     // Dealer 2's share for trustee 3 replaced by a correctly bound encryption of a wrong scalar.
     const d = dkg.dealings[1];
     const wrong = group.scalarFromInt(12345);
-    const ct = eciesEncrypt(
-      group,
-      dkg.params.trusteeKeys[2],
-      group.encodeScalar(wrong),
-      { electionHash: dkg.params.setupHash, context: indexContextFor(2, 3) },
-      deterministicNonces(seed('x'), 'test'),
-    );
-    const tamperedDealing: DkgDealing = { ...d, shares: d.shares.map((s) => (s.recipient === 3 ? { recipient: 3, ciphertext: ct } : s)) };
+    const tamperedDealing: DkgDealing = { ...d, shares: d.shares.map((s) => (s.recipient === 3 ? dealerMadeShare(dkg.params, 2, 3, group.encodeScalar(wrong)) : s)) };
     expect(checkDealing(group, dkg.params, tamperedDealing)).toEqual([]); // publicly it looks fine
     const r = receiveShare(group, dkg.params, tamperedDealing, 3, dkg.trusteeSecrets[2], nonces());
     expect(r.ok).toBe(false);
@@ -176,7 +173,7 @@ describe('DKG complaints', () => {
     const garbled = {
       ...d,
       shares: d.shares.map((s) =>
-        s.recipient === 3 ? { recipient: 3, ciphertext: { ...s.ciphertext, c: s.ciphertext.c.map((b, i) => (i === 0 ? b ^ 1 : b)) } } : s,
+        s.recipient === 3 ? { ...s, ciphertext: { ...s.ciphertext, c: s.ciphertext.c.map((b, i) => (i === 0 ? b ^ 1 : b)) } } : s,
       ),
     };
     const r2 = receiveShare(group, dkg.params, garbled, 3, dkg.trusteeSecrets[2], nonces());
@@ -226,3 +223,65 @@ describe('DKG complaints', () => {
 function indexContextFor(i: number, l: number): Uint8Array {
   return indexContext(DKG_CONTEXT.share, i, l);
 }
+
+/** An encrypted share as a (dishonest but self-consistent) dealer i makes it: its own R, with the proof it knows r. */
+function dealerMadeShare(params: DkgParameters, i: number, l: number, plaintext: Uint8Array) {
+  const r = group.scalarFromInt(987654321 + i * 1000 + l);
+  const ciphertext = eciesEncryptWithEphemeral(group, params.trusteeKeys[l - 1], plaintext, { electionHash: params.setupHash, context: indexContextFor(i, l) }, r);
+  const proof = proveSchnorr(group, { publicKey: ciphertext.R }, r, { electionHash: params.setupHash, context: indexContext(DKG_CONTEXT.ephemeral, i, l) }, deterministicNonces(seed('pok'), 'test'));
+  return { recipient: l, ciphertext, proof };
+}
+
+describe('attack: a dealer turns complaints into a decryption oracle for an earlier election\'s shares', () => {
+  // The same three trustees (same long-term ECIES keys) in two elections.
+  const earlier = simulateDkg(group, new Uint8Array(32).fill(0xe1), 2, 3, deterministicNonces(seed('earlier'), 'test/dkg'));
+  const keys = earlier.params.trusteeKeys;
+  const later = createDkgParameters(group, new Uint8Array(32).fill(0xe2), 2, keys);
+  const attacker = 3;
+  const victim = 1; // the recipient whose complaint would reveal e_1·R
+
+  /**
+   * Dealer 3's dealing in the later election with the share for trustee 1 replaced by the copied, blinded R:
+   * with its own proof, the earlier election's proof of the copied R, or a proof of the blinding t alone.
+   */
+  function oracleDealing(withProof: 'none' | 'copied' | 'own') {
+    const honest = createDealing(group, later, attacker, deterministicNonces(seed('attacker'), 'test/dkg')).dealing;
+    const copiedR = earlier.dealings[1].shares.find((s) => s.recipient === victim)!; // dealer 2 → trustee 1, earlier election
+    const t = group.scalarFromInt(4242);
+    const blinded = group.add(copiedR.ciphertext.R, group.mulBase(t));
+    const garbage = new Uint8Array(group.scalarBytes + 16).fill(7);
+    return {
+      ...honest,
+      shares: honest.shares.map((s) => {
+        if (s.recipient !== victim) return s;
+        const proof = withProof === 'copied' ? copiedR.proof : withProof === 'own' ? proveSchnorr(group, { publicKey: group.mulBase(t) }, t, { electionHash: later.setupHash, context: indexContext(DKG_CONTEXT.ephemeral, attacker, victim) }, deterministicNonces(seed('t'), 'test')) : s.proof;
+        return { recipient: victim, ciphertext: { R: blinded, c: garbage }, proof };
+      }),
+    };
+  }
+
+  it('a copied or blinded ephemeral key without a proof of its discrete log is refused publicly, before anyone decrypts or complains', () => {
+    for (const mode of ['none', 'copied', 'own'] as const) {
+      const d = oracleDealing(mode);
+      const failures = checkDealing(group, later, d);
+      expect(failures).toEqual([`dealer ${attacker}: no valid proof of knowledge of the ephemeral key of the share for ${victim}`]);
+      // The dealer is out without a complaint, so no recipient ever publishes e_ℓ·R for it.
+      const others = [1, 2].map((i) => createDealing(group, later, i, deterministicNonces(seed(`honest-${i}`), 'test/dkg')).dealing);
+      expect(qualifiedDealers(group, later, [...others, d], [])).toEqual([1, 2]);
+    }
+  });
+
+  it("the earlier election's key is not recoverable: a complaint only ever reveals e_ℓ·R for an R whose r the dealer knows", () => {
+    // What a complaint against a publicly valid dealing reveals, Z = e_ℓ·R, the dealer computes itself as r·E_ℓ.
+    const d = { ...createDealing(group, later, attacker, deterministicNonces(seed('attacker'), 'test/dkg')).dealing };
+    const forged = dealerMadeShare(later, attacker, victim, new Uint8Array(group.scalarBytes).fill(1));
+    const bad = { ...d, shares: d.shares.map((s) => (s.recipient === victim ? forged : s)) };
+    expect(checkDealing(group, later, bad)).toEqual([]);
+    const r = receiveShare(group, later, bad, victim, earlier.trusteeSecrets[victim - 1], deterministicNonces(seed('c'), 'test'));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const rDealer = group.scalarFromInt(987654321 + attacker * 1000 + victim);
+    expect(group.equals(r.complaint.Z, group.mul(rDealer, keys[victim - 1]))).toBe(true);
+    expect(judgeComplaint(group, later, bad, r.complaint).verdict).toBe('dealer-faulty');
+  });
+});
