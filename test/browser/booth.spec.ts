@@ -78,6 +78,9 @@ describeEachBackend(
       await page.click('#cast');
       await page.waitForSelector('#receipt-code');
       expect((await page.textContent('#receipt-code'))!.trim()).toBe(code);
+      // The booth checked the receipt itself: head signed by the anchored board key, inclusion, entry = this ballot, code recomputed.
+      await page.waitForSelector('#receipt-verified');
+      expect(await page.locator('#receipt-invalid').count()).toBe(0);
       await page.click('#check');
       await page.waitForSelector('#inclusion-verdict.ok');
       expect(await page.locator('#inclusion-checks li.ok').count()).toBe(3);
@@ -113,6 +116,64 @@ describeEachBackend(
       expect((await page.textContent('#receipt-code'))!.trim()).not.toBe(code);
       await context.close();
     }, 120_000);
+
+    const castOnce = async (page: import('playwright-core').Page) => {
+      await page.click('#get-token');
+      await page.waitForSelector('form#ballot');
+      await page.check('#opt-council-list-a');
+      await page.check('#opt-referendum-yes');
+      await page.click('#encrypt');
+      await page.waitForSelector('#tracking-code');
+      await page.click('#cast');
+    };
+
+    it('attack: a receipt the board key did not sign, or whose entry is not the ballot, is shown to the voter as such', async () => {
+      const context = await browser.newContext({ locale: 'en-GB' });
+      const page = await context.newPage();
+      let mode: 'signature' | 'entry' = 'signature';
+      // The server (here: the network between) answers the cast with a doctored receipt.
+      await page.route(`**/elections/${e.id}/ballots`, async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        const response = await route.fetch();
+        const receipt = await response.json();
+        if (mode === 'signature') receipt.head.signature = `${receipt.head.signature[0] === '0' ? '1' : '0'}${receipt.head.signature.slice(1)}`;
+        else receipt.entry = receipt.entry.replace('"kind":"ballot"', '"kind":"audit"');
+        await route.fulfill({ response, json: receipt });
+      });
+      await page.goto(`${t.url}/booth/?election=${e.id}`);
+      await page.click('#login');
+      await approveAtSandbox(page, 'trustee-1');
+      await castOnce(page);
+      await page.waitForSelector('#receipt-invalid');
+      expect(await page.textContent('#receipt-invalid')).toContain("not signed by this election's board key");
+      expect(await page.locator('#cast-done').count()).toBe(0);
+      await shot(page, 'booth-receipt-invalid');
+      mode = 'entry';
+      await page.click('#revote');
+      await page.check('#opt-council-list-b');
+      await page.check('#opt-referendum-no');
+      await page.click('#encrypt');
+      await page.click('#cast');
+      await page.waitForSelector('#receipt-invalid');
+      expect(await page.textContent('#receipt-invalid')).toContain('does not hold the ballot this device cast');
+      await context.close();
+    }, 90_000);
+
+    it("the fingerprint in the voter's link: another election's is refused before any token; the right one is shown to compare", async () => {
+      const context = await browser.newContext({ locale: 'en-GB' });
+      const page = await context.newPage();
+      await page.goto(`${t.url}/booth/?election=${e.id}&fingerprint=${'ab'.repeat(32)}`);
+      await page.click('#login');
+      await approveAtSandbox(page, 'trustee-2');
+      await page.waitForSelector('#fingerprint-mismatch');
+      expect(await page.locator('#get-token').count()).toBe(0);
+      const H = Buffer.from(e.election.electionHash).toString('hex');
+      const grouped = H.match(/.{4}/g)!.join(' ');
+      await page.goto(`${t.url}/booth/?election=${e.id}&fingerprint=${encodeURIComponent(grouped.toUpperCase())}`);
+      await page.waitForSelector('#get-token');
+      expect(await page.textContent('#fingerprint')).toContain(grouped);
+      await context.close();
+    }, 60_000);
 
     it('a new tab cannot get a second token: the voter is told the key stays with the first tab', async () => {
       const context = await browser.newContext({ locale: 'en-GB' });

@@ -5,6 +5,7 @@ import { bytesToHex, hexToBytes, utf8ToBytes } from '../../src/crypto/encoding';
 import { defaultGroup as g } from '../../src/crypto/group';
 import { leafHash, verifyInclusion } from '../../src/crypto/record/merkle';
 import { verifyTreeHead } from '../../src/crypto/record/tree-head';
+import { verifyReceipt } from '../../src/crypto/record/receipt';
 import { generatePseudonymKeyPair, signBallot } from '../../src/crypto/tokens/pseudonym';
 import { describeEachBackend } from '../support/databases';
 import { confirmAction, json, openElection, voterSession, type OpenElection } from '../support/scenario';
@@ -44,6 +45,15 @@ describeEachBackend('casting: tokens, anonymous ballots, receipts, re-voting, au
     expect(Buffer.from(leafHash(utf8ToBytes(receipt.entry))).toString('hex')).toBe(receipt.leafHash);
     expect(verifyInclusion(hexToBytes(receipt.leafHash), receipt.seq, receipt.head.size, receipt.path.map((h: string) => hexToBytes(h)), hexToBytes(receipt.head.root))).toBe(true);
     expect(JSON.parse(receipt.entry).payload.ballot).toEqual(p.castBody.ballot);
+    // What the booth checks (src/crypto/record/receipt.ts), against the board key of the setup proof.
+    const expected = { electionId: e.id, boardPublicKey: bytesToHex(boardKey), ballot: p.castBody.ballot, ballotHash: ballotHash(g, p.ballot), audited: false };
+    expect(verifyReceipt(receipt, expected)).toMatchObject({ ok: true, failures: [] });
+    const other = prepareBallot(e.election, e.id, token, pseudonym, { council: ['list-c'], referendum: ['no'] });
+    expect(verifyReceipt(receipt, { ...expected, ballot: other.castBody.ballot, ballotHash: ballotHash(g, other.ballot) })).toMatchObject({ ok: false, holdsBallot: false, trackingCode: false });
+    expect(verifyReceipt({ ...receipt, seq: receipt.seq - 1 }, expected)).toMatchObject({ ok: false, included: false });
+    expect(verifyReceipt(receipt, { ...expected, boardPublicKey: '11'.repeat(32) })).toMatchObject({ ok: false, signed: false });
+    expect(verifyReceipt(receipt, { ...expected, audited: true }).holdsBallot).toBe(false);
+    for (const junk of [null, {}, 'receipt', { ...receipt, path: 'x' }]) expect(verifyReceipt(junk, expected).ok).toBe(false);
     const found = await (await fetch(`${t.url}/elections/${e.id}/ballots/${receipt.trackingCode.toLowerCase()}`)).json();
     expect(found.entry.seq).toBe(receipt.seq);
     expect((await fetch(`${t.url}/elections/${e.id}/ballots/not-a-code`)).status).toBe(400);

@@ -13,6 +13,7 @@ import { pseudonymPublicKey } from '../../crypto/tokens/pseudonym';
 import { api, ApiError, type BoardEntry, type ElectionView, type Me, param, type SignedHead } from '../common/api';
 import { h, render } from '../common/dom';
 import { checkInclusion } from '../common/inclusion';
+import { type ReceiptVerdict, verifyReceipt } from '../../crypto/record/receipt';
 import { initPage, t, type MessageKey } from '../i18n';
 
 type Contest = ElectionView['manifest']['contests'][number];
@@ -22,6 +23,8 @@ interface Receipt {
   trackingCode: string;
   seq: number;
   head: SignedHead;
+  /** Whether this device's checks of the receipt passed (verifyReceipt). */
+  verified?: boolean;
 }
 interface DeviceState {
   token: BallotToken;
@@ -141,7 +144,13 @@ async function showEligibility(): Promise<void> {
 
 async function showToken(): Promise<void> {
   const view = state.view!;
-  state.verified = await fetchElection('', view.id, (url, init) => fetch(url, { ...init, credentials: 'omit' }));
+  // The fingerprint the voter was given out of band (in the link), if any: the election must be that one.
+  const pinned = fingerprintParam();
+  try {
+    state.verified = await fetchElection('', view.id, (url, init) => fetch(url, { ...init, credentials: 'omit' }), pinned ? { baseHash: pinned } : {});
+  } catch (e) {
+    return void render(h('h2', {}, view.title), pinned ? h('p', { class: 'refused', id: 'fingerprint-mismatch', role: 'alert' }, t('booth.fingerprint.mismatch')) : null, errorBox(e));
+  }
   state.election = state.verified.election;
   state.device = loadDevice(view.id);
   if (state.device) return showBallot();
@@ -152,8 +161,23 @@ async function showToken(): Promise<void> {
     h('p', { class: 'eligible', id: 'eligible' }, t('booth.eligible')),
     h('p', {}, t('booth.token.explain')),
     h('p', { class: 'hint' }, t('booth.device.explain')),
+    fingerprintLine(),
     h('button', { type: 'button', class: 'primary', id: 'get-token', onclick: () => void getToken() }, t('booth.token.button')),
   );
+}
+
+/** `?fingerprint=` of the booth's link: 64 hex (spaces, colons and dashes ignored), or null. */
+function fingerprintParam(): string | null {
+  const raw = param('fingerprint');
+  if (raw === null) return null;
+  const hex = raw.replace(/[\s:-]/g, '').toLowerCase();
+  return /^[0-9a-f]{64}$/.test(hex) ? hex : 'invalid';
+}
+
+/** H in groups of four, for the voter to compare with the published fingerprint. */
+function fingerprintLine() {
+  const hex = bytesToHex(state.election!.electionHash);
+  return h('p', { class: 'hint mono', id: 'fingerprint' }, t('booth.fingerprint', { fp: hex.match(/.{4}/g)!.join(' ') }));
 }
 
 async function getToken(): Promise<void> {
@@ -234,6 +258,7 @@ function showBallot(): void {
     whoAmI(),
     revoting ? h('p', { class: 'notice', id: 'revote-note' }, view.revoting === 'last' ? t('booth.revote.allowed') : t('booth.revote.notAllowed')) : null,
     h('p', { class: 'hint' }, t('booth.device.explain')),
+    fingerprintLine(),
     form,
   );
 }
@@ -324,22 +349,39 @@ async function cast(): Promise<void> {
   try {
     // Anonymous: `credentials: 'omit'` sends no cookie; the token proves the right to vote.
     const receipt = await api<Receipt & { audited: boolean }>(`/elections/${view.id}/ballots`, { method: 'POST', credentials: 'omit', json: prepared.castBody });
+    // Checked here, against the board key this device anchored (setup proof, bound into H), not the server's word.
+    const verdict = verifyReceipt(receipt, {
+      electionId: view.id,
+      boardPublicKey: state.verified!.setup.boardPublicKey,
+      ballot: prepared.castBody.ballot,
+      ballotHash: ballotHash(group, prepared.ballot),
+      audited: false,
+    });
     state.prepared = undefined;
     const d = state.device!;
-    d.receipts.push({ trackingCode: receipt.trackingCode, seq: receipt.seq, head: receipt.head });
+    d.receipts.push({ trackingCode: receipt.trackingCode, seq: receipt.seq, head: receipt.head, verified: verdict.ok });
     saveDevice(view.id, d);
-    showReceipt(receipt);
+    showReceipt(receipt, verdict);
   } catch (e) {
     render(h('h2', {}, t('booth.cast')), errorBox(e), h('button', { type: 'button', onclick: () => showBallot() }, t('booth.change')));
   }
 }
 
-function showReceipt(receipt: Receipt): void {
-  state.redraw = () => showReceipt(receipt);
+function showReceipt(receipt: Receipt, verdict: ReceiptVerdict): void {
+  state.redraw = () => showReceipt(receipt, verdict);
   const result = h('div', { id: 'check-result', 'aria-live': 'polite' });
   render(
     h('h2', {}, t('booth.receipt.title')),
-    h('p', { id: 'cast-done', class: 'ok' }, t('booth.receipt.done')),
+    verdict.ok
+      ? h('p', { id: 'cast-done', class: 'ok' }, t('booth.receipt.done'))
+      : h(
+          'div',
+          { class: 'refused', id: 'receipt-invalid', role: 'alert' },
+          h('p', {}, h('strong', {}, t('booth.receipt.invalid'))),
+          h('ul', {}, ...verdict.failures.map((f) => h('li', { class: 'detail' }, f))),
+          h('p', {}, t('booth.receipt.invalidHelp')),
+        ),
+    verdict.ok ? h('p', { class: 'ok', id: 'receipt-verified' }, `✓ ${t('booth.receipt.verified')}`) : null,
     h('p', {}, t('booth.review.code')),
     h('p', { class: 'code', id: 'receipt-code' }, receipt.trackingCode),
     h('p', {}, t('booth.receipt.keep')),
@@ -359,10 +401,11 @@ async function checkMine(code: string, out: HTMLElement): Promise<void> {
   try {
     const view = state.view!;
     const found = await api<{ entry: BoardEntry; inclusion: { seq: number; leafHash: string; head: SignedHead; path: string[] } }>(`/elections/${view.id}/ballots/${encodeURIComponent(code)}`, { credentials: 'omit' });
-    const key = await api<{ publicKey: string }>('/board/key', { credentials: 'omit' });
-    const r = checkInclusion(found.entry.entry, found.inclusion, key.publicKey);
+    // The anchored board key, never GET /board/key of the same server; and the entry must be the cast ballot with this code.
+    const r = checkInclusion(found.entry.entry, found.inclusion, state.verified!.setup.boardPublicKey);
     const row = (ok: boolean, key: MessageKey) => h('li', { class: ok ? 'ok' : 'bad' }, `${ok ? '✓' : '✗'} ${t(key)}`);
-    const all = r.leafMatches && r.included && r.headSigned;
+    const isBallot = found.entry.kind === 'ballot' && found.inclusion.seq === found.entry.seq;
+    const all = r.leafMatches && r.included && r.headSigned && isBallot;
     out.replaceChildren(
       h('ul', { class: 'checks', id: 'inclusion-checks' }, row(r.leafMatches, 'booth.check.leaf'), row(r.included, 'booth.check.included'), row(r.headSigned, 'booth.check.signed')),
       h('p', { class: all ? 'ok' : 'bad', id: 'inclusion-verdict' }, all ? t('booth.check.ok', { seq: found.inclusion.seq, size: found.inclusion.head.size }) : t('booth.check.failed')),
