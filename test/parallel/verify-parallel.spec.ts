@@ -11,7 +11,8 @@ import { tallyFromCiphertexts, tallyToJSON } from '../../src/crypto/ballot';
 import { aggregateBallots, ballotFromJSON, tallyCiphertexts } from '../../src/crypto/ballot';
 import { defaultGroup as group } from '../../src/crypto/group';
 import { verifyElectionRecord } from '../../src/crypto/record/verify-record';
-import { bytesToHex } from '../../src/crypto/encoding';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '../../src/crypto/encoding';
+import { leafHash, treeRoot } from '../../src/crypto/record/merkle';
 import { type SignedTreeHead, signTreeHead } from '../../src/crypto/record/tree-head';
 import { generatePseudonymKeyPair } from '../../src/crypto/tokens/pseudonym';
 import { assembleSyntheticRecord, createSyntheticElection, type SyntheticElectionSpec, type SyntheticRecord, syntheticBallotPayloads, syntheticElection } from '../support/synthetic-record';
@@ -91,6 +92,29 @@ describe('parallel verification and tally (worker threads)', () => {
     const v = verifyElectionRecord(resigned);
     expect(v.checks.find((c) => c.id === '1')!.status).toBe('pass');
     expect(check4(v)).toMatchObject({ status: 'fail', reason: expect.stringContaining('board key') });
+  });
+
+  /** The record with `extra` entries inserted before the close, renumbered and re-signed by the board key (a server that does this). */
+  const withInserted = (extra: (entries: any[]) => any[]) => {
+    const es = record.entries.map((e) => JSON.parse(e));
+    const at = es.findIndex((e) => e.kind === 'close');
+    const all = [...es.slice(0, at), ...extra(es), ...es.slice(at)].map((e, seq) => JSON.stringify({ ...e, seq }));
+    const leaves = all.map((e) => leafHash(utf8ToBytes(e)));
+    const head = signTreeHead({ electionId: record.electionId, size: all.length, root: bytesToHex(treeRoot(leaves)), timestamp: (record.head as SignedTreeHead).timestamp }, hexToBytes(spec.boardSecretKey, 32));
+    return { ...record, head, entries: all };
+  };
+
+  it('attack: the server appends a superseded ballot again, or has one ballot both cast and audited (its nonces public): check 9 names it, on every path', async () => {
+    const replayed = withInserted((es) => [{ ...es.find((e) => e.kind === 'ballot') }]);
+    const auditedThenCast = withInserted((es) => [{ ...es.find((e) => e.kind === 'ballot'), kind: 'audit', payload: { ...es.find((e) => e.kind === 'ballot').payload, reveal: { contests: [] } } }]);
+    for (const [r, message] of [[replayed, /repeats the ballot of entry \d+ \(ballot\): a replayed ballot/], [auditedThenCast, /repeats the ballot of entry \d+ \(ballot\): an audited ballot is never cast/]] as const) {
+      const seq = verifyElectionRecord(r);
+      expect(seq.checks.find((c) => c.id === '1')!.status).toBe('pass');
+      const c9 = seq.checks.find((c) => c.id === '9')!;
+      expect(c9.status).toBe('fail');
+      expect(c9.failures!.join('\n')).toMatch(message);
+      expect(statuses(await verifyElectionRecordParallel(r, { workers: 2, chunkSize: 4 }))).toEqual(statuses(seq));
+    }
   });
 
   it('a ballot whose ciphertext was swapped for another ballot\'s is named by both verifiers (checks 8, 9, 11 fail)', async () => {

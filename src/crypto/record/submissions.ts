@@ -57,6 +57,8 @@ export interface SubmissionVerdict {
   readonly signature: string;
   /** Check 8 (ballots: every proof) or check 10 (audits: the reveal opens the ballot). */
   readonly proof: string;
+  /** The ballot hash (hex) when the ballot parses, else '' (check 9: one ballot hash per board). */
+  readonly ballotHash: string;
 }
 
 /** A chunk's verdicts and the sum of its valid ballots' ciphertexts (flattened manifest order; null if none). */
@@ -101,7 +103,7 @@ export function checkSubmissions(ctx: SubmissionContext, inputs: readonly Submis
     } catch {
       /* an unparseable entry fails every check below (check 1 reports the framing) */
     }
-    const v = { seq: input.seq, kind: input.kind, token: '', validIssuers: [] as readonly string[], signature: '', proof: '' };
+    const v = { seq: input.seq, kind: input.kind, token: '', validIssuers: [] as readonly string[], signature: '', proof: '', ballotHash: '' };
     const token = obj(payload.token);
     try {
       const r = verifyTokenSignatures(token, ctx.issuers, ctx.issuerThreshold, { electionBaseHash: election.electionHash });
@@ -118,6 +120,7 @@ export function checkSubmissions(ctx: SubmissionContext, inputs: readonly Submis
       v.signature = `malformed ballot: ${errText(x)}`;
     }
     if (ballot) {
+      v.ballotHash = bytesToHex(ballotHash(group, ballot));
       const pseudonym = entryPseudonym(payload);
       const ok =
         pseudonym !== undefined &&
@@ -125,7 +128,7 @@ export function checkSubmissions(ctx: SubmissionContext, inputs: readonly Submis
         typeof payload.signature === 'string' &&
         /^[0-9a-f]{128}$/.test(payload.signature) &&
         bytesToHex(ballot.credential) === pseudonym &&
-        verifyBallotSignature(hexToBytes(pseudonym, 32), electionId, ballotHash(group, ballot), hexToBytes(payload.signature, 64));
+        verifyBallotSignature(hexToBytes(pseudonym, 32), electionId, hexToBytes(v.ballotHash, 32), hexToBytes(payload.signature, 64));
       if (!ok) v.signature = 'the pseudonym signature (or credential) does not match the ballot';
       if (input.kind === 'audit') {
         try {

@@ -435,7 +435,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     }
   };
   const verdictOf = (e: Entry): SubmissionVerdict =>
-    verdicts.get(e.seq) ?? { seq: e.seq, kind: e.kind as 'ballot' | 'audit', token: 'not checked', validIssuers: [], signature: 'not checked', proof: 'not checked' };
+    verdicts.get(e.seq) ?? { seq: e.seq, kind: e.kind as 'ballot' | 'audit', token: 'not checked', validIssuers: [], signature: 'not checked', proof: 'not checked', ballotHash: '' };
 
   // 6. Tokens.
   run('6', (fail, progress) => {
@@ -487,6 +487,21 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
       if (close[0] && e.seq > close[0].seq) fail(`entry ${e.seq}: cast after the election closed`);
     }
     if (close[0] && obj(close[0].payload).ballotsCast !== castEntries.length) fail(`the close entry says ${String(obj(close[0].payload).ballotsCast)} ballots cast, the board has ${castEntries.length}`);
+    // One board entry per ballot: a second copy of a ballot (a superseded one appended again after the
+    // re-vote) or a cast copy of an audited ballot (its nonces are public) is not a valid ballot (§55.6).
+    const firstByHash = new Map<string, Entry>();
+    for (const e of submissions) {
+      const h = verdictOf(e).ballotHash;
+      if (!h) continue;
+      const first = firstByHash.get(h);
+      if (!first) {
+        firstByHash.set(h, e);
+        continue;
+      }
+      fail(`entry ${e.seq} (${e.kind}) repeats the ballot of entry ${first.seq} (${first.kind})${first.kind === 'audit' || e.kind === 'audit' ? ': an audited ballot is never cast' : ': a replayed ballot'}`);
+      if (e.kind === 'ballot') invalidBallots.add(e.seq);
+      if (first.kind === 'ballot' && e.kind === 'audit') invalidBallots.add(first.seq);
+    }
     const tallies = ofKind('tally');
     if (tallies.length === 0) throw new CheckSkip('no tally on the board yet');
     if (tallies.length > 1) fail(`${tallies.length} tally entries`);
