@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { ConfigurationError, loadConfig } from './config/app-config';
 import { createApp } from './create-app';
 import { ensureDemoElectionOnce } from './modules/demo/demo-seeding';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
+  boundedShutdown(app.getHttpServer() as Server);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   if (config.demoElectionEnabled) await ensureDemoElectionOnce(app, config, (await app.getUrl()).replace('[::1]', '127.0.0.1'));
   const database = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.DATA_DIR}`;
@@ -23,6 +25,30 @@ async function main(): Promise<void> {
     ? `  vote in the demo election: ${url}/booth/?election=${DEMO_ELECTION_ID}\n  observe and verify it: ${url}/observer/?election=${DEMO_ELECTION_ID}\n  officials' console: ${url}/console/\n`
     : '';
   process.stdout.write(`\nevote is running at ${config.PUBLIC_URL ?? url}\n  health: ${url}/health\n  API docs: ${url}/api/docs\n  database: ${database}\n${demo}\n`);
+}
+
+/** Requests in flight get this long to finish after SIGTERM/SIGINT; then their connections are cut. */
+const SHUTDOWN_GRACE_MS = 2_000;
+/** The process is gone by then, whatever still holds it (a stuck pool, a timer). */
+const SHUTDOWN_LIMIT_MS = 4_500;
+
+/**
+ * Nest's shutdown hooks close the listener and then wait for every open connection: an idle keep-alive
+ * connection of a browser tab, or a client that stalls half-way through a request, kept the process up
+ * indefinitely. Idle connections are closed at once, busy ones after a grace period (a cast cut then was
+ * either committed, and its identical resend returns the same receipt, or rolled back).
+ */
+function boundedShutdown(server: Server): void {
+  const onSignal = () => {
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+    setTimeout(() => {
+      process.stderr.write(`evote: still running ${SHUTDOWN_LIMIT_MS} ms after the signal; exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
 }
 
 main().catch((e: unknown) => {

@@ -90,10 +90,11 @@ const verifyCmd: Command = {
     election: { type: 'string', description: 'election id (with --server)' },
     json: { type: 'boolean', description: 'print the checks as JSON', default: false },
     workers: { type: 'string', description: 'worker threads for the ballot checks (default: one per core; 0: none)' },
+    'require-result': { type: 'boolean', description: 'exit 1 unless every check passed, the result included (for the final check; without it, a record of an election not yet tallied that fails no check exits 0)', default: false },
     fingerprint: { type: 'string', description: "the election's fingerprint as its officials published it (base hash H, 64 hex): check 4 fails unless the record's matches" },
   },
   positional: { name: 'target', description: 'a record file (JSON or NDJSON), or an election URL (https://host/elections/<id>)' },
-  run: (v, io) => verifyCommand({ ...verifyTarget(v), json: v.json === true, ...workersOption(v.workers), ...(typeof v.fingerprint === 'string' ? { fingerprint: v.fingerprint } : {}) }, io),
+  run: (v, io) => verifyCommand({ ...verifyTarget(v), json: v.json === true, ...workersOption(v.workers), ...(typeof v.fingerprint === 'string' ? { fingerprint: v.fingerprint } : {}), requireResult: v['require-result'] === true }, io),
 };
 
 function workersOption(w: string | boolean | undefined): { workers?: number } {

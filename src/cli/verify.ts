@@ -26,6 +26,8 @@ export interface VerifyCommandOptions {
   workers?: number;
   /** The election's published fingerprint (base hash H, 64 hex; spaces, colons and dashes ignored). */
   fingerprint?: string;
+  /** Exit 1 unless every check passed (the result included): for the final check after the tally. */
+  requireResult?: boolean;
 }
 
 /** The fingerprint as the verifier compares it: 64 lowercase hex, separators dropped. */
@@ -99,7 +101,21 @@ export async function verifyCommand(o: VerifyCommandOptions, io: CliIO): Promise
     io.out(`Election ${v.electionId ?? '(unknown)'}`);
     for (const line of formatRecordVerification(v)) io.out(line);
     if (v.result) io.out(`Result: ${JSON.stringify(v.result)}`);
-    io.out(v.ok ? 'The record verifies: every check passed.' : `The record does NOT verify: ${v.checks.filter((c) => c.status !== 'pass').map((c) => c.id).join(', ')} did not pass.`);
+    io.out(verdictLine(v));
   }
-  return v.ok ? 0 : 1;
+  const failed = v.checks.some((c) => c.status === 'fail');
+  return failed || (o.requireResult && !v.ok) ? 1 : 0;
+}
+
+/**
+ * The closing line. A record of an election still open (or not yet tallied) has checks that do not apply
+ * yet: they are skipped, not failed, and the record "verifies so far".
+ */
+function verdictLine(v: RecordVerification): string {
+  const failed = v.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+  if (failed.length > 0) return `The record does NOT verify: check${failed.length > 1 ? 's' : ''} ${failed.join(', ')} failed.`;
+  if (v.ok) return 'The record verifies: every check passed.';
+  const ballots = v.checks.find((c) => c.id === '8')?.checked ?? 0;
+  const skipped = v.checks.filter((c) => c.status === 'skip').map((c) => c.id);
+  return `The record verifies so far: ${ballots} ballot${ballots === 1 ? '' : 's'}, no result yet (checks ${skipped.join(', ')} do not apply yet; --require-result makes that a failure).`;
 }

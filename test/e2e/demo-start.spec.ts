@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_ELECTION_ID } from '../../src/modules/eligibility/demo-election';
 import { freePort } from '../integration/identity/support';
+import { verifyCommand } from '../../src/cli/verify';
 
 const root = join(__dirname, '..', '..');
 
@@ -58,6 +59,14 @@ describe('npm start: a demo election ready to vote in', () => {
     const again = await (await fetch(`http://127.0.0.1:${port}/elections/${DEMO_ELECTION_ID}`)).json();
     expect(again.status).toBe('open');
     expect(again.baseHash).toBe(first.baseHash);
+    // `evote verify` on the open demo election: the checks that need a tally are skipped, none fails: exit 0
+    // ("verifies so far"); with --require-result, exit 1; against its fingerprint, still 0.
+    const lines: string[] = [];
+    const io = { out: (l: string) => lines.push(l), err: () => undefined };
+    expect(await verifyCommand({ server: `http://127.0.0.1:${port}`, election: DEMO_ELECTION_ID, workers: 0, fingerprint: first.baseHash }, io)).toBe(0);
+    expect(lines[lines.length - 1]).toMatch(/^The record verifies so far: 0 ballots, no result yet \(checks 9, 11, 12, 13, 14, 15 do not apply yet/);
+    expect(lines.join('\n')).not.toMatch(/\[FAIL\]/);
+    expect(await verifyCommand({ server: `http://127.0.0.1:${port}`, election: DEMO_ELECTION_ID, workers: 0, requireResult: true }, io)).toBe(1);
     await stop(child);
   }, 200_000);
 });
