@@ -41,10 +41,20 @@ const obj = (x: unknown): Record<string, unknown> => (x && typeof x === 'object'
 async function* entryLines(file: string): AsyncGenerator<{ position: number; text: string }> {
   const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
   let position = -1; // the header line
+  // A blank line between entries is an entry (an empty text, which fails its framing), as when the record
+  // is read whole (readRecord); blank lines at the end of the file are not.
+  let blanks = 0;
   for await (const line of rl) {
-    if (position >= 0 && line !== '') yield { position, text: line };
-    else if (position < 0 && line === '') continue;
-    position++;
+    if (position < 0) {
+      if (line !== '') position = 0;
+      continue;
+    }
+    if (line === '') {
+      blanks++;
+      continue;
+    }
+    for (; blanks > 0; blanks--) yield { position: position++, text: '' };
+    yield { position: position++, text: line };
   }
 }
 

@@ -94,15 +94,34 @@ describe('parallel verification and tally (worker threads)', () => {
     expect(check4(v)).toMatchObject({ status: 'fail', reason: expect.stringContaining('board key') });
   });
 
-  /** The record with `extra` entries inserted before the close, renumbered and re-signed by the board key (a server that does this). */
-  const withInserted = (extra: (entries: any[]) => any[]) => {
-    const es = record.entries.map((e) => JSON.parse(e));
-    const at = es.findIndex((e) => e.kind === 'close');
-    const all = [...es.slice(0, at), ...extra(es), ...es.slice(at)].map((e, seq) => JSON.stringify({ ...e, seq }));
+  /** The record with its entries rewritten by `change`, renumbered and re-signed by the board key (a server that does this). */
+  const rewritten = (change: (entries: any[]) => any[], timestamp = (record.head as SignedTreeHead).timestamp) => {
+    const all = change(record.entries.map((e) => JSON.parse(e))).map((e, seq) => JSON.stringify({ ...e, seq }));
     const leaves = all.map((e) => leafHash(utf8ToBytes(e)));
-    const head = signTreeHead({ electionId: record.electionId, size: all.length, root: bytesToHex(treeRoot(leaves)), timestamp: (record.head as SignedTreeHead).timestamp }, hexToBytes(spec.boardSecretKey, 32));
+    const head = signTreeHead({ electionId: record.electionId, size: all.length, root: bytesToHex(treeRoot(leaves)), timestamp }, hexToBytes(spec.boardSecretKey, 32));
     return { ...record, head, entries: all };
   };
+  /** The record with `extra` entries inserted before the close. */
+  const withInserted = (extra: (entries: any[]) => any[]) =>
+    rewritten((es) => {
+      const at = es.findIndex((e) => e.kind === 'close');
+      return [...es.slice(0, at), ...extra(es), ...es.slice(at)];
+    });
+
+  it('strict where the spec is: a head dated to the millisecond, complaints that are not an array, an election opened before its key', () => {
+    const failureOf = (r: unknown, id: string) => verifyElectionRecord(r).checks.find((c) => c.id === id)!;
+    expect(failureOf(rewritten((es) => es, (record.head as SignedTreeHead).timestamp + 1), '1')).toMatchObject({ status: 'fail', reason: expect.stringContaining('whole minute') });
+    const noArray = rewritten((es) => es.map((e) => (e.kind === 'election-key' ? { ...e, payload: { ...e.payload, complaints: {} } } : e)));
+    expect(failureOf(noArray, '3')).toMatchObject({ status: 'fail', reason: expect.stringContaining('complaints must be an array') });
+    const openFirst = rewritten((es) => {
+      const open = es.find((e) => e.kind === 'open');
+      const rest = es.filter((e) => e.kind !== 'open');
+      const at = rest.findIndex((e) => e.kind === 'trustee-commitments');
+      return [...rest.slice(0, at), open, ...rest.slice(at)];
+    });
+    expect(failureOf(openFirst, '9').failures).toContain('the election opened before its election key was on the board');
+    expect(verifyElectionRecord(record).ok).toBe(true);
+  });
 
   it('attack: the server appends a superseded ballot again, or has one ballot both cast and audited (its nonces public): check 9 names it, on every path', async () => {
     const replayed = withInserted((es) => [{ ...es.find((e) => e.kind === 'ballot') }]);
@@ -160,6 +179,15 @@ describe('parallel verification and tally (worker threads)', () => {
       expect(statuses(v)).toEqual(statuses(verifyElectionRecord(record)));
       expect(v.ok).toBe(true);
       expect(v.result).toEqual(verifyElectionRecord(record).result);
+    });
+
+    it('a blank line between two entries: a failed check 1 with the same report as in memory, not a crash', async () => {
+      const at = record.entries.findIndex((e) => e.includes('"kind":"ballot"')) + 2;
+      const blank = { ...record, entries: [...record.entries.slice(0, at), '', ...record.entries.slice(at)] };
+      const v = await verifyRecordFile(await toFile(blank), { workers: 2, chunkSize: 4 });
+      const inMemory = verifyElectionRecord(blank);
+      expect(statuses(v)).toEqual(statuses(inMemory));
+      expect(v.checks.find((c) => c.id === '1')).toMatchObject({ status: 'fail', reason: inMemory.checks[0].reason });
     });
 
     it('against another fingerprint: check 4 fails in the stream as in memory', async () => {

@@ -245,7 +245,7 @@ export async function buildSyntheticRecord(
   const combineMs = performance.now() - t;
   await add('result', { tallySeq, trustees: [1, 2], shareSeqs, totals: [...combined.results], results: resultFromTotals(manifest, combined.results) });
 
-  const head = signTreeHead({ electionId: id, size: range.size, root: bytesToHex(range.root()), timestamp: 1_790_000_000_000 }, hexToBytes(spec.boardSecretKey, 32));
+  const head = signTreeHead({ electionId: id, size: range.size, root: bytesToHex(range.root()), timestamp: 1_790_000_040_000 }, hexToBytes(spec.boardSecretKey, 32));
   const boardPublicKey = bytesToHex(pseudonymPublicKey(hexToBytes(spec.boardSecretKey, 32)));
   return { header: { format: 'evote-election-record', version: 2, electionId: id, boardPublicKey, head }, timings: { aggregateMs, sharesMs, combineMs } };
 }

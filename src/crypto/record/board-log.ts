@@ -98,6 +98,7 @@ export class BoardLogReplay {
     if (head?.size !== this.count) failures.push(`signed head: covers ${head?.size} entries, the record has ${this.count}`);
     if (head?.root !== root) failures.push('signed head: its root is not the tree hash of the entries');
     if (!verifyTreeHead(head, boardPublicKey)) failures.push('signed head: the board signature does not verify');
+    if (!(Number.isSafeInteger(head?.timestamp) && head.timestamp % 60_000 === 0)) failures.push('signed head: its timestamp is not a whole minute (a multiple of 60,000 ms, §50)');
     return { failures, root };
   }
 }

@@ -313,6 +313,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
       dealings.push(d);
     }
     const keyEntry = ofKind('election-key')[0];
+    if (keyEntry && !Array.isArray(obj(keyEntry.payload).complaints)) fail('election-key: complaints must be an array (an empty one when there were none)');
     const listed = keyEntry && Array.isArray(obj(keyEntry.payload).complaints) ? (obj(keyEntry.payload).complaints as unknown[]).map(obj) : [];
     for (const c of listed) {
       let complaint: DkgComplaint;
@@ -482,6 +483,8 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     const close = ofKind('close');
     if (open.length !== 1) fail(`${open.length} 'open' entries`);
     if (close.length > 1) fail(`${close.length} 'close' entries`);
+    const keyEntries = ofKind('election-key');
+    if (open[0] && !(keyEntries.length > 0 && keyEntries[0].seq < open[0].seq)) fail('the election opened before its election key was on the board');
     for (const e of submissions) {
       if (open[0] && e.seq < open[0].seq) fail(`entry ${e.seq}: cast before the election opened`);
       if (close[0] && e.seq > close[0].seq) fail(`entry ${e.seq}: cast after the election closed`);
