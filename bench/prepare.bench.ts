@@ -50,7 +50,7 @@ function measure(g: Group): Record<string, number> {
     const t1 = performance.now();
     const h = ballotHash(g, ballot);
     const t2 = performance.now();
-    signBallot(pseudonym.secretKey, 'bench', h);
+    signBallot(pseudonym.secretKey, 'bench', 1, h);
     const t3 = performance.now();
     ballotToJSON(g, ballot);
     const t4 = performance.now();

@@ -43,10 +43,10 @@ async function main(): Promise<void> {
     if (!nodeCrypto.verify('sha384', prepared.preparedMsg, pss, sig)) throw new Error('verify failed');
   });
   const hash = new Uint8Array(32).fill(7);
-  const edSig = signBallot(pseudonym.secretKey, electionId, hash);
-  bench('Ed25519 ballot sign (noble)', 200, () => signBallot(pseudonym.secretKey, electionId, hash));
+  const edSig = signBallot(pseudonym.secretKey, electionId, 1, hash);
+  bench('Ed25519 ballot sign (noble)', 200, () => signBallot(pseudonym.secretKey, electionId, 1, hash));
   bench('Ed25519 ballot verify, strict (noble)', 200, () => {
-    if (!verifyBallotSignature(pseudonym.publicKey, electionId, hash, edSig)) throw new Error('verify failed');
+    if (!verifyBallotSignature(pseudonym.publicKey, electionId, 1, hash, edSig)) throw new Error('verify failed');
   });
 }
 

@@ -11,6 +11,7 @@ import { LeastPrivilege1795590000000 } from './1795590000000-LeastPrivilege';
 import { ElectionOfficials1795600000000 } from './1795600000000-ElectionOfficials';
 import { BoardNodes1795610000000 } from './1795610000000-BoardNodes';
 import { PerElectionIssuerKeys1795620000000 } from './1795620000000-PerElectionIssuerKeys';
+import { SubmissionCounters1795630000000 } from './1795630000000-SubmissionCounters';
 
 export const allMigrations = [
   PlatformMetadata1764010000000,
@@ -24,4 +25,5 @@ export const allMigrations = [
   ElectionOfficials1795600000000,
   BoardNodes1795610000000,
   PerElectionIssuerKeys1795620000000,
+  SubmissionCounters1795630000000,
 ];

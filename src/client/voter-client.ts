@@ -86,14 +86,34 @@ export interface PreparedBallot {
   secrets: BallotSecrets;
   choices: BallotChoices;
   /** The body of POST /elections/:id/ballots. */
-  castBody: { token: BallotToken; ballot: unknown; signature: string };
+  castBody: { token: BallotToken; ballot: unknown; counter: number; signature: string };
 }
 
-/** Encrypts and proves the choices under the election key, bound to the pseudonym, and signs the ballot. */
-export function prepareBallot(election: Election, electionId: string, token: BallotToken, pseudonym: PseudonymKeyPair, choices: BallotChoices): PreparedBallot {
+/** The submission counters this process handed out, per pseudonym key pair (a device keeps its own, see the booth). */
+const counters = new WeakMap<PseudonymKeyPair, number>();
+
+/** The next submission counter of this pseudonym here: 1, 2, 3 … (casts and audits share it, §20). */
+export function nextCounter(pseudonym: PseudonymKeyPair): number {
+  const n = (counters.get(pseudonym) ?? 0) + 1;
+  counters.set(pseudonym, n);
+  return n;
+}
+
+/**
+ * Encrypts and proves the choices under the election key, bound to the pseudonym, and signs the ballot with
+ * its submission counter (which must exceed every earlier one of this pseudonym that reached the board).
+ */
+export function prepareBallot(
+  election: Election,
+  electionId: string,
+  token: BallotToken,
+  pseudonym: PseudonymKeyPair,
+  choices: BallotChoices,
+  counter: number = nextCounter(pseudonym),
+): PreparedBallot {
   const { ballot, secrets } = encryptBallot(group, election, choices, pseudonym.publicKey);
-  const signature = bytesToHex(signBallot(pseudonym.secretKey, electionId, ballotHash(group, ballot)));
-  return { ballot, secrets, choices, castBody: { token, ballot: ballotToJSON(group, ballot), signature } };
+  const signature = bytesToHex(signBallot(pseudonym.secretKey, electionId, counter, ballotHash(group, ballot)));
+  return { ballot, secrets, choices, castBody: { token, ballot: ballotToJSON(group, ballot), counter, signature } };
 }
 
 /** The body of POST /elections/:id/audits for a prepared ballot (which must then never be cast). */

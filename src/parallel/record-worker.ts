@@ -27,7 +27,7 @@ export type WorkerJob =
   | { readonly type: 'submissions'; readonly inputs: readonly SubmissionInput[] }
   | { readonly type: 'sum'; readonly entries: readonly string[] }
   | { readonly type: 'stream'; readonly lines: readonly StreamLine[] }
-  | { readonly type: 'cast'; readonly context: CastContextJSON; readonly submission: { token: unknown; ballot: unknown; signature: string } };
+  | { readonly type: 'cast'; readonly context: CastContextJSON; readonly submission: { token: unknown; ballot: unknown; counter: number; signature: string } };
 
 /** An entry line of a streamed record, at its position in the log. */
 export interface StreamLine {

@@ -60,10 +60,10 @@ describeEachBackend('end to end: 50 voters through the sandbox, re-votes and aud
     const issuers = issuerEntry.issuers.map((i) => ({ id: i.id, publicKey: parseIssuerPublicKeyJwk(i.publicKey) }));
     const counted = new Map<string, number>();
     for (const entry of log.entries.filter((x) => x.kind === 'ballot')) {
-      const { token, ballot, signature } = entry.payload as { token: { pseudonym: string }; ballot: unknown; signature: string };
+      const { token, ballot, counter, signature } = entry.payload as { token: { pseudonym: string }; ballot: unknown; counter: number; signature: string };
       expect(verifyTokenSignatures(token, issuers, issuerEntry.threshold, { electionBaseHash: e.election.electionHash }).valid).toBe(true);
       const b = ballotFromJSON(g, e.election.manifest, ballot);
-      expect(verifyBallotSignature(hexToBytes(token.pseudonym), e.id, ballotHash(g, b), hexToBytes(signature))).toBe(true);
+      expect(verifyBallotSignature(hexToBytes(token.pseudonym), e.id, counter, ballotHash(g, b), hexToBytes(signature))).toBe(true);
       expect(verifyBallot(g, e.election, b).valid).toBe(true);
       counted.set(token.pseudonym, entry.seq); // last one wins
     }

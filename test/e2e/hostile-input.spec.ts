@@ -189,7 +189,7 @@ describeEachBackend(
           if (resign) {
             // The attacker holds a real token: re-sign the hostile ballot when it still parses.
             try {
-              signature = bytesToHex(signBallot(pseudonym.secretKey, e.id, ballotHash(g, ballotFromJSON(g, e.election.manifest, copy))));
+              signature = bytesToHex(signBallot(pseudonym.secretKey, e.id, valid.castBody.counter, ballotHash(g, ballotFromJSON(g, e.election.manifest, copy))));
             } catch {
               // does not even parse: the server must say so
             }
@@ -213,7 +213,7 @@ describeEachBackend(
       const moved = { ...(theirs.castBody.ballot as Record<string, unknown>), electionHash: (valid.castBody.ballot as { electionHash: string }).electionHash };
       let signature = valid.castBody.signature;
       try {
-        signature = bytesToHex(signBallot(pseudonym.secretKey, e.id, ballotHash(g, ballotFromJSON(g, e.election.manifest, moved))));
+        signature = bytesToHex(signBallot(pseudonym.secretKey, e.id, valid.castBody.counter, ballotHash(g, ballotFromJSON(g, e.election.manifest, moved))));
       } catch {
         // parsing refused: fine, the server must refuse too
       }

@@ -8,6 +8,8 @@ import { fromBase64Url, toBase64Url } from '../../src/crypto/encoding';
 import { assembleBallotToken, prepareBallotToken } from '../../src/crypto/tokens/ballot-token';
 import { generatePseudonymKeyPair } from '../../src/crypto/tokens/pseudonym';
 import { blind, finalize } from '../../src/crypto/tokens/rsabssa';
+import { verifyElectionRecord } from '../../src/crypto/record/verify-record';
+import { BoardService } from '../../src/modules/board/board.service';
 import { describeEachBackend } from '../support/databases';
 import { confirmAction, json, openElection, voterSession, type OpenElection } from '../support/scenario';
 import { go, startIdentityApp, type IdentityTestApp } from './identity/support';
@@ -71,16 +73,51 @@ describeEachBackend('attacks on ballot tokens', (db) => {
   it('caps: one token casts at most 1 + MAX_REVOTES_PER_TOKEN ballots and audits at most MAX_AUDITS_PER_TOKEN, even all at once', async () => {
     const v = await voterSession(t, 'eighteen-on-day');
     const { token, pseudonym } = await obtainBallotToken(t.url, a.election, a.id, a.issuers, v.send);
-    const casts = await Promise.all(Array.from({ length: 6 }, (_, i) => cast(a.id, prepareBallot(a.election, a.id, token, pseudonym, choices(i)).castBody)));
-    const statuses = casts.map((r) => r.status).sort();
-    expect(statuses).toEqual([201, 201, 201, 409, 409, 409]);
-    for (const r of casts.filter((x) => x.status === 409)) expect((await r.json()).error).toBe('revote_limit');
-    const audits = await Promise.all(Array.from({ length: 6 }, (_, i) => cast(a.id, auditBody(a.election, prepareBallot(a.election, a.id, token, pseudonym, choices(i))), 'audits')));
-    expect(audits.map((r) => r.status).sort()).toEqual([201, 201, 201, 409, 409, 409]);
-    for (const r of audits.filter((x) => x.status === 409)) expect((await r.json()).error).toBe('audit_limit');
+    // All at once (some lose to a higher counter that arrived first), then one by one until refused: never more than the cap.
+    const submitAll = async (bodies: unknown[], path: string, limit: string) => {
+      let ok = 0;
+      for (const r of await Promise.all(bodies.map((b) => cast(a.id, b, path)))) {
+        if (r.status === 201) ok++;
+        else expect([r.status, [limit, 'stale_counter'].includes((await r.json()).error)]).toEqual([409, true]);
+      }
+      return ok;
+    };
+    let casts = await submitAll(Array.from({ length: 6 }, (_, i) => prepareBallot(a.election, a.id, token, pseudonym, choices(i)).castBody), 'ballots', 'revote_limit');
+    expect(casts).toBeLessThanOrEqual(3);
+    for (let i = 0; casts < 3 && i < 6; i++) casts += await submitAll([prepareBallot(a.election, a.id, token, pseudonym, choices(i)).castBody], 'ballots', 'revote_limit');
+    const over = await cast(a.id, prepareBallot(a.election, a.id, token, pseudonym, choices(1)).castBody);
+    expect([over.status, (await over.json()).error]).toEqual([409, 'revote_limit']);
+    let audits = await submitAll(Array.from({ length: 6 }, (_, i) => auditBody(a.election, prepareBallot(a.election, a.id, token, pseudonym, choices(i)))), 'audits', 'audit_limit');
+    expect(audits).toBeLessThanOrEqual(3);
+    for (let i = 0; audits < 3 && i < 6; i++) audits += await submitAll([auditBody(a.election, prepareBallot(a.election, a.id, token, pseudonym, choices(i)))], 'audits', 'audit_limit');
+    const overAudit = await cast(a.id, auditBody(a.election, prepareBallot(a.election, a.id, token, pseudonym, choices(2))), 'audits');
+    expect([overAudit.status, (await overAudit.json()).error]).toEqual([409, 'audit_limit']);
     const pseudonymBytes = Buffer.from(token.pseudonym, 'hex');
     expect(await count(`SELECT count(*)::int AS n FROM ballots WHERE election_id = $1 AND pseudonym = $2 AND NOT audited`, a.id, pseudonymBytes)).toBe(3);
     expect(await count(`SELECT count(*)::int AS n FROM ballots WHERE election_id = $1 AND pseudonym = $2 AND audited`, a.id, pseudonymBytes)).toBe(3);
+  });
+
+  it("reorder: a server that appends a voter's re-vote before the ballot it replaces is caught by the signed counters (check 9)", async () => {
+    const voter = await voterSession(t, 'official');
+    const tk = await obtainBallotToken(t.url, a.election, a.id, a.issuers, voter.send);
+    const first = prepareBallot(a.election, a.id, tk.token, tk.pseudonym, choices(0)); // counter 1
+    const second = prepareBallot(a.election, a.id, tk.token, tk.pseudonym, choices(1)); // counter 2: the re-vote
+    // The server holds the first back and appends the re-vote first, then the first (which "last" would then count).
+    const board = t.app.get(BoardService);
+    await t.db.transaction(async (m) => {
+      await board.append(m, a.id, 'ballot', { token: tk.token, ballot: second.castBody.ballot, counter: second.castBody.counter, signature: second.castBody.signature });
+      await board.append(m, a.id, 'ballot', { token: tk.token, ballot: first.castBody.ballot, counter: first.castBody.counter, signature: first.castBody.signature });
+    });
+    const record = await (await fetch(`${t.url}/elections/${a.id}/record`)).json();
+    const c9 = verifyElectionRecord(record).checks.find((c) => c.id === '9')!;
+    expect(c9.status).toBe('fail');
+    expect(c9.failures!.join('\n')).toMatch(/counter 1 does not exceed the counter 2 of the pseudonym's entry \d+ \(reordered or replayed\)/);
+    // The server itself refuses a submission whose counter is not above the pseudonym's last one.
+    const third = prepareBallot(a.election, a.id, tk.token, tk.pseudonym, choices(2));
+    const fourth = prepareBallot(a.election, a.id, tk.token, tk.pseudonym, choices(0));
+    expect((await cast(a.id, fourth.castBody)).status).toBe(201);
+    const stale = await cast(a.id, third.castBody);
+    expect([stale.status, (await stale.json()).error]).toEqual([409, 'stale_counter']);
   });
 
   it('no order at rest: after the close, no row or system column orders the issuances relative to the ballots; the keys are gone', async () => {

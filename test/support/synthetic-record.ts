@@ -130,8 +130,8 @@ export function syntheticBallotPayloads(spec: SyntheticElectionSpec, from: numbe
     }));
     const token = assembleBallotToken({ electionId: spec.electionId, pseudonym: pseudonym.publicKey, prefix: prepared.prefix, signatures });
     const { ballot } = encryptBallot(g, election, { c: [SYNTHETIC_OPTIONS[i % SYNTHETIC_OPTIONS.length]] }, pseudonym.publicKey);
-    const signature = bytesToHex(signBallot(pseudonym.secretKey, spec.electionId, ballotHash(g, ballot)));
-    out.push(JSON.stringify({ token, ballot: ballotToJSON(g, ballot), signature }));
+    const signature = bytesToHex(signBallot(pseudonym.secretKey, spec.electionId, 1, ballotHash(g, ballot)));
+    out.push(JSON.stringify({ token, ballot: ballotToJSON(g, ballot), counter: 1, signature }));
   }
   return out;
 }

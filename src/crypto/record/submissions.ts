@@ -24,7 +24,7 @@ import { bytesToHex, hexToBytes } from '../encoding';
 import { CryptoError } from '../errors';
 import type { Group } from '../group';
 import { type TokenIssuer, verifyTokenSignatures } from '../tokens/ballot-token';
-import { verifyBallotSignature } from '../tokens/pseudonym';
+import { isSubmissionCounter, verifyBallotSignature } from '../tokens/pseudonym';
 import type { EntryFraming } from './board-log';
 import { entryPseudonym } from './counting';
 
@@ -59,6 +59,8 @@ export interface SubmissionVerdict {
   readonly proof: string;
   /** The ballot hash (hex) when the ballot parses, else '' (check 9: one ballot hash per board). */
   readonly ballotHash: string;
+  /** The submission counter the pseudonym signed, or 0 when missing or invalid (check 9: increasing per pseudonym). */
+  readonly counter: number;
 }
 
 /** A chunk's verdicts and the sum of its valid ballots' ciphertexts (flattened manifest order; null if none). */
@@ -103,7 +105,7 @@ export function checkSubmissions(ctx: SubmissionContext, inputs: readonly Submis
     } catch {
       /* an unparseable entry fails every check below (check 1 reports the framing) */
     }
-    const v = { seq: input.seq, kind: input.kind, token: '', validIssuers: [] as readonly string[], signature: '', proof: '', ballotHash: '' };
+    const v = { seq: input.seq, kind: input.kind, token: '', validIssuers: [] as readonly string[], signature: '', proof: '', ballotHash: '', counter: isSubmissionCounter(payload.counter) ? payload.counter : 0 };
     const token = obj(payload.token);
     try {
       const r = verifyTokenSignatures(token, ctx.issuers, ctx.issuerThreshold, { electionBaseHash: election.electionHash });
@@ -123,13 +125,14 @@ export function checkSubmissions(ctx: SubmissionContext, inputs: readonly Submis
       v.ballotHash = bytesToHex(ballotHash(group, ballot));
       const pseudonym = entryPseudonym(payload);
       const ok =
+        v.counter > 0 &&
         pseudonym !== undefined &&
         /^[0-9a-f]{64}$/.test(pseudonym) &&
         typeof payload.signature === 'string' &&
         /^[0-9a-f]{128}$/.test(payload.signature) &&
         bytesToHex(ballot.credential) === pseudonym &&
-        verifyBallotSignature(hexToBytes(pseudonym, 32), electionId, hexToBytes(v.ballotHash, 32), hexToBytes(payload.signature, 64));
-      if (!ok) v.signature = 'the pseudonym signature (or credential) does not match the ballot';
+        verifyBallotSignature(hexToBytes(pseudonym, 32), electionId, v.counter, hexToBytes(v.ballotHash, 32), hexToBytes(payload.signature, 64));
+      if (!ok) v.signature = v.counter > 0 ? 'the pseudonym signature (or credential) does not match the ballot and counter' : 'the submission counter is missing or not an integer in 1..2^32-1';
       if (input.kind === 'audit') {
         try {
           const a = auditedBallotFromJSON(group, manifest, { ballot: payload.ballot, reveal: payload.reveal });

@@ -3,11 +3,19 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { cryptoAssert } from '../errors';
 import { type RandomSource, lengthPrefixed, randomBytesFrom, webCryptoRandom } from './bytes';
-import { concatBytes, utf8ToBytes } from '../encoding';
+import { concatBytes, u32be, utf8ToBytes } from '../encoding';
 import { acceleratedTrue, verificationAccelerators } from '../accelerators';
 
 /** Domain tag of the ballot-signature message. */
-export const BALLOT_SIGNATURE_DOMAIN = 'evote/v1/ballot-signature';
+export const BALLOT_SIGNATURE_DOMAIN = 'evote/v2/ballot-signature';
+
+/** Largest submission counter (u32). */
+export const MAX_SUBMISSION_COUNTER = 0xffff_ffff;
+
+/** True for a valid submission counter: an integer in 1..2³²−1. */
+export function isSubmissionCounter(counter: unknown): counter is number {
+  return typeof counter === 'number' && Number.isSafeInteger(counter) && counter >= 1 && counter <= MAX_SUBMISSION_COUNTER;
+}
 /** Length of a ballot hash in the signed message. */
 export const BALLOT_HASH_LENGTH = 32;
 /** Max UTF-8 length of an election id (shared with the token message). */
@@ -52,12 +60,14 @@ export function pseudonymPublicKey(secretKey: Uint8Array): Uint8Array {
 }
 
 /**
- * The exact bytes a pseudonym signs for a ballot:
- * lp("evote/v1/ballot-signature") || lp(UTF-8 election id) || lp(ballot hash, 32 bytes),
- * where lp(x) = 4-byte big-endian length of x || x.
- * @throws CryptoError('ENCODING') for a bad election id or hash length.
+ * The exact bytes a pseudonym signs for a ballot (protocol version 2):
+ * lp("evote/v2/ballot-signature") || lp(UTF-8 election id) || u32(counter) || lp(ballot hash, 32 bytes),
+ * where lp(x) = 4-byte big-endian length of x || x. The counter numbers the pseudonym's submissions (casts
+ * and audits, 1, 2, 3 …, strictly increasing along the board), so the server cannot reorder or replay them.
+ * @throws CryptoError('ENCODING') for a bad election id, counter or hash length.
  */
-export function ballotSignatureMessage(electionId: string, ballotHash: Uint8Array): Uint8Array {
+export function ballotSignatureMessage(electionId: string, counter: number, ballotHash: Uint8Array): Uint8Array {
+  cryptoAssert(isSubmissionCounter(counter), 'ENCODING', 'counter must be an integer in 1..2^32-1');
   cryptoAssert(
     ballotHash instanceof Uint8Array && ballotHash.length === BALLOT_HASH_LENGTH,
     'ENCODING',
@@ -66,6 +76,7 @@ export function ballotSignatureMessage(electionId: string, ballotHash: Uint8Arra
   return concatBytes(
     lengthPrefixed(utf8ToBytes(BALLOT_SIGNATURE_DOMAIN)),
     lengthPrefixed(electionIdBytes(electionId)),
+    u32be(counter),
     lengthPrefixed(ballotHash),
   );
 }
@@ -98,21 +109,22 @@ export function pseudonymVerify(publicKey: Uint8Array, message: Uint8Array, sign
   }
 }
 
-/** Signs a ballot: Ed25519 over {@link ballotSignatureMessage}(electionId, ballotHash). */
-export function signBallot(secretKey: Uint8Array, electionId: string, ballotHash: Uint8Array): Uint8Array {
-  return pseudonymSign(secretKey, ballotSignatureMessage(electionId, ballotHash));
+/** Signs a ballot: Ed25519 over {@link ballotSignatureMessage}(electionId, counter, ballotHash). */
+export function signBallot(secretKey: Uint8Array, electionId: string, counter: number, ballotHash: Uint8Array): Uint8Array {
+  return pseudonymSign(secretKey, ballotSignatureMessage(electionId, counter, ballotHash));
 }
 
 /** Verifies a ballot signature strictly; false for any invalid or malformed input. Never throws. */
 export function verifyBallotSignature(
   publicKey: Uint8Array,
   electionId: string,
+  counter: number,
   ballotHash: Uint8Array,
   signature: Uint8Array,
 ): boolean {
   let message: Uint8Array;
   try {
-    message = ballotSignatureMessage(electionId, ballotHash);
+    message = ballotSignatureMessage(electionId, counter, ballotHash);
   } catch {
     return false;
   }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDefined, IsObject, Matches } from 'class-validator';
+import { IsDefined, IsInt, IsObject, Matches, Max, Min } from 'class-validator';
 
 /**
  * An anonymous cast: the token (blind-signed by the issuers, binding the pseudonym key), the encrypted
@@ -14,6 +14,12 @@ export class CastBallotDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Encrypted ballot (§40.5)' })
   @IsDefined() @IsObject()
   ballot: object;
+
+  @ApiProperty({ description: "The pseudonym's submission counter (1, 2, 3 …; strictly above every earlier submission of this pseudonym), signed with the ballot" })
+  @IsInt({ message: 'counter must be an integer between 1 and 4294967295' })
+  @Min(1, { message: 'counter must be an integer between 1 and 4294967295' })
+  @Max(0xffff_ffff, { message: 'counter must be an integer between 1 and 4294967295' })
+  counter: number;
 
   @ApiProperty({ description: 'Ed25519 signature of the pseudonym over the ballot-signature message, 128 lowercase hex' })
   @Matches(/^[0-9a-f]{128}$/, { message: 'signature must be 128 lowercase hex characters' })

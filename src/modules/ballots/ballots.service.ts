@@ -86,7 +86,7 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
     let result: CastCheckResult;
     if (this.config.CAST_WORKERS > 0) {
       this.pool ??= RecordWorkerPool.start({ backend: DEFAULT_WORKER_BACKEND }, this.config.CAST_WORKERS);
-      const reply = await (await this.pool).run({ type: 'cast', context: context.json, submission: { token: dto.token, ballot: dto.ballot, signature: dto.signature } });
+      const reply = await (await this.pool).run({ type: 'cast', context: context.json, submission: { token: dto.token, ballot: dto.ballot, counter: dto.counter, signature: dto.signature } });
       if (reply.type !== 'cast') throw new Error('unexpected worker reply');
       result = reply.result;
     } else result = checkSubmission(this.localContext(context), dto, true);
@@ -160,7 +160,7 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
     const hash = hexToBytes(s.hash, 32);
     const pseudonym = Buffer.from(s.pseudonym, 'hex');
     const code = trackingCode(hash);
-    const payload = { token: s.token, ballot: s.ballot, signature: dto.signature, ...(audited ? { reveal } : {}) };
+    const payload = { token: s.token, ballot: s.ballot, counter: dto.counter, signature: dto.signature, ...(audited ? { reveal } : {}) };
     try {
       return await this.dataSource.transaction(async (m) => {
         // Lock the election row: a concurrent close waits for this cast, and this cast sees a close that won.
@@ -175,16 +175,16 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
         const appended = await this.board.append(m, electionId, audited ? 'audit' : 'ballot', payload, code);
         // The append holds the election's board lock, so this count sees every earlier submission of the
         // pseudonym and no concurrent one can slip past the cap (a refusal rolls the append back).
-        await this.enforceCaps(m, electionId, pseudonym, audited, hash);
+        await this.enforceCaps(m, electionId, pseudonym, audited, hash, dto.counter);
         // The ballot row and, for a cast, the counted pointer in one statement (the board lock is held).
         // Last ballot counts: the newest board position wins, even if concurrent casts commit out of order.
         await m.query(
           `WITH ballot AS (
-             INSERT INTO ballots (election_id, ballot_hash, seq, pseudonym, tracking_code, audited) VALUES ($1, $2, $3, $4, $5, $6)
+             INSERT INTO ballots (election_id, ballot_hash, seq, pseudonym, tracking_code, audited, counter) VALUES ($1, $2, $3, $4, $5, $6, $7)
            )
            INSERT INTO counted_ballots (election_id, pseudonym, seq) SELECT $1, $4, $3 WHERE NOT $6
            ON CONFLICT ON CONSTRAINT counted_ballots_pk DO UPDATE SET seq = EXCLUDED.seq WHERE counted_ballots.seq < EXCLUDED.seq`,
-          [electionId, Buffer.from(hash), appended.seq, pseudonym, code, audited],
+          [electionId, Buffer.from(hash), appended.seq, pseudonym, code, audited, dto.counter],
         );
         return { trackingCode: code, ballotHash: s.hash, audited, seq: appended.seq, entry: appended.entry, leafHash: appended.leafHash, head: appended.head, path: appended.path };
       });
@@ -197,15 +197,21 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Refuses the submission (409) when its pseudonym already used up its audits or re-votes. */
-  private async enforceCaps(m: EntityManager, electionId: string, pseudonym: Buffer, audited: boolean, hash: Uint8Array): Promise<void> {
-    const [used]: Array<{ audits: number; casts: number; same: number }> = await m.query(
+  /**
+   * Refuses the submission (409) when its counter does not exceed every earlier one of the pseudonym (a
+   * replayed or reordered submission, §20), or when the pseudonym used up its audits or re-votes.
+   */
+  private async enforceCaps(m: EntityManager, electionId: string, pseudonym: Buffer, audited: boolean, hash: Uint8Array, counter: number): Promise<void> {
+    const [used]: Array<{ audits: number; casts: number; same: number; top: string | null }> = await m.query(
       `SELECT count(*) FILTER (WHERE audited)::int AS audits, count(*) FILTER (WHERE NOT audited)::int AS casts,
-              count(*) FILTER (WHERE ballot_hash = $3)::int AS same
+              count(*) FILTER (WHERE ballot_hash = $3)::int AS same, max(counter)::text AS top
          FROM ballots WHERE election_id = $1 AND pseudonym = $2`,
       [electionId, pseudonym, Buffer.from(hash)],
     );
     if (used.same > 0) return; // the same ballot again: the primary key answers with its receipt
+    if (used.top !== null && counter <= Number(used.top)) {
+      throw new ConflictError('stale_counter', `This token already submitted a ballot with counter ${used.top}; a new submission needs a higher counter`);
+    }
     if (audited && used.audits >= this.config.MAX_AUDITS_PER_TOKEN) {
       throw new ConflictError('audit_limit', `This token has already audited ${used.audits} ballots, the most this election allows (${this.config.MAX_AUDITS_PER_TOKEN})`);
     }

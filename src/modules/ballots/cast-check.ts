@@ -69,7 +69,7 @@ export type CastCheckResult =
   | { readonly ok: false; readonly refusal: CastRefusal };
 
 /** The checks (the proofs only if `verifyProofs`: an audit is checked against its reveal instead). Never throws on bad input. */
-export function checkSubmission(ctx: CastContext, dto: { token: unknown; ballot: unknown; signature: string }, verifyProofs: boolean): CastCheckResult {
+export function checkSubmission(ctx: CastContext, dto: { token: unknown; ballot: unknown; counter: number; signature: string }, verifyProofs: boolean): CastCheckResult {
   const refuse = (kind: CastRefusal['kind'], code: string, message: string, details?: readonly unknown[]): CastCheckResult => ({ ok: false, refusal: { kind, code, message, ...(details ? { details } : {}) } });
   const { group, election } = ctx;
   let token: BallotToken;
@@ -89,8 +89,8 @@ export function checkSubmission(ctx: CastContext, dto: { token: unknown; ballot:
   // The ballot's proofs are bound to the pseudonym key the token certifies.
   if (bytesToHex(ballot.credential) !== token.pseudonym) return refuse('unprocessable', 'credential_mismatch', "The ballot's credential is not the token's pseudonym");
   const hash = ballotHash(group, ballot);
-  if (!verifyBallotSignature(hexToBytes(token.pseudonym, 32), ctx.electionId, hash, hexToBytes(dto.signature, 64))) {
-    return refuse('unprocessable', 'invalid_signature', "The signature is not the pseudonym's signature of this ballot");
+  if (!verifyBallotSignature(hexToBytes(token.pseudonym, 32), ctx.electionId, dto.counter, hash, hexToBytes(dto.signature, 64))) {
+    return refuse('unprocessable', 'invalid_signature', "The signature is not the pseudonym's signature of this ballot and counter");
   }
   if (verifyProofs) {
     // All of the ballot's proof equations as one random linear combination (§10.11): about 4× faster than

@@ -29,6 +29,8 @@ interface Receipt {
 interface DeviceState {
   token: BallotToken;
   pseudonymSecret: string;
+  /** The last submission counter used with this pseudonym. */
+  counter?: number;
   receipts: Receipt[];
 }
 
@@ -270,7 +272,11 @@ function encryptAndReview(): void {
     const d = state.device!;
     const secret = hexToBytes(d.pseudonymSecret, 32);
     const pseudonym = { secretKey: secret, publicKey: pseudonymPublicKey(secret) };
-    state.prepared = prepareBallot(state.election!, state.view!.id, d.token, pseudonym, state.choices!);
+    // Every prepared ballot takes the next counter (§20), kept with the key: a later submission always
+    // carries a higher one, whichever of the prepared ballots the voter casts or audits.
+    d.counter = (d.counter ?? 0) + 1;
+    saveDevice(state.view!.id, d);
+    state.prepared = prepareBallot(state.election!, state.view!.id, d.token, pseudonym, state.choices!, d.counter);
     showReview();
   }, 30);
 }

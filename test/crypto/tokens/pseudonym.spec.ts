@@ -101,9 +101,9 @@ describe('ballot signatures', () => {
   const hash = new Uint8Array(32).fill(0xab);
 
   it('has the documented byte layout', () => {
-    const m = ballotSignatureMessage('e1', hash);
+    const m = ballotSignatureMessage('e1', 3, hash);
     const expected =
-      '00000019' + Buffer.from('evote/v1/ballot-signature').toString('hex') + '00000002' + '6531' + '00000020' + 'ab'.repeat(32);
+      '00000019' + Buffer.from('evote/v2/ballot-signature').toString('hex') + '00000002' + '6531' + '00000003' + '00000020' + 'ab'.repeat(32);
     expect(toHex(m)).toBe(expected);
   });
 
@@ -114,12 +114,13 @@ describe('ballot signatures', () => {
       ['\uD800', hash],
       ['e1', new Uint8Array(31)],
     ] as const) {
-      expect(() => ballotSignatureMessage(id, h)).toThrow(CryptoError);
+      expect(() => ballotSignatureMessage(id, 1, h)).toThrow(CryptoError);
     }
-    expect(ballotSignatureMessage('é'.repeat(128), hash).length).toBe(4 + 25 + 4 + 256 + 4 + 32);
+    for (const counter of [0, -1, 1.5, 2 ** 32, Number.NaN]) expect(() => ballotSignatureMessage('e1', counter, hash)).toThrow(CryptoError);
+    expect(ballotSignatureMessage('é'.repeat(128), 2 ** 32 - 1, hash).length).toBe(4 + 25 + 4 + 256 + 4 + 4 + 32);
   });
 
-  it('signs and verifies; any change to key, election, hash or signature fails', () => {
+  it('signs and verifies; any change to key, election, counter, hash or signature fails', () => {
     const a = generatePseudonymKeyPair();
     const b = generatePseudonymKeyPair();
     fc.assert(
@@ -128,25 +129,28 @@ describe('ballot signatures', () => {
         fc.uint8Array({ minLength: 32, maxLength: 32 }),
         fc.nat({ max: 63 }),
         (electionId, ballotHash, i) => {
-          const sig = signBallot(a.secretKey, electionId, ballotHash);
-          expect(verifyBallotSignature(a.publicKey, electionId, ballotHash, sig)).toBe(true);
-          expect(verifyBallotSignature(b.publicKey, electionId, ballotHash, sig)).toBe(false);
-          expect(verifyBallotSignature(a.publicKey, electionId + 'x', ballotHash, sig)).toBe(false);
+          const counter = i + 1;
+          const sig = signBallot(a.secretKey, electionId, counter, ballotHash);
+          expect(verifyBallotSignature(a.publicKey, electionId, counter, ballotHash, sig)).toBe(true);
+          expect(verifyBallotSignature(b.publicKey, electionId, counter, ballotHash, sig)).toBe(false);
+          expect(verifyBallotSignature(a.publicKey, electionId + 'x', counter, ballotHash, sig)).toBe(false);
+          expect(verifyBallotSignature(a.publicKey, electionId, counter + 1, ballotHash, sig)).toBe(false);
           const h2 = Uint8Array.from(ballotHash);
           h2[i % 32] ^= 1;
-          expect(verifyBallotSignature(a.publicKey, electionId, h2, sig)).toBe(false);
+          expect(verifyBallotSignature(a.publicKey, electionId, counter, h2, sig)).toBe(false);
           const s2 = Uint8Array.from(sig);
           s2[i] ^= 0x80;
-          expect(verifyBallotSignature(a.publicKey, electionId, ballotHash, s2)).toBe(false);
+          expect(verifyBallotSignature(a.publicKey, electionId, counter, ballotHash, s2)).toBe(false);
           // Domain separation: a raw signature over the hash alone is not a ballot signature.
-          expect(verifyBallotSignature(a.publicKey, electionId, ballotHash, pseudonymSign(a.secretKey, ballotHash))).toBe(
+          expect(verifyBallotSignature(a.publicKey, electionId, counter, ballotHash, pseudonymSign(a.secretKey, ballotHash))).toBe(
             false,
           );
         },
       ),
       { numRuns: 15 },
     );
-    expect(verifyBallotSignature(a.publicKey, '', hash, new Uint8Array(64))).toBe(false);
+    expect(verifyBallotSignature(a.publicKey, '', 1, hash, new Uint8Array(64))).toBe(false);
+    expect(verifyBallotSignature(a.publicKey, 'e1', 0, hash, signBallot(a.secretKey, 'e1', 1, hash))).toBe(false);
   });
 
   it('keygen uses the injected randomness', () => {
