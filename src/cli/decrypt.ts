@@ -111,9 +111,9 @@ export async function trusteeDecrypt(o: DecryptOptions): Promise<DecryptResult> 
   const share = state.decrypted
     ? decryptionShareFromJSON(group, state.decrypted.share)
     : computeDecryptionShare(group, mine.baseHash, mine.keySet, mine.trustee, mine.secretShare, tallyCiphertexts(published));
-  if (!state.decrypted) writeBoardState(o.keyPath, (state = { ...state, decrypted: { tallySeq: tallyEntry.seq, aggregate: aggregateHash, head: record.head, share: decryptionShareToJSON(group, share) } }));
-  const signer = { electionId: o.electionId, trustee: mine.trustee, secretKey: key.secretKey, setupHash: hexToBytes(file.setupHash, 32, 'setup hash') };
   const body = { share: decryptionShareToJSON(group, share) };
+  if (!state.decrypted) writeBoardState(o.keyPath, (state = { ...state, decrypted: { tallySeq: tallyEntry.seq, aggregate: aggregateHash, head: record.head, share: body.share } }));
+  const signer = { electionId: o.electionId, trustee: mine.trustee, secretKey: key.secretKey, setupHash: hexToBytes(file.setupHash, 32, 'setup hash') };
   const post = () => api.signedPost<DecryptResult>(`/elections/${id}/tally/shares`, body, signer);
   // A pooled keep-alive connection may have been closed by the server while we verified: retry (twice), with the
   // same share (re-signed, fresh nonce), which the server answers with created: false if it got the first.

@@ -10,7 +10,7 @@ import { signTreeHead } from '../../src/crypto/record/tree-head';
 import { verifyElectionRecord } from '../../src/crypto/record/verify-record';
 import { generatePseudonymKeyPair } from '../../src/crypto/tokens/pseudonym';
 import { generateIssuerKey } from '../../src/modules/tokens/blind-signer';
-import { jwkThumbprint } from '../../src/modules/tokens/issuer-registry';
+import { issuerKeyThumbprint } from '../../src/crypto/tokens/rsa-key';
 import { assembleSyntheticRecord, createSyntheticElection, type SyntheticElectionSpec, type SyntheticRecord, syntheticBallotPayloads } from '../support/synthetic-record';
 
 jest.setTimeout(120_000);
@@ -70,7 +70,7 @@ describe('the election setup a device reads from the board', () => {
 
   it('a server that swaps in an issuer key it holds (and re-signs the head) changes H: refused against the published fingerprint', async () => {
     const rogue = await generateIssuerKey();
-    const entries = withEntry(1, (e) => (e.payload.issuers[0] = { id: jwkThumbprint(rogue.publicJwk), publicKey: rogue.publicJwk }));
+    const entries = withEntry(1, (e) => (e.payload.issuers[0] = { id: issuerKeyThumbprint(rogue.publicJwk), publicKey: rogue.publicJwk }));
     // With the board key and a fresh head the proof itself is consistent, but its H no longer matches the election-key entry…
     expect(failure(proof(entries))).toMatch(/base hash is not the hash of the setup entries/);
     // …and a server that also rewrites the election-key entry's H is caught by the pinned fingerprint.
@@ -82,7 +82,7 @@ describe('the election setup a device reads from the board', () => {
     const rogue = await generateIssuerKey();
     const p = proof();
     const tampered = JSON.parse(p.entries[1].entry);
-    tampered.payload.issuers[0] = { id: jwkThumbprint(rogue.publicJwk), publicKey: rogue.publicJwk };
+    tampered.payload.issuers[0] = { id: issuerKeyThumbprint(rogue.publicJwk), publicKey: rogue.publicJwk };
     p.entries[1] = { ...p.entries[1], entry: JSON.stringify(tampered) };
     expect(failure(p)).toMatch(/inclusion proof does not verify/);
   });

@@ -8,7 +8,7 @@ import { bytesToHex, bytesToUtf8, hexToBytes } from '../../src/crypto/encoding';
 import type { IssuerPublicKeyJwk } from '../../src/crypto/tokens/rsa-key';
 import type { BoardService } from '../../src/modules/board/board.service';
 import { generateIssuerKey } from '../../src/modules/tokens/blind-signer';
-import { jwkThumbprint } from '../../src/modules/tokens/issuer-registry';
+import { issuerKeyThumbprint } from '../../src/crypto/tokens/rsa-key';
 import { ristretto255Group as group } from '../../src/crypto/group';
 import { trusteeInit } from '../../src/cli/trustee';
 
@@ -91,7 +91,7 @@ export async function insertCeremonyElection(ds: DataSource, opts: { status?: st
         closesAt: null,
       },
     });
-    await opts.board.append(q, id, 'issuer-keys', { threshold: 1, issuers: [{ id: jwkThumbprint(issuer), publicKey: issuer }] });
+    await opts.board.append(q, id, 'issuer-keys', { threshold: 1, issuers: [{ id: issuerKeyThumbprint(issuer), publicKey: issuer }] });
     for (const [i, pk] of opts.publicKeys.entries()) {
       await q.query(`INSERT INTO election_trustees (election_id, idx, name, public_key) VALUES ($1, $2, $3, $4)`, [
         id,

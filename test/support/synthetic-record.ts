@@ -40,7 +40,7 @@ import { simulateDkg } from '../../src/crypto/threshold/simulate';
 import { assembleBallotToken, prepareBallotToken } from '../../src/crypto/tokens/ballot-token';
 import { generatePseudonymKeyPair, pseudonymPublicKey, signBallot } from '../../src/crypto/tokens/pseudonym';
 import { generateIssuerKey } from '../../src/modules/tokens/blind-signer';
-import { jwkThumbprint } from '../../src/modules/tokens/issuer-registry';
+import { issuerKeyThumbprint } from '../../src/crypto/tokens/rsa-key';
 
 export const SYNTHETIC_OPTIONS = ['a', 'b', 'c', 'd', 'e'];
 
@@ -78,7 +78,7 @@ export async function createSyntheticElection(electionId = crypto.randomUUID()):
     dealings: dkg.dealings.map((d) => dealingToJSON(group, d)),
     issuerThreshold: 2,
     issuers: issuers
-      .map((i) => ({ id: jwkThumbprint(i.publicJwk), publicJwk: i.publicJwk, privatePem: i.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }))
+      .map((i) => ({ id: issuerKeyThumbprint(i.publicJwk), publicJwk: i.publicJwk, privatePem: i.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
     boardSecretKey: bytesToHex(nodeRandomBytes(32)),
   };

@@ -34,30 +34,44 @@ export interface ReceiptVerdict {
 
 const obj = (x: unknown): Record<string, unknown> => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
 
+/** The three checks of an entry's inclusion proof (also the pages' "check my ballot"). */
+export interface InclusionResult {
+  readonly leafMatches: boolean;
+  readonly included: boolean;
+  readonly headSigned: boolean;
+}
+
+/** Checks that `entryText` is leaf `seq` of the tree whose head `boardKeyHex` signed. Never throws. */
+export function checkInclusion(entryText: string, proof: { seq: number; leafHash: unknown; head: SignedTreeHead; path: unknown }, boardKeyHex: string): InclusionResult {
+  let leaf: Uint8Array | undefined;
+  let included = false;
+  try {
+    leaf = leafHash(utf8ToBytes(entryText));
+    included =
+      Number.isSafeInteger(proof.seq) &&
+      verifyInclusion(leaf, proof.seq, proof.head.size, (Array.isArray(proof.path) ? proof.path : [null]).map((h) => hexToBytes(String(h), 32)), hexToBytes(String(proof.head.root), 32));
+  } catch {
+    included = false;
+  }
+  let headSigned = false;
+  try {
+    headSigned = verifyTreeHead(proof.head, hexToBytes(boardKeyHex, 32, 'board key'));
+  } catch {
+    headSigned = false;
+  }
+  return { leafMatches: leaf !== undefined && bytesToHex(leaf) === proof.leafHash, included, headSigned };
+}
+
 export function verifyReceipt(receipt: unknown, expected: ReceiptExpectation): ReceiptVerdict {
   const r = obj(receipt);
   const failures: string[] = [];
   const head = obj(r.head) as unknown as SignedTreeHead;
-  let signed = false;
-  try {
-    signed = head.electionId === expected.electionId && verifyTreeHead(head, hexToBytes(expected.boardPublicKey, 32, 'board key'));
-  } catch {
-    signed = false;
-  }
-  if (!signed) failures.push("the receipt's tree head is not signed by this election's board key");
-
   const entry = typeof r.entry === 'string' ? r.entry : '';
   const seq = r.seq as number;
-  let included = false;
-  try {
-    const leaf = leafHash(utf8ToBytes(entry));
-    included =
-      Number.isSafeInteger(seq) &&
-      bytesToHex(leaf) === r.leafHash &&
-      verifyInclusion(leaf, seq, head.size, (Array.isArray(r.path) ? r.path : [null]).map((h) => hexToBytes(String(h), 32)), hexToBytes(String(head.root), 32));
-  } catch {
-    included = false;
-  }
+  const inclusion = checkInclusion(entry, { seq, leafHash: r.leafHash, head, path: r.path }, expected.boardPublicKey);
+  const signed = head.electionId === expected.electionId && inclusion.headSigned;
+  if (!signed) failures.push("the receipt's tree head is not signed by this election's board key");
+  const included = inclusion.leafMatches && inclusion.included;
   if (!included) failures.push('the entry is not proven to be in the signed tree (inclusion proof)');
 
   let holdsBallot = false;

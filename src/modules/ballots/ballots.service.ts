@@ -175,7 +175,7 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
         const appended = await this.board.append(m, electionId, audited ? 'audit' : 'ballot', payload, code);
         // The append holds the election's board lock, so this count sees every earlier submission of the
         // pseudonym and no concurrent one can slip past the cap (a refusal rolls the append back).
-        await this.enforceCaps(m, electionId, pseudonym, audited, hash, dto.counter);
+        await this.refuseStaleOrOverLimit(m, electionId, pseudonym, audited, hash, dto.counter);
         // The ballot row and, for a cast, the counted pointer in one statement (the board lock is held).
         // Last ballot counts: the newest board position wins, even if concurrent casts commit out of order.
         await m.query(
@@ -201,7 +201,7 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
    * Refuses the submission (409) when its counter does not exceed every earlier one of the pseudonym (a
    * replayed or reordered submission, §20), or when the pseudonym used up its audits or re-votes.
    */
-  private async enforceCaps(m: EntityManager, electionId: string, pseudonym: Buffer, audited: boolean, hash: Uint8Array, counter: number): Promise<void> {
+  private async refuseStaleOrOverLimit(m: EntityManager, electionId: string, pseudonym: Buffer, audited: boolean, hash: Uint8Array, counter: number): Promise<void> {
     const [used]: Array<{ audits: number; casts: number; same: number; top: string | null }> = await m.query(
       `SELECT count(*) FILTER (WHERE audited)::int AS audits, count(*) FILTER (WHERE NOT audited)::int AS casts,
               count(*) FILTER (WHERE ballot_hash = $3)::int AS same, max(counter)::text AS top

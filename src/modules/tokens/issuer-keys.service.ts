@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createCipheriv, createDecipheriv, createPrivateKey, generateKeyPair, type KeyObject, randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ISSUER_MODULUS_BITS, type IssuerPublicKeyJwk } from '../../crypto/tokens/rsa-key';
+import { ISSUER_MODULUS_BITS, type IssuerPublicKeyJwk, issuerKeyThumbprint } from '../../crypto/tokens/rsa-key';
 import { issuerPublicJwk } from './blind-signer';
-import { type Issuer, IssuerRegistry, jwkThumbprint } from './issuer-registry';
+import { type Issuer, IssuerRegistry } from './issuer-registry';
 
 /** One issuer's key pair for one election. */
 export interface ElectionIssuerKey {
@@ -47,7 +47,7 @@ export class IssuerKeyStore {
           generateKeyPair('rsa', { modulusLength: ISSUER_MODULUS_BITS, publicExponent: 65537 }, (err, _pub, priv) => (err ? reject(err) : resolve(priv))),
         );
         const publicJwk = issuerPublicJwk(privateKey);
-        return { issuerName: issuer.name, id: jwkThumbprint(publicJwk), publicJwk, privateKey };
+        return { issuerName: issuer.name, id: issuerKeyThumbprint(publicJwk), publicJwk, privateKey };
       }),
     );
   }

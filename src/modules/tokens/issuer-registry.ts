@@ -2,11 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { createHash, createPrivateKey, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { loadSecret } from '../../common/secrets';
-import { issuerKeyThumbprint, type IssuerPublicKeyJwk } from '../../crypto/tokens/rsa-key';
+import { issuerKeyThumbprint } from '../../crypto/tokens/rsa-key';
 import { issuerPublicJwk } from './blind-signer';
-
-/** RFC 7638 thumbprint of an issuer JWK (SHA-256, base64url). */
-export const jwkThumbprint = (jwk: IssuerPublicKeyJwk): string => issuerKeyThumbprint(jwk);
 
 /**
  * One ballot-token issuer run by this process. Its long-term key is its identity (`name`, the key's
@@ -45,7 +42,7 @@ export class IssuerRegistry {
           generateKeyPairSync('rsa', { modulusLength: 3072, publicExponent: 65537 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       });
       const privateKey = createPrivateKey(pem);
-      const name = jwkThumbprint(issuerPublicJwk(privateKey));
+      const name = issuerKeyThumbprint(issuerPublicJwk(privateKey));
       return Object.freeze({ name, wrapKey: deriveWrapKey(privateKey, name) });
     });
   }
