@@ -25,6 +25,8 @@ export interface BoardLogVerification {
   entries: ParsedEntry[];
   /** Root recomputed from the entries. */
   root: string;
+  /** The root of each watched prefix (see BoardLogReplay). */
+  prefixRoots: ReadonlyMap<number, string>;
 }
 
 /** One entry's framing: its Merkle leaf, the framing failures, and its parsed fields (undefined if not JSON). */
@@ -69,8 +71,17 @@ export class BoardLogReplay {
   private range = CompactRange.empty();
   private count = 0;
   readonly failures: string[] = [];
+  /** The root after each watched size (heads held by voters and observers, check 16), hex. */
+  readonly prefixRoots = new Map<number, string>();
+  private readonly watched: ReadonlySet<number>;
 
-  constructor(private readonly electionId: string) {}
+  constructor(
+    private readonly electionId: string,
+    watchSizes: Iterable<number> = [],
+  ) {
+    this.watched = new Set(watchSizes);
+    if (this.watched.has(0)) this.prefixRoots.set(0, bytesToHex(this.range.root()));
+  }
 
   get size(): number {
     return this.count;
@@ -87,6 +98,7 @@ export class BoardLogReplay {
   addFraming(f: Pick<EntryFraming, 'leaf' | 'failures'>): void {
     this.range = this.range.append(f.leaf);
     this.count++;
+    if (this.watched.has(this.count)) this.prefixRoots.set(this.count, bytesToHex(this.range.root()));
     this.failures.push(...f.failures);
   }
 
@@ -108,15 +120,15 @@ export class BoardLogReplay {
  * correctly ({v: 1, electionId, seq = position, kind, payload}), and their tree hash is the root of
  * `head`, which the board key signed for exactly that size.
  */
-export function verifyBoardLog(electionId: string, entries: readonly string[], head: SignedTreeHead, boardPublicKey: Uint8Array): BoardLogVerification {
-  const replay = new BoardLogReplay(electionId);
+export function verifyBoardLog(electionId: string, entries: readonly string[], head: SignedTreeHead, boardPublicKey: Uint8Array, watchSizes: Iterable<number> = []): BoardLogVerification {
+  const replay = new BoardLogReplay(electionId, watchSizes);
   const parsed: ParsedEntry[] = [];
   entries.forEach((text, seq) => {
     const f = replay.add(text);
     if (f.entry) parsed.push({ seq, kind: f.entry.kind as BoardEntryKind, payload: f.entry.payload, leafHash: bytesToHex(f.leaf) });
   });
   const { failures, root } = replay.finish(head, boardPublicKey);
-  return { ok: failures.length === 0, failures, entries: parsed, root };
+  return { ok: failures.length === 0, failures, entries: parsed, root, prefixRoots: replay.prefixRoots };
 }
 
 /** Hex helper for callers holding the board key as hex. */

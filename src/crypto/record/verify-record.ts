@@ -47,7 +47,8 @@ import { type BoardLogReplay, verifyBoardLog } from './board-log';
 import { electionBindingsFromEntries, issuersFromPayload } from './election-setup';
 import { countedBallotSeqs, entryPseudonym, type RevotingPolicy } from './counting';
 import { ballotCiphertexts, checkSubmissions, type SubmissionContext, type SubmissionVerdict } from './submissions';
-import type { SignedTreeHead } from './tree-head';
+import { type CountStatus, countStatus, heldSizes, parseReceiptFile, parseSignedHead, receiptSelfCheck } from './receipt-file';
+import { type SignedTreeHead, verifyTreeHead } from './tree-head';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
@@ -76,6 +77,18 @@ export interface RecordVerification {
   readonly checks: readonly RecordCheck[];
   /** The result on the board, if it could be read. */
   readonly result: ElectionResult | null;
+  /** Each receipt held against the record (check 16), in the order given; absent when none was given. */
+  readonly receipts?: readonly HeldReceipt[];
+}
+
+/** A receipt held against the record: what it proves and how its ballot fared. */
+export interface HeldReceipt {
+  readonly trackingCode: string | null;
+  readonly seq: number | null;
+  /** The receipt is a valid, signed receipt of this record's board and the record extends its head. */
+  readonly ok: boolean;
+  readonly count: CountStatus | null;
+  readonly failures: readonly string[];
 }
 
 export interface VerifyRecordOptions {
@@ -106,6 +119,12 @@ export interface VerifyRecordOptions {
    * their text, with `submissions` precomputed.
    */
   prepared?: PreparedRecord;
+  /**
+   * Receipt files (§55.7) and signed heads (§50) held by voters, observers, trustees or monitors: check 16
+   * holds each against this record (signed by its board key, a prefix of it, the ballot's count status).
+   */
+  receipts?: readonly unknown[];
+  heads?: readonly unknown[];
   /** Internal (see recordSubmissionContext): receives the submission context instead of checking them. */
   captureContext?: (ctx: SubmissionContext) => void;
 }
@@ -152,6 +171,9 @@ export const RECORD_CHECKS = [
   { id: '14', title: 'Published result = decrypted totals', section: '40.8, 70.2' },
   { id: '15', title: 'Counts within eligibility: tokens on the board ≤ Σ issuances / k, each issuer ≤ roll size', section: '20, 70.3' },
 ] as const;
+
+/** Run only when receipts or heads are given (--receipt, --heads). */
+export const HELD_EVIDENCE_CHECK = { id: '16', title: 'Receipts and heads held by voters and observers: signed by the board key, a prefix of this record, ballot counted', section: '50, 55.7, 70.3' } as const;
 
 interface Entry {
   seq: number;
@@ -218,7 +240,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   let result: ElectionResult | null = null;
 
   const run = (id: string, body: (fail: (m: string) => void, progress: (done: number, total: number) => void) => number | void) => {
-    const def = RECORD_CHECKS.find((c) => c.id === id)!;
+    const def = [...RECORD_CHECKS, HELD_EVIDENCE_CHECK].find((c) => c.id === id)!;
     const failures: string[] = [];
     const fail = (m: string) => {
       if (failures.length < MAX_FAILURES) failures.push(m);
@@ -253,16 +275,21 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   const cache = options.cache;
   const contextKey = () => `${election ? bytesToHex(election.electionHash) : '-'}|${mHash ? bytesToHex(mHash) : '-'}|${electionId}`;
 
+  const held = options.receipts?.length || options.heads?.length ? { receipts: options.receipts ?? [], heads: options.heads ?? [] } : undefined;
+  let prefixRoots: ReadonlyMap<number, string> | undefined;
+
   // 1. Board log.
   run('1', (fail) => {
     if (r.format !== 'evote-election-record' || r.version !== RECORD_VERSION) fail(`not an evote-election-record of version ${RECORD_VERSION}`);
     if (electionId === null) throw new CheckFailure('the record has no election id');
     if (prepared) {
+      prefixRoots = prepared.log.prefixRoots;
       prepared.log.finish(r.head as SignedTreeHead, hexToBytes(String(r.boardPublicKey), 32, 'board public key')).failures.forEach(fail);
       return prepared.log.size;
     }
     if (!Array.isArray(r.entries) || texts.length !== r.entries.length) fail('entries must be an array of strings');
-    const log = verifyBoardLog(electionId, texts, r.head as SignedTreeHead, hexToBytes(String(r.boardPublicKey), 32, 'board public key'));
+    const log = verifyBoardLog(electionId, texts, r.head as SignedTreeHead, hexToBytes(String(r.boardPublicKey), 32, 'board public key'), held ? heldSizes(held.receipts, held.heads) : []);
+    prefixRoots = log.prefixRoots;
     log.failures.forEach(fail);
     return texts.length;
   });
@@ -721,7 +748,71 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     return issuanceCounts.size;
   });
 
-  return { ok: checks.every((c) => c.status === 'pass'), electionId, checks, result };
+  // 16. Receipts and heads held against the record (only when some are given).
+  const heldReceipts: HeldReceipt[] = [];
+  if (held)
+    run('16', (fail) => {
+      const size = prepared ? prepared.log.size : texts.length;
+      const boardKey = String(r.boardPublicKey);
+      const recordH = ofKind('election-key').length === 1 ? obj(one('election-key').payload).baseHash : undefined;
+      const bySeq = new Map(entries.map((e) => [e.seq, e]));
+      const counted = tallyEntry && Array.isArray(obj(tallyEntry.payload).counted) ? (obj(tallyEntry.payload).counted as number[]) : undefined;
+      const pseudonymOf = (seq: number) => {
+        const e = bySeq.get(seq);
+        return e && e.kind === 'ballot' ? entryPseudonym(e.payload) : undefined;
+      };
+      // Is `head` (signed by this board's key) a prefix of this record? Failures are the board's, with the evidence.
+      const asPrefix = (head: SignedTreeHead, label: string): string[] => {
+        if (head.size > size) return [`${label}: the board key signed a head of ${head.size} entries, the record has only ${size}: entries were dropped (evidence: ${JSON.stringify(head)})`];
+        const root = prefixRoots?.get(head.size);
+        if (root === undefined) return [`${label}: the record's log could not be replayed (check 1)`];
+        if (root !== head.root) return [`${label}: the board key signed a head of size ${head.size} with root ${head.root}, but the record's first ${head.size} entries hash to ${root}: the record is not the history that was shown (evidence: ${JSON.stringify(head)})`];
+        return [];
+      };
+      held.receipts.forEach((x, i) => {
+        const parsed = parseReceiptFile(x);
+        const failures: string[] = [];
+        const rc = parsed.receipt;
+        const label = `receipt ${rc ? rc.trackingCode : `#${i + 1}`}`;
+        let count: CountStatus | null = null;
+        if (!rc) failures.push(`${label}: not a receipt: ${parsed.failure}`);
+        else if (rc.electionId !== electionId) failures.push(`${label}: a receipt of election ${rc.electionId}, not of this one`);
+        else {
+          if (options.fingerprint !== undefined && rc.fingerprint !== options.fingerprint) failures.push(`${label}: anchored to fingerprint ${rc.fingerprint}, not the published ${options.fingerprint}`);
+          if (rc.fingerprint !== recordH) failures.push(`${label}: anchored to fingerprint ${rc.fingerprint}, but the record's base hash is ${String(recordH)}: the record is not the election the voter's device checked`);
+          if (rc.boardPublicKey !== boardKey) failures.push(`${label}: signed under board key ${rc.boardPublicKey}, the record under ${boardKey}: the record was re-signed`);
+          const own = receiptSelfCheck(rc);
+          if (own.length) failures.push(...own.map((f) => `${label} proves nothing: ${f}`));
+          else if (rc.boardPublicKey === boardKey) {
+            failures.push(...asPrefix(rc.head, label));
+            if (failures.length === 0) {
+              count = countStatus(rc.seq, rc.audited, counted, pseudonymOf);
+              if (count.status === 'not-counted') failures.push(`${label}: the ballot at entry ${rc.seq} is on the board but not counted, and no other ballot of its pseudonym is`);
+            }
+          }
+        }
+        failures.forEach(fail);
+        heldReceipts.push({ trackingCode: rc?.trackingCode ?? null, seq: rc?.seq ?? null, ok: failures.length === 0, count, failures });
+      });
+      held.heads.forEach((x, i) => {
+        const parsed = parseSignedHead(x);
+        const label = `head #${i + 1}`;
+        if (!parsed.head) return fail(`${label}: not a signed head: ${parsed.failure}`);
+        const head = parsed.head;
+        if (head.electionId !== electionId) return fail(`${label}: a head of election ${head.electionId}, not of this one`);
+        let signed = false;
+        try {
+          signed = verifyTreeHead(head, hexToBytes(boardKey, 32, 'board key'));
+        } catch {
+          signed = false;
+        }
+        if (!signed) return fail(`${label}: not signed by this record's board key (proves nothing, or the record was re-signed)`);
+        asPrefix(head, `${label} (size ${head.size})`).forEach(fail);
+      });
+      return held.receipts.length + held.heads.length;
+    });
+
+  return { ok: checks.every((c) => c.status === 'pass'), electionId, checks, result, ...(held ? { receipts: heldReceipts } : {}) };
 }
 
 /**
