@@ -5,7 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 
-export type OptionSpec = { type: 'string' | 'boolean'; short?: string; description: string; default?: string | boolean; required?: boolean };
+/** `multiple`: a string option that may be given several times; the command gets the values in order. */
+export type OptionSpec = { type: 'string' | 'boolean'; short?: string; description: string; default?: string | boolean; required?: boolean; multiple?: boolean };
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
 export interface Command {
   /** The words that name the command, e.g. ["trustee", "init"]. */
@@ -15,7 +17,7 @@ export interface Command {
   /** One optional positional argument, given to `run` under this name (e.g. `evote verify record.json`). */
   readonly positional?: { readonly name: string; readonly description: string };
   /** Runs the command; resolves to the process exit code. */
-  run(values: Record<string, string | boolean | undefined>, io: CliIO): Promise<number>;
+  run(values: OptionValues, io: CliIO): Promise<number>;
 }
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */
@@ -31,7 +33,7 @@ export function commandHelp(program: string, c: Command): string {
   if (c.positional) lines.push(`  ${c.positional.name.padEnd(28)} ${c.positional.description}`, '');
   lines.push('Options:');
   for (const [name, o] of Object.entries({ ...c.options, help: { type: 'boolean', description: 'show this help' } as OptionSpec })) {
-    const flag = `--${name}${o.type === 'string' ? ' <value>' : ''}`;
+    const flag = `--${name}${o.type === 'string' ? ' <value>' : ''}${o.multiple ? ' …' : ''}`;
     const extra = o.required ? ' (required)' : o.default !== undefined ? ` (default: ${String(o.default)})` : '';
     lines.push(`  ${flag.padEnd(28)} ${o.description}${extra}`);
   }
@@ -60,12 +62,12 @@ export async function dispatch(program: string, commands: readonly Command[], ar
     return wantsHelp ? 0 : 2;
   }
   const rest = argv.slice(command.words.length);
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const [k, o] of Object.entries(command.options)) options[k] = { type: o.type, ...(o.short ? { short: o.short } : {}) };
-  let values: Record<string, string | boolean | undefined>;
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = { help: { type: 'boolean', short: 'h' } };
+  for (const [k, o] of Object.entries(command.options)) options[k] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+  let values: OptionValues;
   try {
     const parsed = parseArgs({ args: [...rest], options, strict: true, allowPositionals: command.positional !== undefined });
-    values = parsed.values as Record<string, string | boolean | undefined>;
+    values = parsed.values as OptionValues;
     if (parsed.positionals.length > 1) throw new UsageError(`expected at most one ${command.positional!.name}, got ${parsed.positionals.length}`);
     if (command.positional && parsed.positionals.length === 1) values[command.positional.name] = parsed.positionals[0];
     if (values.help) {

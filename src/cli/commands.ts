@@ -1,5 +1,5 @@
 /** The commands of the `evote` program. Add new ones (e.g. `verify`, `trustee decrypt`) to {@link COMMANDS}. */
-import type { Command } from './args';
+import type { Command, OptionValues } from './args';
 import { UsageError } from './args';
 import { trusteeCeremony, trusteeInit } from './trustee';
 import { trusteeDecrypt } from './decrypt';
@@ -92,19 +92,33 @@ const verifyCmd: Command = {
     workers: { type: 'string', description: 'worker threads for the ballot checks (default: one per core; 0: none)' },
     'require-result': { type: 'boolean', description: 'exit 1 unless every check passed, the result included (for the final check; without it, a record of an election not yet tallied that fails no check exits 0)', default: false },
     fingerprint: { type: 'string', description: "the election's fingerprint as its officials published it (base hash H, 64 hex): check 4 fails unless the record's matches" },
+    receipt: { type: 'string', multiple: true, description: "a voter's receipt file (from the booth): check 16 proves it is on this record and says whether its ballot counted" },
+    heads: { type: 'string', multiple: true, description: 'a file of signed tree heads seen earlier (one head, a JSON array, or one per line): check 16 proves the record extends each' },
   },
   positional: { name: 'target', description: 'a record file (JSON or NDJSON), or an election URL (https://host/elections/<id>)' },
-  run: (v, io) => verifyCommand({ ...verifyTarget(v), json: v.json === true, ...workersOption(v.workers), ...(typeof v.fingerprint === 'string' ? { fingerprint: v.fingerprint } : {}), requireResult: v['require-result'] === true }, io),
+  run: (v, io) =>
+    verifyCommand(
+      {
+        ...verifyTarget(v),
+        json: v.json === true,
+        ...workersOption(v.workers),
+        ...(typeof v.fingerprint === 'string' ? { fingerprint: v.fingerprint } : {}),
+        receiptFiles: Array.isArray(v.receipt) ? v.receipt : [],
+        headFiles: Array.isArray(v.heads) ? v.heads : [],
+        requireResult: v['require-result'] === true,
+      },
+      io,
+    ),
 };
 
-function workersOption(w: string | boolean | undefined): { workers?: number } {
+function workersOption(w: OptionValues[string]): { workers?: number } {
   if (w === undefined) return {};
   if (typeof w !== 'string' || !/^\d{1,3}$/.test(w)) throw new UsageError('--workers takes a number (0 for none)');
   return { workers: Number(w) };
 }
 
 /** `evote verify <file | URL>` or the explicit --record / --server --election options. */
-function verifyTarget(v: Record<string, string | boolean | undefined>): { record?: string; server?: string; election?: string } {
+function verifyTarget(v: OptionValues): { record?: string; server?: string; election?: string } {
   const target = v.target as string | undefined;
   const explicit = { record: v.record as string | undefined, server: v.server as string | undefined, election: v.election as string | undefined };
   if (target === undefined) return explicit;

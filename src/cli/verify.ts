@@ -2,7 +2,7 @@
  * `evote verify`: the observer's independent check of an election record (docs/protocol.md §70), from a
  * file or downloaded from a server. Only src/crypto does the checking; this file reads, prints and exits.
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,7 +28,46 @@ export interface VerifyCommandOptions {
   fingerprint?: string;
   /** Exit 1 unless every check passed (the result included): for the final check after the tally. */
   requireResult?: boolean;
+  /** Voters' receipt files and files of signed heads, held against the record (check 16). */
+  receiptFiles?: readonly string[];
+  headFiles?: readonly string[];
 }
+
+/** A receipt file's JSON (anything: check 16 judges it). */
+function readReceipt(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read the receipt ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Signed heads from a file: one head, a JSON array of heads, or one head per line. */
+export function readHeads(file: string): unknown[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read the heads ${file}: ${(e as Error).message}`);
+  }
+  try {
+    const all = JSON.parse(text) as unknown;
+    return Array.isArray(all) ? all : [all];
+  } catch {
+    try {
+      return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
+    } catch (e) {
+      throw new UsageError(`${file} holds neither a head, a JSON array of heads, nor one head per line: ${(e as Error).message}`);
+    }
+  }
+}
+
+const COUNT_TEXT: Record<string, string> = {
+  counted: 'on the board and counted',
+  audited: 'on the board, audited (an audited ballot is never counted)',
+  'not-counted': 'on the board but NOT counted',
+  'not-tallied': 'on the board; not tallied yet',
+};
 
 /** The fingerprint as the verifier compares it: 64 lowercase hex, separators dropped. */
 export function normalizeFingerprint(text: string): string {
@@ -66,6 +105,7 @@ export async function verifyCommand(o: VerifyCommandOptions, io: CliIO): Promise
     : undefined;
   const workers = o.workers ? { workers: o.workers } : {};
   const fingerprint = o.fingerprint === undefined ? undefined : normalizeFingerprint(o.fingerprint);
+  const held = { receipts: (o.receiptFiles ?? []).map(readReceipt), heads: (o.headFiles ?? []).flatMap(readHeads) };
   let v: RecordVerification;
   let download: string | undefined;
   try {
@@ -81,7 +121,7 @@ export async function verifyCommand(o: VerifyCommandOptions, io: CliIO): Promise
       await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(file));
     }
     if (o.workers !== 0 && (await ndjsonHeader(file))) {
-      v = await verifyRecordFile(file, { onProgress, fingerprint, ...workers });
+      v = await verifyRecordFile(file, { onProgress, fingerprint, ...held, ...workers });
     } else {
       let record: unknown;
       try {
@@ -89,7 +129,7 @@ export async function verifyCommand(o: VerifyCommandOptions, io: CliIO): Promise
       } catch (e) {
         throw new Error(`cannot read ${file}: ${(e as Error).message}`);
       }
-      v = o.workers === 0 ? verifyElectionRecord(record, { onProgress, fingerprint }) : await verifyElectionRecordParallel(record, { onProgress, fingerprint, ...workers });
+      v = o.workers === 0 ? verifyElectionRecord(record, { onProgress, fingerprint, ...held }) : await verifyElectionRecordParallel(record, { onProgress, fingerprint, ...held, ...workers });
     }
   } finally {
     if (download) rmSync(download, { recursive: true, force: true });
@@ -100,6 +140,10 @@ export async function verifyCommand(o: VerifyCommandOptions, io: CliIO): Promise
   } else {
     io.out(`Election ${v.electionId ?? '(unknown)'}`);
     for (const line of formatRecordVerification(v)) io.out(line);
+    for (const r of v.receipts ?? []) {
+      const what = !r.ok || !r.count ? 'does NOT check out (see check 16)' : r.count.status === 'superseded' ? `on the board, replaced by a later ballot of the same voter (entry ${r.count.by}), which is counted` : COUNT_TEXT[r.count.status];
+      io.out(`Receipt ${r.trackingCode ?? '(unreadable)'}${r.seq !== null ? ` (entry ${r.seq})` : ''}: ${what}`);
+    }
     if (v.result) io.out(`Result: ${JSON.stringify(v.result)}`);
     io.out(verdictLine(v));
   }

@@ -19,12 +19,15 @@ export interface ParallelVerifyOptions {
   onProgress?: VerifyRecordOptions['onProgress'];
   /** The published fingerprint H (check 4). */
   fingerprint?: string;
+  /** Receipts and heads held against the record (check 16). */
+  receipts?: VerifyRecordOptions['receipts'];
+  heads?: VerifyRecordOptions['heads'];
 }
 
 /** Verifies a record like verifyElectionRecord, with the per-submission checks spread over worker threads. Never throws on bad data. */
 export async function verifyElectionRecordParallel(record: unknown, options: ParallelVerifyOptions = {}): Promise<RecordVerification> {
   const { skeleton, submissions } = splitRecord(record);
-  if (!worthDistributing(skeleton, submissions)) return verifyElectionRecord(record, { onProgress: options.onProgress, fingerprint: options.fingerprint });
+  if (!worthDistributing(skeleton, submissions)) return verifyElectionRecord(record, { onProgress: options.onProgress, fingerprint: options.fingerprint, receipts: options.receipts, heads: options.heads });
   const pool = await RecordWorkerPool.start({ backend: options.backend ?? DEFAULT_WORKER_BACKEND, skeleton }, options.workers ?? defaultWorkerCount());
   try {
     return await verifyWithRunner(
@@ -37,7 +40,7 @@ export async function verifyElectionRecordParallel(record: unknown, options: Par
           return reply;
         },
       },
-      { chunkSize: options.chunkSize, onProgress: options.onProgress, fingerprint: options.fingerprint },
+      { chunkSize: options.chunkSize, onProgress: options.onProgress, fingerprint: options.fingerprint, receipts: options.receipts, heads: options.heads },
     );
   } finally {
     await pool.close();

@@ -17,6 +17,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BoardLogReplay, checkEntryFraming, type EntryFraming } from '../crypto/record/board-log';
 import { submissionClaim } from '../crypto/record/submissions';
+import { heldSizes } from '../crypto/record/receipt-file';
 import { SubmissionResults } from '../crypto/record/verify-chunked';
 import { type RecordVerification, recordSubmissionContext, verifyElectionRecord, type VerifyRecordOptions } from '../crypto/record/verify-record';
 import { DEFAULT_WORKER_BACKEND, type GroupBackend } from './backend';
@@ -31,6 +32,9 @@ export interface StreamVerifyOptions {
   onProgress?: VerifyRecordOptions['onProgress'];
   /** The published fingerprint H (check 4). */
   fingerprint?: string;
+  /** Receipts and heads held against the record (check 16). */
+  receipts?: VerifyRecordOptions['receipts'];
+  heads?: VerifyRecordOptions['heads'];
 }
 
 /** Cheap pre-filter for the server's framing of a submission; workers re-check every line they get. */
@@ -159,7 +163,7 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
   }
 
   // The log replayed in order, and the entries as verifyElectionRecord reads them.
-  const log = new BoardLogReplay(electionId);
+  const log = new BoardLogReplay(electionId, heldSizes(options.receipts, options.heads));
   const entries: Array<{ seq: number; kind: string; payload: unknown; text: string }> = [];
   const ballotPosition = new Map<number, number>(); // claimed seq → position, for pass 3
   for (let position = 0; position < count; position++) {
@@ -201,7 +205,7 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
     }
   }
 
-  return verifyElectionRecord(header, { onProgress: options.onProgress, fingerprint: options.fingerprint, prepared: { log, entries, textOf: (seq) => texts.get(seq) }, submissions });
+  return verifyElectionRecord(header, { onProgress: options.onProgress, fingerprint: options.fingerprint, receipts: options.receipts, heads: options.heads, prepared: { log, entries, textOf: (seq) => texts.get(seq) }, submissions });
 }
 
 function safeParse(text: string): unknown {

@@ -87,7 +87,7 @@ export async function verifyWithRunner(
   record: unknown,
   submissions: readonly SubmissionInput[],
   runner: SubmissionRunner,
-  options: { chunkSize?: number; onProgress?: VerifyRecordOptions['onProgress']; fingerprint?: string } = {},
+  options: { chunkSize?: number; onProgress?: VerifyRecordOptions['onProgress'] } & Pick<VerifyRecordOptions, 'fingerprint' | 'receipts' | 'heads'> = {},
 ): Promise<RecordVerification> {
   const chunkSize = options.chunkSize ?? 256;
   const results = new SubmissionResults();
@@ -104,5 +104,5 @@ export async function verifyWithRunner(
     );
   }
   await Promise.all(jobs);
-  return verifyElectionRecord(record, { onProgress: options.onProgress, fingerprint: options.fingerprint, submissions: results.result() });
+  return verifyElectionRecord(record, { onProgress: options.onProgress, fingerprint: options.fingerprint, receipts: options.receipts, heads: options.heads, submissions: results.result() });
 }
