@@ -16,6 +16,7 @@ import {
   resultFromTotals,
   tallyCiphertexts,
   tallyFromJSON,
+  trackingCode,
 } from '../ballot';
 import { addCiphertextVectors, type Ciphertext, ciphertextFromJSON, type CiphertextJSON, identityCiphertexts, subtractCiphertextVectors } from '../elgamal';
 import { bytesToHex, hexToBytes } from '../encoding';
@@ -785,6 +786,11 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
           if (own.length) failures.push(...own.map((f) => `${label} proves nothing: ${f}`));
           else if (rc.boardPublicKey === boardKey) {
             failures.push(...asPrefix(rc.head, label));
+            // The entry is the record's (prefix root); its kind and ballot must be what the receipt names.
+            const onBoard = bySeq.get(rc.seq);
+            const hash = onBoard ? verdictOf(onBoard).ballotHash : '';
+            if (failures.length === 0 && onBoard?.kind !== (rc.audited ? 'audit' : 'ballot')) failures.push(`${label}: entry ${rc.seq} is a '${String(onBoard?.kind)}' entry, not the ${rc.audited ? 'audit' : 'ballot'} the receipt names`);
+            else if (failures.length === 0 && hash && (hash !== rc.ballotHash || trackingCode(hexToBytes(hash, 32)) !== rc.trackingCode)) failures.push(`${label}: entry ${rc.seq} holds the ballot with tracking code ${trackingCode(hexToBytes(hash, 32))}, not ${rc.trackingCode}`);
             if (failures.length === 0) {
               count = countStatus(rc.seq, rc.audited, counted, pseudonymOf);
               if (count.status === 'not-counted') failures.push(`${label}: the ballot at entry ${rc.seq} is on the board but not counted, and no other ballot of its pseudonym is`);
