@@ -8,6 +8,7 @@ import { auditBody, obtainBallotToken, prepareBallot } from '../../src/client/vo
 import { trusteeCeremony } from '../../src/cli/trustee';
 import { trusteeDecrypt } from '../../src/cli/decrypt';
 import type { Election } from '../../src/crypto/ballot';
+import type { CastAnswer } from '../../src/crypto/record/receipt-file';
 import { type CookieJar, go, type IdentityTestApp } from '../integration/identity/support';
 import { makeTrusteeKeys } from '../integration/key-ceremony.helpers';
 import { confirmAction, openElection, voterSession } from './scenario';
@@ -24,6 +25,8 @@ export interface ClosedElection {
   expected: Record<string, Record<string, number>>;
   audits: number;
   cast: number;
+  /** Each cast's answer (its receipt, §55.7), by crowd voter number, in casting order. */
+  answers: Array<{ voter: number; answer: CastAnswer }>;
 }
 
 /** Creates, runs the real key ceremony, opens; `voters` crowd voters vote; closes. */
@@ -40,6 +43,7 @@ export async function closedElection(t: IdentityTestApp, voters: number, over: R
   const last = new Map<number, { council: string[]; referendum: string[] }>();
   let audits = 0;
   let cast = 0;
+  const answers: ClosedElection['answers'] = [];
   const post = (path: string, body: unknown) => fetch(`${t.url}/elections/${id}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   for (let i = 1; i <= voters; i++) {
     const v = await voterSession(t, `crowd-${String(i).padStart(3, '0')}`);
@@ -54,12 +58,14 @@ export async function closedElection(t: IdentityTestApp, voters: number, over: R
     const choices = { council: i % 7 === 0 ? [] : [COUNCIL[i % 3]], referendum: [i % 2 ? 'yes' : 'no'] };
     const res = await post('ballots', prepareBallot(election, id, token, pseudonym, choices).castBody);
     if (res.status !== 201) throw new Error(`cast answered ${res.status}: ${await res.text()}`);
+    answers.push({ voter: i, answer: (await res.json()) as CastAnswer });
     cast++;
     last.set(i, choices);
     if (i % 10 === 7) {
       const again = { council: [COUNCIL[(i + 1) % 3]], referendum: ['no'] };
       const r2 = await post('ballots', prepareBallot(election, id, token, pseudonym, again).castBody);
       if (r2.status !== 201) throw new Error(`re-vote answered ${r2.status}`);
+      answers.push({ voter: i, answer: (await r2.json()) as CastAnswer });
       cast++;
       last.set(i, again);
     }
@@ -71,7 +77,7 @@ export async function closedElection(t: IdentityTestApp, voters: number, over: R
   await confirmAction(t, official, id, 'close');
   const closed = await go(official, `${t.url}/elections/${id}/close`, { method: 'POST' });
   if (closed.status !== 200) throw new Error(`close answered ${closed.status}: ${await closed.text()}`);
-  return { id, election, official, keyPaths: keys.paths, keyDir: keys.dir, expected, audits, cast };
+  return { id, election, official, keyPaths: keys.paths, keyDir: keys.dir, expected, audits, cast, answers };
 }
 
 /** Trustees (1-based) run `evote trustee decrypt`'s function, in order. */
