@@ -249,6 +249,7 @@ export async function trusteeCeremony(o: CeremonyOptions): Promise<CeremonyResul
   const setup = verifyElectionSetup(group, setupProof, o.electionId);
   if (!setup.ok) throw new Error(`the board's election setup does not verify: ${setup.failures[0]}`);
   if (!bytesEqual(manifestHash(group, setup.setup.manifest), manifestHash(group, manifest))) throw new Error("the board's manifest is not the one of the ceremony");
+  if (!setup.setup.bindings) throw new Error("the board's setup has no election-key entry although the ceremony is complete");
   const election = createElection(group, manifest, params.setupHash, keys, setup.setup.bindings);
   if (bytesToHex(election.electionHash) !== view.baseHash) throw new Error('the server base hash differs from the one computed locally');
   const x = finalSecretShare(group, keys, l, received, secret);

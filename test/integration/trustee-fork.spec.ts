@@ -48,7 +48,7 @@ async function forkServer(electionId: string, fork: ReturnType<typeof forkRecord
     const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const base = `/elections/${electionId}`;
     if (req.method === 'GET' && url.pathname === `${base}/tally`) return send(200, { electionId, status: 'closed', tallySeq: fork.tallySeq, shares: [], result: null });
-    if (req.method === 'GET' && url.pathname === `${base}/record`) return send(200, { format: 'evote-election-record', version: 2, electionId, boardPublicKey, head: fork.headAt(fork.entries.length), entries: fork.entries });
+    if (req.method === 'GET' && url.pathname === `${base}/record`) return send(200, { format: 'evote-election-record', version: 3, electionId, boardPublicKey, head: fork.headAt(fork.entries.length), entries: fork.entries });
     if (req.method === 'GET' && url.pathname === `${base}/board/head`) return send(200, fork.headAt(fork.entries.length));
     if (req.method === 'GET' && url.pathname === `${base}/board/consistency`) {
       const from = Number(url.searchParams.get('from'));
@@ -94,7 +94,7 @@ describeEachBackend('trustees against a server that forks the board', (db) => {
     const evil = await forkServer(e.id, fork, key.publicKeyHex);
     try {
       // The fork is a well-formed record signed with the real board key: everything up to the tally passes.
-      const v = verifyElectionRecord({ format: 'evote-election-record', version: 2, electionId: e.id, boardPublicKey: key.publicKeyHex, head: fork.headAt(fork.entries.length), entries: fork.entries });
+      const v = verifyElectionRecord({ format: 'evote-election-record', version: 3, electionId: e.id, boardPublicKey: key.publicKeyHex, head: fork.headAt(fork.entries.length), entries: fork.entries });
       expect(v.checks.filter((c) => (Number(c.id) <= 11 || c.id === '15') && c.status !== 'pass')).toEqual([]);
 
       await expect(trusteeDecrypt({ server: evil.url, electionId: e.id, keyPath: e.keyPaths[2] })).rejects.toThrow(/smaller than one this trustee saw|not an extension of the one this trustee saw|different roots/);

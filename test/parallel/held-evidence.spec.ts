@@ -176,4 +176,27 @@ describe('check 16: receipts and heads held against the record (attacks by the s
     expect(lines.join('\n')).toMatch(/16\. \[FAIL\][^\n]*\n\s+receipt [0-9A-Z-]+: the board key signed a head of size \d+ with root/);
     expect(lines.join('\n')).toContain('does NOT check out');
   });
+
+  it('attack: the server inflates the roll size (to make room under check 15 for ballots cast for abstainers): the open entry cannot differ from the size bound into the fingerprint', () => {
+    const rewrite = (kind: string, change: (p: Record<string, unknown>) => void) => {
+      const entries = record.entries.map((text) => {
+        const e = JSON.parse(text);
+        if (e.kind === kind) change(e.payload);
+        return JSON.stringify(e);
+      });
+      return { ...record, entries, head: headOf(spec, entries, entries.length) };
+    };
+    const atOpen = verifyElectionRecord(rewrite('open', (p) => (p.rollSize = spec.rollSize * 2)));
+    expect(atOpen.checks.find((c) => c.id === '15')?.reason).toMatch(/the open entry says the roll has \d+ voters, the election key \(bound into the fingerprint\) says \d+/);
+    // Changing it in the election-key entry as well changes H: the published fingerprint no longer matches.
+    const fingerprint = JSON.parse(record.entries.find((e) => e.includes('"kind":"election-key"'))!).payload.baseHash;
+    const inflated = bytesToHex(syntheticElection({ ...spec, rollSize: spec.rollSize * 2 }).election.electionHash);
+    const both = rewrite('election-key', (p) => {
+      p.rollSize = spec.rollSize * 2;
+      p.baseHash = inflated; // recomputed honestly for the inflated roll
+    });
+    expect(verifyElectionRecord(both, { fingerprint }).checks.find((c) => c.id === '4')?.failures).toEqual([`the election's base hash ${inflated} is not the published fingerprint ${fingerprint}`]);
+    const stale = rewrite('election-key', (p) => (p.rollSize = spec.rollSize * 2));
+    expect(verifyElectionRecord(stale).checks.find((c) => c.id === '4')?.reason).toMatch(/the base hash is not the hash of manifest, setup, key set, setup entries, board key, roll size and witnesses/);
+  });
 });

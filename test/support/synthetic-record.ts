@@ -57,9 +57,11 @@ export interface SyntheticElectionSpec {
   issuerThreshold: number;
   issuers: Array<{ id: string; publicJwk: unknown; privatePem: string }>;
   boardSecretKey: string;
+  /** The roll size bound into H (and repeated by the open entry); at least the number of ballots. */
+  rollSize: number;
 }
 
-export async function createSyntheticElection(electionId = crypto.randomUUID()): Promise<SyntheticElectionSpec> {
+export async function createSyntheticElection(electionId = crypto.randomUUID(), rollSize = 10_000_000): Promise<SyntheticElectionSpec> {
   const manifest = parseManifest({
     electionId,
     title: 'Synthetic benchmark election',
@@ -81,6 +83,7 @@ export async function createSyntheticElection(electionId = crypto.randomUUID()):
       .map((i) => ({ id: issuerKeyThumbprint(i.publicJwk), publicJwk: i.publicJwk, privatePem: i.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
     boardSecretKey: bytesToHex(nodeRandomBytes(32)),
+    rollSize,
   };
 }
 
@@ -108,7 +111,7 @@ export function syntheticSetupEntries(spec: SyntheticElectionSpec): [string, str
 export function syntheticElection(spec: SyntheticElectionSpec, g: Group = group): { manifest: Manifest; election: Election } {
   const manifest = parseManifest(spec.manifest);
   const [m, ik] = syntheticSetupEntries(spec);
-  const bindings = electionBindingsFromEntries(m, ik, bytesToHex(pseudonymPublicKey(hexToBytes(spec.boardSecretKey, 32))));
+  const bindings = electionBindingsFromEntries(m, ik, bytesToHex(pseudonymPublicKey(hexToBytes(spec.boardSecretKey, 32))), { rollSize: spec.rollSize, witnesses: [] });
   return { manifest, election: createElection(g, manifest, hexToBytes(spec.setupHash, 32), electionKeySetFromJSON(g, spec.keySet), bindings) };
 }
 
@@ -149,7 +152,7 @@ export function entryText(electionId: string, seq: number, kind: string, payload
 
 export interface SyntheticRecord {
   format: 'evote-election-record';
-  version: 2;
+  version: 3;
   electionId: string;
   boardPublicKey: string;
   head: unknown;
@@ -199,8 +202,10 @@ export async function buildSyntheticRecord(
     baseHash: bytesToHex(election.electionHash),
     qualified: [...keys.qualified],
     complaints: [],
+    rollSize: spec.rollSize,
+    witnesses: [],
   });
-  await add('open', { rollSize: ballotCount, scheduled: false });
+  await add('open', { rollSize: spec.rollSize, scheduled: false });
   const firstBallot = seq;
   let aggregateMs = 0;
   let sum: readonly Ciphertext[] | null = null;
@@ -247,7 +252,7 @@ export async function buildSyntheticRecord(
 
   const head = signTreeHead({ electionId: id, size: range.size, root: bytesToHex(range.root()), timestamp: 1_790_000_040_000 }, hexToBytes(spec.boardSecretKey, 32));
   const boardPublicKey = bytesToHex(pseudonymPublicKey(hexToBytes(spec.boardSecretKey, 32)));
-  return { header: { format: 'evote-election-record', version: 2, electionId: id, boardPublicKey, head }, timings: { aggregateMs, sharesMs, combineMs } };
+  return { header: { format: 'evote-election-record', version: 3, electionId: id, boardPublicKey, head }, timings: { aggregateMs, sharesMs, combineMs } };
 }
 
 /** {@link buildSyntheticRecord} into memory, the ballots summed in one call of `aggregate`. */

@@ -3,11 +3,11 @@
  * issuer-keys entry (seq 1) and, once the key ceremony is done, its election-key entry, each with an
  * inclusion proof in one signed tree head (docs/protocol.md §55.9). Nothing here is taken on the server's
  * word: the head's signature, every inclusion proof, every issuer id (the key's RFC 7638 thumbprint), the
- * setup hash and the base hash H are recomputed. H binds the two entries' leaf hashes and the board key
- * (§40.3), so a caller that pins H (or the board key) out of band detects any substituted entry.
+ * setup hash and the base hash H are recomputed. H binds the two entries' leaf hashes, the board key, the
+ * roll size and the witnesses (§40.3), so a caller that pins H (or the board key) out of band detects any substituted entry.
  * Pure; never throws on bad data.
  */
-import { type Election, type ElectionBindings, createElection, type Manifest, manifestHash, parseManifest } from '../ballot';
+import { type Election, type ElectionBindings, createElection, type Manifest, manifestHash, parseManifest, rollAndWitnessesFromJSON } from '../ballot';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '../encoding';
 import { CryptoError } from '../errors';
 import type { Group } from '../group';
@@ -38,9 +38,9 @@ export interface ElectionSetup {
   readonly parameters: Readonly<Record<string, unknown>>;
   readonly issuers: readonly ElectionIssuer[];
   readonly issuerThreshold: number;
-  readonly bindings: ElectionBindings;
-  /** Present once the election-key entry is on the board (after the key ceremony). */
+  /** Present once the election-key entry is on the board (after the key ceremony), with `bindings`. */
   readonly election?: Election;
+  readonly bindings?: ElectionBindings;
 }
 
 export type ElectionSetupCheck = { readonly ok: true; readonly setup: ElectionSetup } | { readonly ok: false; readonly failures: readonly string[] };
@@ -55,14 +55,17 @@ const obj = (x: unknown): Record<string, unknown> => (x && typeof x === 'object'
 const message = (e: unknown): string => (e instanceof CryptoError || e instanceof Error ? e.message : String(e));
 
 /**
- * The election bindings of H (§40.3) from the texts of the board's first two entries and the board key.
- * @throws CryptoError `ENCODING` for a board key that is not 32 bytes of hex.
+ * The election bindings of H (§40.3) from the texts of the board's first two entries, the board key, and
+ * the roll size and witnesses the election-key entry's payload publishes.
+ * @throws CryptoError `ENCODING` for a board key that is not 32 bytes of hex, or a malformed roll size or witness list.
  */
-export function electionBindingsFromEntries(manifestEntry: string, issuerKeysEntry: string, boardPublicKeyHex: string): ElectionBindings {
+export function electionBindingsFromEntries(manifestEntry: string, issuerKeysEntry: string, boardPublicKeyHex: string, electionKeyPayload: unknown): ElectionBindings {
+  const k = obj(electionKeyPayload);
   return {
     manifestEntry: leafHash(utf8ToBytes(manifestEntry)),
     issuerKeysEntry: leafHash(utf8ToBytes(issuerKeysEntry)),
     boardPublicKey: hexToBytes(boardPublicKeyHex, 32, 'board public key'),
+    ...rollAndWitnessesFromJSON(k.rollSize, k.witnesses),
   };
 }
 
@@ -158,8 +161,6 @@ export function verifyElectionSetup(group: Group, proof: unknown, expectedElecti
   const parameters = obj(obj(m.payload).parameters);
   const iss = issuersFromPayload(ik.payload);
   if (iss.failures.length > 0) return fail(iss.failures[0]);
-  const bindings = electionBindingsFromEntries(m.text, ik.text, boardKey);
-
   let election: Election | undefined;
   const ek = texts.get('election-key');
   if (ek) {
@@ -168,16 +169,16 @@ export function verifyElectionSetup(group: Group, proof: unknown, expectedElecti
       const trustees = Array.isArray(parameters.trustees) ? parameters.trustees.map(obj) : [];
       const params = createDkgParameters(group, mHash, parameters.trusteeThreshold as number, trustees.map((t) => group.fromHex(String(t.publicKey))));
       if (k.setupHash !== bytesToHex(params.setupHash)) return fail('election-key: the setup hash is not the one of the manifest, threshold and trustee keys');
-      election = createElection(group, manifest, params.setupHash, electionKeySetFromJSON(group, k.keySet), bindings);
+      election = createElection(group, manifest, params.setupHash, electionKeySetFromJSON(group, k.keySet), electionBindingsFromEntries(m.text, ik.text, boardKey, k));
     } catch (e) {
       return fail(`election-key: ${message(e)}`);
     }
-    if (bytesToHex(election.electionHash) !== k.baseHash) return fail('election-key: the base hash is not the hash of the setup entries, the key set and the board key');
+    if (bytesToHex(election.electionHash) !== k.baseHash) return fail('election-key: the base hash is not the hash of the setup entries, the key set, the board key, the roll size and the witnesses');
     if (pins.baseHash !== undefined && pins.baseHash !== k.baseHash) return fail('the election base hash is not the pinned fingerprint');
   } else if (pins.baseHash !== undefined) return fail('the election has no key yet, so its fingerprint cannot be checked');
 
   return {
     ok: true,
-    setup: { electionId: expectedElectionId, boardPublicKey: boardKey, manifest, parameters, issuers: iss.issuers, issuerThreshold: iss.threshold, bindings, ...(election ? { election } : {}) },
+    setup: { electionId: expectedElectionId, boardPublicKey: boardKey, manifest, parameters, issuers: iss.issuers, issuerThreshold: iss.threshold, ...(election ? { election, bindings: election.bindings } : {}) },
   };
 }

@@ -11,7 +11,8 @@ import { checkInclusion } from './receipt';
 import { type SignedTreeHead, verifyTreeHead } from './tree-head';
 
 export const RECEIPT_FORMAT = 'evote-receipt';
-export const RECEIPT_VERSION = 2;
+/** The protocol version (§70.1) whose receipts these are. */
+export const RECEIPT_VERSION = 3;
 
 /** The receipt file (`<tracking code>.receipt.json`): the cast answer, plus what anchors it. */
 export interface ReceiptFile {

@@ -8,10 +8,10 @@ describe('verifyElectionRecord on malformed input', () => {
     'record',
     [],
     {},
-    { format: 'evote-election-record', version: 2, electionId: 'x', boardPublicKey: 'zz', head: null, entries: ['{', 7, null] },
+    { format: 'evote-election-record', version: 3, electionId: 'x', boardPublicKey: 'zz', head: null, entries: ['{', 7, null] },
     {
       format: 'evote-election-record',
-      version: 2,
+      version: 3,
       electionId: '6f0f3f4e-5c1a-4b7e-9a4e-2f9d1d3b8c11',
       boardPublicKey: '00'.repeat(32),
       head: { electionId: '6f0f3f4e-5c1a-4b7e-9a4e-2f9d1d3b8c11', size: 1, root: '00'.repeat(32), timestamp: 0, signature: '00'.repeat(64) },

@@ -148,8 +148,8 @@ export interface PrecomputedSubmissions {
   readonly validSum: readonly CiphertextJSON[] | null;
 }
 
-/** The record format version this verifier reads (protocol version 2, docs/protocol.md §70.1). */
-export const RECORD_VERSION = 2;
+/** The record format version this verifier reads (protocol version 3, docs/protocol.md §70.1). */
+export const RECORD_VERSION = 3;
 
 /** Submissions per batch when the verifier checks them itself. */
 const SUBMISSION_CHUNK = 256;
@@ -233,6 +233,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   let keys: ElectionKeySet | undefined;
   let issuers: TokenIssuer[] | undefined;
   let issuerThreshold = 0;
+  let boundRollSize: number | undefined; // the roll size H binds (check 4)
   const validTokens = new Map<number, readonly string[]>(); // seq → issuers whose signature counted
   const invalidBallots = new Set<number>(); // seqs failing 6, 7 or 8
   let tallyEntry: Entry | undefined;
@@ -374,10 +375,11 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     keys = published;
     const issuerKeys = one('issuer-keys');
     if (issuerKeys.seq !== 1) fail('the issuer-keys entry is not at seq 1');
-    const bindings = electionBindingsFromEntries(one('manifest').text, issuerKeys.text, String(r.boardPublicKey));
+    const bindings = electionBindingsFromEntries(one('manifest').text, issuerKeys.text, String(r.boardPublicKey), p);
+    boundRollSize = bindings.rollSize;
     // Later checks use the published key and base hash (what ballots and shares were made against).
     election = createElection(group, manifest, params.setupHash, published, bindings);
-    if (bytesToHex(election.electionHash) !== p.baseHash) fail('election-key: the base hash is not the hash of manifest, setup, key set, setup entries and board key');
+    if (bytesToHex(election.electionHash) !== p.baseHash) fail('election-key: the base hash is not the hash of manifest, setup, key set, setup entries, board key, roll size and witnesses');
     if (options.fingerprint !== undefined && options.fingerprint !== p.baseHash) fail(`the election's base hash ${String(p.baseHash)} is not the published fingerprint ${options.fingerprint}`);
     try {
       const q = qualifiedDealers(group, params, dealings, complaints);
@@ -723,6 +725,8 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     if (!open) throw new CheckSkip('the election never opened');
     const rollSize = obj(open.payload).rollSize;
     if (!Number.isSafeInteger(rollSize) || (rollSize as number) < 0) throw new CheckFailure('the open entry has no roll size');
+    // The roll size is bound into H (the fingerprint); the open entry must repeat it, not inflate it.
+    if (boundRollSize !== undefined && rollSize !== boundRollSize) fail(`the open entry says the roll has ${String(rollSize)} voters, the election key (bound into the fingerprint) says ${boundRollSize}`);
     if (issuanceCounts.size === 0) throw new CheckSkip('no issuance logs yet (the election is not closed)');
     const signedBy = new Map<string, Set<string>>();
     const bySeq = new Map(submissions.map((e) => [e.seq, e]));

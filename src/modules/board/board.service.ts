@@ -121,7 +121,7 @@ export class BoardService {
 
   /**
    * What the election base hash binds of the board (protocol §40.3): the leaf hashes of its manifest
-   * (seq 0) and issuer-keys (seq 1) entries and this board's public key.
+   * (seq 0) and issuer-keys (seq 1) entries, this board's public key, the roll size and the witnesses.
    */
   async electionBindings(manager: EntityManager | DataSource, electionId: string): Promise<ElectionBindings> {
     const rows: Array<{ seq: string; kind: string; leaf_hash: Buffer }> = await manager.query(
@@ -131,7 +131,10 @@ export class BoardService {
     if (rows.length !== 2 || rows[0].kind !== 'manifest' || rows[1].kind !== 'issuer-keys') {
       throw new StateError('board_setup_missing', 'The board does not start with the manifest and issuer-keys entries');
     }
-    return { manifestEntry: new Uint8Array(rows[0].leaf_hash), issuerKeysEntry: new Uint8Array(rows[1].leaf_hash), boardPublicKey: this.key.publicKey };
+    // The roll is frozen once the election leaves the draft (RollService), before H is computed.
+    const [{ n }]: Array<{ n: number }> = await manager.query(`SELECT count(*)::int AS n FROM voter_roll_entries WHERE election_id = $1`, [electionId]);
+    // No witnesses yet (the witness protocol is future work); H binds the empty list.
+    return { manifestEntry: new Uint8Array(rows[0].leaf_hash), issuerKeysEntry: new Uint8Array(rows[1].leaf_hash), boardPublicKey: this.key.publicKey, rollSize: n, witnesses: [] };
   }
 
   /**

@@ -319,6 +319,8 @@ export class KeyCeremonyService {
       baseHash: bytesToHex(election.electionHash),
       qualified: qualifiedOrEmpty,
       complaints: verdicts.filter((v) => v.verdict === 'complaint').map((v) => this.verdictView(v)),
+      rollSize: election.bindings.rollSize,
+      witnesses: election.bindings.witnesses.map(bytesToHex),
     });
   }
 

@@ -103,7 +103,7 @@ export function hashPreimages(doc: any): Record<string, string> {
       ]),
     ),
     election: bytesToHex(
-      transcriptBytes('evote/v2/election', ZERO32, [
+      transcriptBytes('evote/v3/election', ZERO32, [
         [0x06, 'group', utf8ToBytes('ristretto255')],
         [0x03, 'manifest-hash', mHash],
         [0x03, 'setup-hash', setupHash],
@@ -114,6 +114,8 @@ export function hashPreimages(doc: any): Record<string, string> {
         [0x03, 'manifest-entry', hexToBytes(doc.bindings.manifestEntry)],
         [0x03, 'issuer-keys-entry', hexToBytes(doc.bindings.issuerKeysEntry)],
         [0x03, 'board-key', hexToBytes(doc.bindings.boardPublicKey)],
+        [0x04, 'roll-size', u32(doc.bindings.rollSize)],
+        [0x03, 'witnesses', hexToBytes(doc.bindings.witnesses.join(''))],
       ]),
     ),
     ballot0: bytesToHex(
@@ -150,6 +152,9 @@ export const VECTOR_BINDINGS: ElectionBindings = Object.freeze({
   manifestEntry: leafHash(utf8ToBytes('evote vectors: manifest entry')),
   issuerKeysEntry: leafHash(utf8ToBytes('evote vectors: issuer-keys entry')),
   boardPublicKey: hexToBytes('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'),
+  rollSize: 12,
+  // Two stand-in witness keys (ascending), so the vectors show how the list is encoded.
+  witnesses: [hexToBytes('3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c'), hexToBytes('fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025')],
 });
 
 /** Builds the whole vector document from a seed (hex). */
@@ -176,7 +181,7 @@ export function buildElectionVectors(seedHex: string = ELECTION_VECTOR_SEED_HEX)
       command: `node -r @swc-node/register ${ELECTION_VECTOR_GENERATOR}`,
       seed: seedHex,
       nonceSource: 'deterministicNonces(seed, "evote-election/<item>") from src/crypto/group.ts; items: dkg, ballot-<i>, audited-ballot, decryption-<trustee>',
-      protocolVersion: 2,
+      protocolVersion: 3,
       transcriptVersion: PROTOCOL_VERSION,
       group: g.name,
       description:

@@ -52,13 +52,15 @@ export const MANIFEST_JSON = Object.freeze({
 export const seed = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /**
- * Stand-ins for what H binds of a board (§40.3: the leaf hashes of the manifest and issuer-keys entries and
- * the board key), for tests of the ballot layer that have no board.
+ * Stand-ins for what H binds of a board (§40.3: the leaf hashes of the manifest and issuer-keys entries,
+ * the board key, roll size and witnesses), for tests of the ballot layer that have no board.
  */
 export const TEST_BINDINGS: ElectionBindings = Object.freeze({
   manifestEntry: new Uint8Array(32).fill(0x51),
   issuerKeysEntry: new Uint8Array(32).fill(0x52),
   boardPublicKey: new Uint8Array(32).fill(0x53),
+  rollSize: 1000,
+  witnesses: [],
 });
 
 export function makeElection(manifest: Manifest = parseManifest(MANIFEST_JSON)): { election: Election; dkg: SimulatedDkg } {
