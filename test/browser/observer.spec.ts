@@ -125,9 +125,9 @@ describeEachBackend(
       expect(await page.textContent('#fingerprint')).toContain(H.match(/.{4}/g)!.join(' '));
       await page.setInputFiles('#receipt-files', [asFile(earlier, 'earlier.json'), asFile(later, 'later.json'), asFile({ format: 'something else' }, 'junk.json')]);
       await page.waitForSelector('#receipt-results li.receipt-check [data-verdict]');
-      expect(await page.getAttribute(`#receipt-results li[data-code="${later.trackingCode}"] [data-verdict]`, 'data-verdict')).toBe('counted');
-      expect(await page.getAttribute(`#receipt-results li[data-code="${earlier.trackingCode}"] [data-verdict]`, 'data-verdict')).toBe('superseded');
-      expect(await page.textContent(`#receipt-results li[data-code="${earlier.trackingCode}"]`)).toContain(`replaced by your later ballot ${later.trackingCode}`);
+      expect(await page.getAttribute('#receipt-results li[data-file="later.json"] [data-verdict]', 'data-verdict')).toBe('counted');
+      expect(await page.getAttribute('#receipt-results li[data-file="earlier.json"] [data-verdict]', 'data-verdict')).toBe('superseded');
+      expect(await page.textContent('#receipt-results li[data-file="earlier.json"]')).toContain(`replaced by your later ballot ${later.trackingCode}`);
       expect(await page.textContent('#receipt-results li[data-file="junk.json"] [role="alert"]')).toContain('This is not a receipt file');
       await shot(page, 'observer-3-receipts');
 
@@ -137,6 +137,15 @@ describeEachBackend(
       expect(await page.getAttribute('#verify-status', 'data-ok')).toBe('true');
       expect(await page.getAttribute('#checks li[data-check="16"]', 'data-status')).toBe('pass');
       expect(await page.locator('#checks li').count()).toBe(16);
+
+      // A receipt anchored to another fingerprint than the link's is refused before any check on the board,
+      // and the record verification holding it fails check 16.
+      await page.setInputFiles('#receipt-files', [asFile({ ...later, fingerprint: 'cd'.repeat(32) }, 'other-h.json')]);
+      await page.waitForSelector('#receipt-results li[data-file="other-h.json"] [role="alert"]');
+      expect(await page.textContent('#receipt-results li[data-file="other-h.json"] [role="alert"]')).toContain("does not match this election's");
+      await page.click('#verify');
+      await page.waitForSelector('#verify-status[data-ok="false"]', { timeout: 60_000 });
+      expect(await page.getAttribute('#checks li[data-check="16"]', 'data-status')).toBe('fail');
 
       // A lookup whose answer is another ballot's entry (validly included) is refused: the code is recomputed from the entry.
       await page.route(`**/elections/${e.id}/ballots/${earlier.trackingCode}`, async (route) => {

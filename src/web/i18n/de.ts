@@ -234,7 +234,7 @@ export const de: Messages = {
   'observer.receipts.label': "Quittungsdateien",
   'observer.receipts.bad': "Dies ist keine Quittungsdatei: {reason}",
   'observer.receipts.otherElection': "Diese Quittung gehört zu einer anderen Wahl.",
-  'observer.receipts.otherFingerprint': "Der Fingerabdruck dieser Quittung ist nicht der in Ihrem Link.",
+  'observer.receipts.otherFingerprint': "Der Fingerabdruck dieser Quittung stimmt nicht mit dem dieser Wahl überein.",
   'observer.receipts.otherKey': "Diese Quittung ist mit einem anderen Tafelschlüssel signiert als dem im Fingerabdruck der Wahl gebundenen.",
   'observer.search.notBallot': "Dieser Eintrag ist kein abgegebener oder geprüfter Stimmzettel.",
   'observer.search.codeMismatch': "Der Stimmzettel in diesem Eintrag hat nicht diesen Verfolgungscode (in Ihrem Browser neu berechnet).",

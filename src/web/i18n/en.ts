@@ -233,7 +233,7 @@ export const en = {
   'observer.receipts.label': "Receipt files",
   'observer.receipts.bad': "This is not a receipt file: {reason}",
   'observer.receipts.otherElection': "This receipt is for another election.",
-  'observer.receipts.otherFingerprint': "This receipt's election fingerprint is not the one in your link.",
+  'observer.receipts.otherFingerprint': "This receipt's election fingerprint does not match this election's.",
   'observer.receipts.otherKey': "This receipt is signed with another board key than the one bound into the election's fingerprint.",
   'observer.search.notBallot': "This entry is not a cast or audited ballot.",
   'observer.search.codeMismatch': "The ballot in this entry does not have this tracking code (recomputed in your browser).",

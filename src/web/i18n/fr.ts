@@ -234,7 +234,7 @@ export const fr: Messages = {
   'observer.receipts.label': "Fichiers de reçu",
   'observer.receipts.bad': "Ce n'est pas un fichier de reçu : {reason}",
   'observer.receipts.otherElection': "Ce reçu concerne une autre élection.",
-  'observer.receipts.otherFingerprint': "L'empreinte de ce reçu n'est pas celle de votre lien.",
+  'observer.receipts.otherFingerprint': "L'empreinte de ce reçu ne correspond pas à celle de cette élection.",
   'observer.receipts.otherKey': "Ce reçu est signé avec une autre clé de tableau que celle liée à l'empreinte de l'élection.",
   'observer.search.notBallot': "Cette entrée n'est pas un bulletin déposé ou audité.",
   'observer.search.codeMismatch': "Le bulletin de cette entrée n'a pas ce code de suivi (recalculé dans votre navigateur).",

@@ -234,7 +234,7 @@ export const nl: Messages = {
   'observer.receipts.label': "Ontvangstbewijzen",
   'observer.receipts.bad': "Dit is geen ontvangstbewijs: {reason}",
   'observer.receipts.otherElection': "Dit ontvangstbewijs hoort bij een andere verkiezing.",
-  'observer.receipts.otherFingerprint': "De vingerafdruk in dit ontvangstbewijs is niet die in uw link.",
+  'observer.receipts.otherFingerprint': "De vingerafdruk in dit ontvangstbewijs komt niet overeen met die van deze verkiezing.",
   'observer.receipts.otherKey': "Dit ontvangstbewijs is ondertekend met een andere bordsleutel dan die in de vingerafdruk van de verkiezing.",
   'observer.search.notBallot': "Dit item is geen uitgebrachte of gecontroleerde stem.",
   'observer.search.codeMismatch': "De stem in dit item heeft niet deze volgcode (in uw browser herberekend).",

@@ -296,7 +296,7 @@ async function checkReceiptFiles(view: ElectionView, anchored: Anchor, pinned: s
       if (pinned && r.fingerprint !== pinned) return refuse(t('observer.receipts.otherFingerprint'));
       // Without a fingerprint in the link, the receipt's own H anchors the board key (the page's anchor may be unpinned).
       const a = pinned || (anchored.election && bytesToHex(anchored.election.election.electionHash) === r.fingerprint) ? anchored : await anchor(view.id, r.fingerprint);
-      if (!a.election) return refuse(`${t('observer.fingerprint.unverified')} ${a.error}`);
+      if (!a.election) return refuse(anchored.election ? t('observer.receipts.otherFingerprint') : `${t('observer.fingerprint.unverified')} ${a.error}`);
       if (a.election.setup.boardPublicKey !== r.boardPublicKey) return refuse(t('observer.receipts.otherKey'));
       const mine = pseudonymOf(r);
       const sameVoter = receipts.filter((o) => o.electionId === r.electionId && mine !== undefined && pseudonymOf(o) === mine);
