@@ -479,7 +479,7 @@ function showReceipt(receipt: ReceiptFile, verdict: ReceiptVerdict, replaces?: s
     h(
       'div',
       { class: 'actions no-print' },
-      h('button', { type: 'button', class: 'primary', id: 'check', onclick: () => void checkMine(receipt.trackingCode, result) }, t('booth.check')),
+      h('button', { type: 'button', class: 'primary', id: 'check', onclick: () => void checkMine(receipt, result) }, t('booth.check')),
       state.view!.revoting === 'last' ? h('button', { type: 'button', id: 'revote', onclick: () => showBallot() }, t('booth.revote.button')) : null,
       h('a', { class: 'button', href: `/observer/?election=${state.view!.id}&code=${receipt.trackingCode}` }, t('booth.openBoard')),
     ),
@@ -487,7 +487,8 @@ function showReceipt(receipt: ReceiptFile, verdict: ReceiptVerdict, replaces?: s
   );
 }
 
-async function checkMine(code: string, out: HTMLElement): Promise<void> {
+async function checkMine(receipt: ReceiptFile, out: HTMLElement): Promise<void> {
+  const code = receipt.trackingCode;
   out.replaceChildren(h('p', { role: 'status' }, t('common.working')));
   try {
     const view = state.view!;
@@ -495,7 +496,8 @@ async function checkMine(code: string, out: HTMLElement): Promise<void> {
     // The anchored board key, never GET /board/key of the same server; and the entry must be the cast ballot with this code.
     const r = checkInclusion(found.entry.entry, found.inclusion, state.verified!.setup.boardPublicKey);
     const row = (ok: boolean, key: MessageKey) => h('li', { class: ok ? 'ok' : 'bad' }, `${ok ? '✓' : '✗'} ${t(key)}`);
-    const isBallot = found.entry.kind === 'ballot' && found.inclusion.seq === found.entry.seq;
+    // The entry found under this code must be exactly the one the receipt holds (whose ballot this device cast).
+    const isBallot = found.entry.kind === 'ballot' && found.inclusion.seq === found.entry.seq && found.entry.entry === receipt.entry;
     const all = r.leafMatches && r.included && r.headSigned && isBallot;
     out.replaceChildren(
       h('ul', { class: 'checks', id: 'inclusion-checks' }, row(r.leafMatches, 'booth.check.leaf'), row(r.included, 'booth.check.included'), row(r.headSigned, 'booth.check.signed')),
