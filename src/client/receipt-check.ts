@@ -9,7 +9,7 @@ import { hexToBytes, utf8ToBytes } from '../crypto/encoding';
 import { checkEntryFraming } from '../crypto/record/board-log';
 import { verifyInclusion, leafHash } from '../crypto/record/merkle';
 import { checkLaterHead, type CountStatus, countStatus, type ForkEvidence, type ReceiptFile, receiptSelfCheck } from '../crypto/record/receipt-file';
-import type { SignedTreeHead } from '../crypto/record/tree-head';
+import { type SignedTreeHead, verifyTreeHead } from '../crypto/record/tree-head';
 import type { Fetch } from './voter-client';
 
 export interface ReceiptOnBoard {
@@ -20,6 +20,11 @@ export interface ReceiptOnBoard {
   readonly fork?: ForkEvidence;
   /** The board's current head, when it verified. */
   readonly head?: SignedTreeHead;
+  /**
+   * The board's current head when its board-key signature verifies but it does not extend the receipt's
+   * head (fewer entries, or no valid consistency proof): with the receipt's head, the voter's evidence.
+   */
+  readonly current?: SignedTreeHead;
   /** null while the board is not closed or the check failed. */
   readonly count: CountStatus | null;
   readonly closed: boolean;
@@ -71,7 +76,10 @@ export async function checkReceiptOnBoard(
       }
     }
     const linked = checkLaterHead(receipt.head, later, path, boardPublicKey);
-    if (!linked.ok || !linked.later) return { ok: false, failures: linked.failures, ...(linked.fork ? { fork: linked.fork } : {}), count: null, closed: false };
+    if (!linked.ok || !linked.later) {
+      const signed = !linked.fork && linked.later && linked.later.electionId === receipt.electionId && verifyTreeHead(linked.later, hexToBytes(boardPublicKey, 32));
+      return { ok: false, failures: linked.failures, ...(linked.fork ? { fork: linked.fork } : {}), ...(signed ? { current: linked.later } : {}), count: null, closed: false };
+    }
     const head = linked.later;
 
     // The end of the board: the tally entry, if any, proven in `head`.

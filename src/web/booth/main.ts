@@ -4,6 +4,7 @@
  * a token (logged in) but not the token; it sees the ballot (anonymous request, no cookie) but not who
  * cast it nor what it says.
  */
+import { checkReceiptOnBoard } from '../../client/receipt-check';
 import { auditBody, fetchElection, obtainBallotToken, prepareBallot, type PreparedBallot, type VerifiedElection } from '../../client/voter-client';
 import { ballotHash, type Election, selectionCountAllowed, trackingCode } from '../../crypto/ballot';
 import { bytesToHex, hexToBytes } from '../../crypto/encoding';
@@ -12,26 +13,28 @@ import type { BallotToken } from '../../crypto/tokens/ballot-token';
 import { pseudonymPublicKey } from '../../crypto/tokens/pseudonym';
 import { api, ApiError, type BoardEntry, type ElectionView, type Me, param, type SignedHead } from '../common/api';
 import { h, render } from '../common/dom';
+import { fingerprintParam, groupedFingerprint } from '../common/fingerprint';
 import { checkInclusion } from '../common/inclusion';
+import { laterReceipts, onBoardVerdict, receiptButtons, trackingCodeBlock } from '../common/receipts';
 import { type ReceiptVerdict, verifyReceipt } from '../../crypto/record/receipt';
+import { type CastAnswer, receiptFile, type ReceiptFile } from '../../crypto/record/receipt-file';
 import { initPage, t, type MessageKey } from '../i18n';
 
 type Contest = ElectionView['manifest']['contests'][number];
 type Choices = Record<string, string[]>;
 
-interface Receipt {
-  trackingCode: string;
-  seq: number;
-  head: SignedHead;
-  /** Whether this device's checks of the receipt passed (verifyReceipt). */
-  verified?: boolean;
+/** A cast receipt kept on this device: the whole receipt file (§55.7), so it can be saved and re-checked later. */
+interface KeptReceipt {
+  file: ReceiptFile;
+  /** Whether this device's checks of the receipt at cast time passed (verifyReceipt). */
+  verified: boolean;
 }
 interface DeviceState {
   token: BallotToken;
   pseudonymSecret: string;
   /** The last submission counter used with this pseudonym. */
   counter?: number;
-  receipts: Receipt[];
+  receipts: KeptReceipt[];
 }
 
 const state: {
@@ -50,7 +53,11 @@ const state: {
 const storageKey = (electionId: string) => `evote.booth.${electionId}`;
 function loadDevice(electionId: string): DeviceState | undefined {
   const raw = sessionStorage.getItem(storageKey(electionId));
-  return raw ? (JSON.parse(raw) as DeviceState) : undefined;
+  if (!raw) return undefined;
+  const d = JSON.parse(raw) as DeviceState;
+  // A tab from before receipt files were kept holds bare codes: those cannot be saved or re-checked.
+  d.receipts = (d.receipts ?? []).filter((r) => r && typeof r === 'object' && 'file' in r);
+  return d;
 }
 function saveDevice(electionId: string, d: DeviceState): void {
   sessionStorage.setItem(storageKey(electionId), JSON.stringify(d));
@@ -120,8 +127,12 @@ async function logout(): Promise<void> {
   location.href = '/booth/';
 }
 
+/** After the close the board holds the count: a device with receipts checks them again there. */
+const AFTER_CLOSE = ['closed', 'tallied', 'published'];
+
 async function showEligibility(): Promise<void> {
   const view = state.view!;
+  if (AFTER_CLOSE.includes(view.status)) return showClosed();
   if (view.status !== 'open') {
     state.redraw = () => void showEligibility();
     return render(h('h2', {}, view.title), whoAmI(), h('p', { class: 'notice', id: 'not-open' }, t('booth.notOpen', { status: t(`status.${view.status}` as MessageKey) })));
@@ -155,7 +166,8 @@ async function showToken(): Promise<void> {
   }
   state.election = state.verified.election;
   state.device = loadDevice(view.id);
-  if (state.device) return showBallot();
+  // A returning tab shows what it kept first: never a bare ballot form that hides the tracking codes.
+  if (state.device) return state.device.receipts.length ? showKept() : showBallot();
   state.redraw = () => void showToken();
   render(
     h('h2', {}, view.title),
@@ -168,18 +180,84 @@ async function showToken(): Promise<void> {
   );
 }
 
-/** `?fingerprint=` of the booth's link: 64 hex (spaces, colons and dashes ignored), or null. */
-function fingerprintParam(): string | null {
-  const raw = param('fingerprint');
-  if (raw === null) return null;
-  const hex = raw.replace(/[\s:-]/g, '').toLowerCase();
-  return /^[0-9a-f]{64}$/.test(hex) ? hex : 'invalid';
-}
-
 /** H in groups of four, for the voter to compare with the published fingerprint. */
 function fingerprintLine() {
-  const hex = bytesToHex(state.election!.electionHash);
-  return h('p', { class: 'hint mono', id: 'fingerprint' }, t('booth.fingerprint', { fp: hex.match(/.{4}/g)!.join(' ') }));
+  return h('p', { class: 'hint mono', id: 'fingerprint' }, t('booth.fingerprint', { fp: groupedFingerprint(bytesToHex(state.election!.electionHash)) }));
+}
+
+/** The kept receipts of this tab, newest last: tracking code, this device's check, the file to save. */
+function keptList(receipts: readonly KeptReceipt[]) {
+  const last = receipts.length - 1;
+  return h(
+    'ul',
+    { class: 'list', id: 'kept-receipts' },
+    ...receipts.map((r, i) =>
+      h(
+        'li',
+        { 'data-code': r.file.trackingCode },
+        h('span', { class: 'code selectable' }, r.file.trackingCode),
+        ' ',
+        r.verified ? h('span', { class: 'ok' }, `✓ ${t('booth.kept.verified')}`) : h('span', { class: 'bad' }, `✗ ${t('booth.kept.unverified')}`),
+        state.view!.revoting === 'last' && receipts.length > 1 ? h('span', { class: 'hint' }, ` · ${t(i === last ? 'booth.kept.latest' : 'booth.kept.replaced')}`) : null,
+        ' ',
+        ...receiptButtons(r.file, `-${i}`).slice(0, 1),
+      ),
+    ),
+  );
+}
+
+/** A returning tab of an open election: its receipts, and (if the election allows it) voting again. */
+function showKept(): void {
+  const view = state.view!;
+  state.redraw = showKept;
+  render(
+    h('h2', {}, view.title),
+    whoAmI(),
+    h('h3', {}, t('booth.kept.title')),
+    h('p', {}, t('booth.kept.intro')),
+    keptList(state.device!.receipts),
+    h('p', { class: 'hint' }, t('receipt.fileExplain')),
+    h(
+      'div',
+      { class: 'actions' },
+      view.revoting === 'last' ? h('button', { type: 'button', class: 'primary', id: 'revote', onclick: () => showBallot() }, t('booth.revote.button')) : h('p', { class: 'notice', id: 'revote-note' }, t('booth.revote.notAllowed')),
+      h('a', { class: 'button', href: `/observer/?election=${view.id}` }, t('booth.openBoard')),
+    ),
+    fingerprintLine(),
+  );
+}
+
+/**
+ * The election is closed (or tallied): every receipt this tab kept is checked again against the board as
+ * it is now, with the board key anchored through H (the link's fingerprint, else the one the receipt kept).
+ */
+async function showClosed(): Promise<void> {
+  const view = state.view!;
+  state.redraw = () => void showClosed();
+  const device = loadDevice(view.id);
+  const kept = device?.receipts ?? [];
+  const status = h('p', { class: 'notice', id: 'not-open' }, t('booth.closed', { status: t(`status.${view.status}` as MessageKey) }));
+  const results = h('p', {}, h('a', { class: 'button', id: 'results-link', href: `/observer/?election=${view.id}` }, t('booth.closed.results')));
+  if (kept.length === 0) return render(h('h2', {}, view.title), whoAmI(), status, h('p', { id: 'no-receipts' }, t('booth.closed.none')), results);
+  const checks = h('ul', { class: 'list', id: 'receipt-checks', 'aria-live': 'polite' }, h('li', { role: 'status' }, t('receipt.checking')));
+  render(h('h2', {}, view.title), whoAmI(), status, h('h3', {}, t('booth.closed.checks')), checks, h('p', { class: 'hint' }, t('receipt.fileExplain')), results);
+  const pinned = fingerprintParam() ?? kept[0].file.fingerprint;
+  let anchored: VerifiedElection;
+  try {
+    anchored = await fetchElection('', view.id, (url, init) => fetch(url, { ...init, credentials: 'omit' }), { baseHash: pinned });
+  } catch (e) {
+    return void checks.replaceChildren(h('li', {}, h('p', { class: 'refused', id: 'fingerprint-mismatch', role: 'alert' }, t('booth.fingerprint.mismatch')), errorBox(e)));
+  }
+  const files = kept.map((r) => r.file).filter((f) => !f.audited);
+  const codeOfSeq = (seq: number) => files.find((f) => f.seq === seq)?.trackingCode;
+  const send = (url: string, init?: RequestInit) => fetch(url, { ...init, credentials: 'omit' });
+  const items = await Promise.all(
+    files.map(async (f, i) => {
+      const r = await checkReceiptOnBoard('', f, anchored.setup.boardPublicKey, send, laterReceipts(f, files));
+      return h('li', { class: 'receipt-check', 'data-code': f.trackingCode }, h('p', {}, t('receipt.trackingCode'), ' ', h('span', { class: 'code selectable' }, f.trackingCode), ' ', ...receiptButtons(f, `-${i}`).slice(0, 1)), onBoardVerdict(f, r, codeOfSeq));
+    }),
+  );
+  checks.replaceChildren(...items);
 }
 
 async function getToken(): Promise<void> {
@@ -354,7 +432,7 @@ async function cast(): Promise<void> {
   busy('booth.cast.working');
   try {
     // Anonymous: `credentials: 'omit'` sends no cookie; the token proves the right to vote.
-    const receipt = await api<Receipt & { audited: boolean }>(`/elections/${view.id}/ballots`, { method: 'POST', credentials: 'omit', json: prepared.castBody });
+    const receipt = await api<CastAnswer>(`/elections/${view.id}/ballots`, { method: 'POST', credentials: 'omit', json: prepared.castBody });
     // Checked here, against the board key this device anchored (setup proof, bound into H), not the server's word.
     const verdict = verifyReceipt(receipt, {
       electionId: view.id,
@@ -365,16 +443,19 @@ async function cast(): Promise<void> {
     });
     state.prepared = undefined;
     const d = state.device!;
-    d.receipts.push({ trackingCode: receipt.trackingCode, seq: receipt.seq, head: receipt.head, verified: verdict.ok });
+    const earlier = d.receipts.filter((r) => !r.file.audited).pop();
+    // The whole file is kept (not just the code): it is the evidence the voter saves and re-checks after the close.
+    const file = receiptFile(receipt, { electionId: view.id, fingerprint: bytesToHex(state.election!.electionHash), boardPublicKey: state.verified!.setup.boardPublicKey });
+    d.receipts.push({ file, verified: verdict.ok });
     saveDevice(view.id, d);
-    showReceipt(receipt, verdict);
+    showReceipt(file, verdict, earlier?.file.trackingCode);
   } catch (e) {
     render(h('h2', {}, t('booth.cast')), errorBox(e), h('button', { type: 'button', onclick: () => showBallot() }, t('booth.change')));
   }
 }
 
-function showReceipt(receipt: Receipt, verdict: ReceiptVerdict): void {
-  state.redraw = () => showReceipt(receipt, verdict);
+function showReceipt(receipt: ReceiptFile, verdict: ReceiptVerdict, replaces?: string): void {
+  state.redraw = () => showReceipt(receipt, verdict, replaces);
   const result = h('div', { id: 'check-result', 'aria-live': 'polite' });
   render(
     h('h2', {}, t('booth.receipt.title')),
@@ -388,13 +469,17 @@ function showReceipt(receipt: Receipt, verdict: ReceiptVerdict): void {
           h('p', {}, t('booth.receipt.invalidHelp')),
         ),
     verdict.ok ? h('p', { class: 'ok', id: 'receipt-verified' }, `✓ ${t('booth.receipt.verified')}`) : null,
+    // Under 'last' the new ballot is the one that counts; under 'first' a second cast is refused by the server.
+    replaces && state.view!.revoting === 'last' ? h('p', { class: 'notice', id: 'receipt-replaces' }, t('booth.receipt.replaces', { code: replaces })) : null,
     h('p', {}, t('booth.review.code')),
-    h('p', { class: 'code', id: 'receipt-code' }, receipt.trackingCode),
+    trackingCodeBlock(receipt.trackingCode, 'receipt-code'),
     h('p', {}, t('booth.receipt.keep')),
+    h('p', { class: 'hint' }, t('receipt.fileExplain')),
+    h('div', { class: 'actions' }, ...receiptButtons(receipt)),
     h(
       'div',
-      { class: 'actions' },
-      h('button', { type: 'button', class: 'primary', id: 'check', onclick: () => void checkMine(receipt.trackingCode, result) }, t('booth.check')),
+      { class: 'actions no-print' },
+      h('button', { type: 'button', class: 'primary', id: 'check', onclick: () => void checkMine(receipt, result) }, t('booth.check')),
       state.view!.revoting === 'last' ? h('button', { type: 'button', id: 'revote', onclick: () => showBallot() }, t('booth.revote.button')) : null,
       h('a', { class: 'button', href: `/observer/?election=${state.view!.id}&code=${receipt.trackingCode}` }, t('booth.openBoard')),
     ),
@@ -402,7 +487,8 @@ function showReceipt(receipt: Receipt, verdict: ReceiptVerdict): void {
   );
 }
 
-async function checkMine(code: string, out: HTMLElement): Promise<void> {
+async function checkMine(receipt: ReceiptFile, out: HTMLElement): Promise<void> {
+  const code = receipt.trackingCode;
   out.replaceChildren(h('p', { role: 'status' }, t('common.working')));
   try {
     const view = state.view!;
@@ -410,7 +496,8 @@ async function checkMine(code: string, out: HTMLElement): Promise<void> {
     // The anchored board key, never GET /board/key of the same server; and the entry must be the cast ballot with this code.
     const r = checkInclusion(found.entry.entry, found.inclusion, state.verified!.setup.boardPublicKey);
     const row = (ok: boolean, key: MessageKey) => h('li', { class: ok ? 'ok' : 'bad' }, `${ok ? '✓' : '✗'} ${t(key)}`);
-    const isBallot = found.entry.kind === 'ballot' && found.inclusion.seq === found.entry.seq;
+    // The entry found under this code must be exactly the one the receipt holds (whose ballot this device cast).
+    const isBallot = found.entry.kind === 'ballot' && found.inclusion.seq === found.entry.seq && found.entry.entry === receipt.entry;
     const all = r.leafMatches && r.included && r.headSigned && isBallot;
     out.replaceChildren(
       h('ul', { class: 'checks', id: 'inclusion-checks' }, row(r.leafMatches, 'booth.check.leaf'), row(r.included, 'booth.check.included'), row(r.headSigned, 'booth.check.signed')),

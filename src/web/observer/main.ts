@@ -3,17 +3,21 @@
  * code with an in-browser inclusion check, opened audited ballots), results, and a full verification
  * of the election record in a Web Worker. Observers need no login; every request omits cookies.
  */
-import { fetchElection } from '../../client/voter-client';
-import { auditedBallotFromJSON, verifyAuditedBallot } from '../../crypto/ballot';
+import { checkReceiptOnBoard } from '../../client/receipt-check';
+import { fetchElection, type VerifiedElection } from '../../client/voter-client';
+import { auditedBallotFromJSON, ballotFromJSON, ballotHash, normalizeTrackingCode, trackingCode, verifyAuditedBallot } from '../../crypto/ballot';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '../../crypto/encoding';
 import { leafHash } from '../../crypto/record/merkle';
 import { defaultGroup as group } from '../../crypto/group';
+import { parseReceiptFile, type ReceiptFile } from '../../crypto/record/receipt-file';
 import { verifyTreeHead } from '../../crypto/record/tree-head';
 import { api, ApiError, type BoardEntry, type ElectionView, param, type SignedHead } from '../common/api';
 import { h, render, svg } from '../common/dom';
+import { fingerprintParam, groupedFingerprint } from '../common/fingerprint';
 import { checkInclusion } from '../common/inclusion';
+import { laterReceipts, onBoardVerdict } from '../common/receipts';
 import { initPage, lang, t, type MessageKey } from '../i18n';
-import type { Check, Progress, Record_, Verification } from './verify';
+import type { Check, HeldOptions, Progress, Record_, Verification } from './verify';
 
 const anon: RequestInit = { credentials: 'omit' };
 const anonFetch = (url: string, init?: RequestInit) => fetch(url, { ...init, ...anon });
@@ -54,14 +58,36 @@ interface RecordJSON extends Record_ {
   format: string;
 }
 
+/** The election as this page anchors it: the setup proof checked (against `?fingerprint=` when given). */
+type Anchor = { election: VerifiedElection; error?: undefined } | { election?: undefined; error: string };
+
+async function anchor(id: string, pinned: string | null): Promise<Anchor> {
+  try {
+    return { election: await fetchElection('', id, anonFetch, pinned ? { baseHash: pinned } : {}) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
 async function showElection(id: string): Promise<void> {
-  const [view, record] = await Promise.all([api<ElectionView>(`/elections/${id}`, anon), api<RecordJSON>(`/elections/${id}/record`, anon)]);
+  const pinned = fingerprintParam();
+  const [view, record, anchored] = await Promise.all([api<ElectionView>(`/elections/${id}`, anon), api<RecordJSON>(`/elections/${id}/record`, anon), anchor(id, pinned)]);
+  redraw = () => void showElection(id);
+  // A fingerprint in the link that the board's setup does not prove: refuse, rather than show another election's figures.
+  if (pinned && !anchored.election)
+    return render(
+      h('h2', {}, view.title),
+      h('div', { class: 'refused', id: 'fingerprint-mismatch', role: 'alert' }, h('p', {}, h('strong', {}, t('observer.fingerprint.mismatch'))), h('p', { class: 'detail' }, anchored.error ?? '')),
+      h('p', {}, h('a', { href: '/observer/' }, t('observer.back'))),
+    );
   const parsed = record.entries.map((text) => JSON.parse(text) as { seq: number; kind: string; payload: Record<string, unknown> });
-  const headOk = verifyTreeHead(record.head, hexToBytes(record.boardPublicKey));
+  // The board key bound into H when the setup verified; the record's own claim only for an election without a key yet.
+  const boardKey = anchored.election?.setup.boardPublicKey ?? record.boardPublicKey;
+  const headOk = verifyTreeHead(record.head, hexToBytes(boardKey));
+  const held: ReceiptFile[] = [];
   const result = parsed.find((e) => e.kind === 'result')?.payload as { results?: Record<string, Record<string, number>> } | undefined;
   const casts = parsed.filter((e) => e.kind === 'ballot');
   const voters = new Set(casts.map((e) => (e.payload.token as { pseudonym: string }).pseudonym)).size;
-  redraw = () => void showElection(id);
 
   const codeInput = h('input', { id: 'code-input', name: 'code', autocomplete: 'off', spellcheck: 'false', value: param('code') ?? '' });
   const found = h('div', { id: 'search-result', 'aria-live': 'polite' });
@@ -73,20 +99,30 @@ async function showElection(id: string): Promise<void> {
   );
   search.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    void lookUp(view, codeInput.value, found);
+    void lookUp(view, anchored, codeInput.value, found);
   });
+
+  const receiptInput = h('input', { type: 'file', id: 'receipt-files', multiple: true, accept: '.json,application/json' });
+  const receiptResults = h('ul', { class: 'list', id: 'receipt-results', 'aria-live': 'polite' });
+  receiptInput.addEventListener('change', () => void checkReceiptFiles(view, anchored, pinned, [...(receiptInput.files ?? [])], held, receiptResults));
 
   const progress = h('progress', { id: 'verify-progress', max: 1, value: 0, hidden: true, 'aria-label': t('observer.verify.progress') });
   const progressText = h('p', { id: 'verify-status', role: 'status', 'aria-live': 'polite' });
   const checks = h('ul', { id: 'checks', class: 'checks' });
   const verifyButton = h('button', { type: 'button', class: 'primary', id: 'verify' }, t('observer.verify.button'));
-  verifyButton.addEventListener('click', () => verifyInWorker(view, record, { progress, progressText, checks, verifyButton }));
+  verifyButton.addEventListener('click', () => verifyInWorker(record, { fingerprint: pinned ?? undefined, receipts: [...held] }, { progress, progressText, checks, verifyButton }));
 
   const rows = parsed.slice(-50).reverse();
   render(
     h('h2', {}, view.title),
     h('p', {}, `${t('observer.col.status')}: `, h('strong', { id: 'status' }, t(`status.${view.status}` as MessageKey)), ` · ${view.constituency} · ${view.electionDay}`),
     h('p', {}, h('a', { href: '/observer/' }, t('observer.back'))),
+    anchored.election
+      ? [
+          h('p', { class: 'hint mono', id: 'fingerprint' }, t('observer.fingerprint', { fp: groupedFingerprint(bytesToHex(anchored.election.election.electionHash)) })),
+          pinned ? h('p', { class: 'ok', id: 'fingerprint-match' }, `✓ ${t('observer.fingerprint.matches')}`) : null,
+        ]
+      : h('p', { class: 'hint', id: 'fingerprint-unverified' }, t('observer.fingerprint.unverified'), h('span', { class: 'detail' }, ` ${anchored.error}`)),
     h('section', { 'aria-labelledby': 'turnout-h' }, h('h3', { id: 'turnout-h' }, t('observer.turnout')), h('p', { id: 'turnout' }, t('observer.turnout.figures', { ballots: casts.length, voters }))),
     result?.results ? resultsChart(view, result.results) : h('section', {}, h('h3', {}, t('observer.results')), h('p', { id: 'no-results' }, t('observer.results.none'))),
     h(
@@ -107,6 +143,14 @@ async function showElection(id: string): Promise<void> {
       ),
     ),
     h('section', { 'aria-labelledby': 'search-h' }, h('h3', { id: 'search-h' }, t('observer.search')), search, found),
+    h(
+      'section',
+      { 'aria-labelledby': 'receipts-h' },
+      h('h3', { id: 'receipts-h' }, t('observer.receipts')),
+      h('p', {}, t('observer.receipts.explain')),
+      h('label', { class: 'field' }, h('span', {}, t('observer.receipts.label')), receiptInput),
+      receiptResults,
+    ),
     h('section', { 'aria-labelledby': 'verify-h' }, h('h3', { id: 'verify-h' }, t('observer.verify')), h('p', {}, t('observer.verify.explain')), verifyButton, progress, progressText, checks),
     h(
       'section',
@@ -121,7 +165,7 @@ async function showElection(id: string): Promise<void> {
       ),
     ),
   );
-  if (codeInput.value) void lookUp(view, codeInput.value, found);
+  if (codeInput.value) void lookUp(view, anchored, codeInput.value, found);
 }
 
 // Leaf hashes are recomputed here from the entry text, not taken from the server.
@@ -151,25 +195,49 @@ function resultsChart(view: ElectionView, results: Record<string, Record<string,
   );
 }
 
-async function lookUp(view: ElectionView, code: string, out: HTMLElement): Promise<void> {
+/**
+ * The tracking code of the ballot an entry holds, recomputed here; null when the entry is not a cast or
+ * audited ballot of this election (a code the server maps to some other entry proves nothing).
+ */
+function codeOfEntry(entryText: string, kind: string, election: VerifiedElection['election']): string | null {
+  try {
+    const e = JSON.parse(entryText) as { kind?: unknown; payload?: { ballot?: unknown } };
+    if ((e.kind !== 'ballot' && e.kind !== 'audit') || e.kind !== kind) return null;
+    return trackingCode(ballotHash(group, ballotFromJSON(group, election.manifest, e.payload?.ballot)));
+  } catch {
+    return null;
+  }
+}
+
+async function lookUp(view: ElectionView, anchored: Anchor, code: string, out: HTMLElement): Promise<void> {
   if (!code.trim()) return;
   out.replaceChildren(h('p', { role: 'status' }, t('common.working')));
+  if (!anchored.election) return void out.replaceChildren(h('p', { class: 'bad', id: 'search-verdict' }, t('observer.fingerprint.unverified'), h('span', { class: 'detail' }, ` ${anchored.error}`)));
+  const election = anchored.election.election;
+  let wanted: string;
+  try {
+    wanted = normalizeTrackingCode(code);
+  } catch {
+    return void out.replaceChildren(h('p', { class: 'bad', id: 'search-verdict' }, t('observer.search.notFound')));
+  }
   try {
     const found = await api<{ trackingCode: string; entry: BoardEntry; inclusion: { seq: number; leafHash: string; head: SignedHead; path: string[] } }>(
-      `/elections/${view.id}/ballots/${encodeURIComponent(code.trim())}`,
+      `/elections/${view.id}/ballots/${encodeURIComponent(wanted)}`,
       anon,
     );
-    const key = await api<{ publicKey: string }>('/board/key', anon);
-    const r = checkInclusion(found.entry.entry, found.inclusion, key.publicKey);
-    const ok = r.leafMatches && r.included && r.headSigned;
+    // The anchored board key (bound into H), never GET /board/key of the same server.
+    const r = checkInclusion(found.entry.entry, found.inclusion, anchored.election.setup.boardPublicKey);
+    const isSubmission = (found.entry.kind === 'ballot' || found.entry.kind === 'audit') && found.inclusion.seq === found.entry.seq;
+    const codeOk = isSubmission && codeOfEntry(found.entry.entry, found.entry.kind, election) === wanted;
+    const ok = r.leafMatches && r.included && r.headSigned && codeOk;
     const parts: HTMLElement[] = [
-      h('p', {}, t('observer.search.found', { code: found.trackingCode, seq: found.entry.seq, kind: found.entry.kind })),
+      h('p', {}, t('observer.search.found', { code: wanted, seq: found.entry.seq, kind: found.entry.kind })),
+      !isSubmission ? h('p', { class: 'bad', id: 'search-kind' }, t('observer.search.notBallot')) : !codeOk ? h('p', { class: 'bad', id: 'search-code' }, t('observer.search.codeMismatch')) : null,
       h('p', { class: ok ? 'ok' : 'bad', id: 'search-verdict' }, ok ? t('observer.search.included', { size: found.inclusion.head.size }) : t('booth.check.failed')),
-    ];
-    if (found.entry.kind === 'audit') {
+    ].filter((x): x is HTMLParagraphElement => x !== null);
+    if (ok && found.entry.kind === 'audit') {
       // A Benaloh audit: re-check, on this (second) device, that the ballot opens to what it says.
       const payload = (JSON.parse(found.entry.entry) as { payload: { ballot: unknown; reveal: unknown } }).payload;
-      const { election } = await fetchElection('', view.id, anonFetch);
       const v = verifyAuditedBallot(group, election, auditedBallotFromJSON(group, election.manifest, { ballot: payload.ballot, reveal: payload.reveal }));
       if (v.valid) {
         parts.push(h('p', { class: 'ok', id: 'audit-check' }, t('observer.audit.valid')));
@@ -191,9 +259,57 @@ async function lookUp(view: ElectionView, code: string, out: HTMLElement): Promi
   }
 }
 
+/** The pseudonym of the ballot a receipt holds: receipts of one voter (a re-vote) share it. */
+function pseudonymOf(r: ReceiptFile): string | undefined {
+  try {
+    return String((JSON.parse(r.entry) as { payload: { token: { pseudonym: string } } }).payload.token.pseudonym);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Uploaded receipt files, each checked on its own: parsed strictly, anchored (the board key of the setup
+ * proof under the link's fingerprint, else the receipt's own, must be the receipt's), then held against the
+ * board now. The ones that parse are kept in `held` for the record verification's check 16.
+ */
+async function checkReceiptFiles(view: ElectionView, anchored: Anchor, pinned: string | null, files: File[], held: ReceiptFile[], out: HTMLElement): Promise<void> {
+  out.replaceChildren(h('li', { role: 'status' }, t('receipt.checking')));
+  const loaded = await Promise.all(
+    files.map(async (f) => {
+      try {
+        return { name: f.name, ...parseReceiptFile(JSON.parse(await f.text())) };
+      } catch (e) {
+        return { name: f.name, failure: e instanceof Error ? e.message : String(e) };
+      }
+    }),
+  );
+  const receipts = loaded.flatMap((x) => (x.receipt ? [x.receipt] : []));
+  held.splice(0, held.length, ...receipts.filter((r) => r.electionId === view.id));
+  const items = await Promise.all(
+    loaded.map(async (x) => {
+      const item = (...children: Array<Node | null>) => h('li', { class: 'receipt-check', 'data-file': x.name, ...(x.receipt ? { 'data-code': x.receipt.trackingCode } : {}) }, h('p', {}, h('strong', {}, x.name), x.receipt ? ` · ${t('receipt.trackingCode')} ` : null, x.receipt ? h('span', { class: 'code selectable' }, x.receipt.trackingCode) : null), ...children);
+      const refuse = (text: string) => item(h('p', { class: 'refused verdict', role: 'alert', 'data-verdict': 'refused' }, text));
+      const r = x.receipt;
+      if (!r) return refuse(t('observer.receipts.bad', { reason: x.failure ?? '' }));
+      if (r.electionId !== view.id) return refuse(t('observer.receipts.otherElection'));
+      if (pinned && r.fingerprint !== pinned) return refuse(t('observer.receipts.otherFingerprint'));
+      // Without a fingerprint in the link, the receipt's own H anchors the board key (the page's anchor may be unpinned).
+      const a = pinned || (anchored.election && bytesToHex(anchored.election.election.electionHash) === r.fingerprint) ? anchored : await anchor(view.id, r.fingerprint);
+      if (!a.election) return refuse(anchored.election ? t('observer.receipts.otherFingerprint') : `${t('observer.fingerprint.unverified')} ${a.error}`);
+      if (a.election.setup.boardPublicKey !== r.boardPublicKey) return refuse(t('observer.receipts.otherKey'));
+      const mine = pseudonymOf(r);
+      const sameVoter = receipts.filter((o) => o.electionId === r.electionId && mine !== undefined && pseudonymOf(o) === mine);
+      const result = await checkReceiptOnBoard('', r, a.election.setup.boardPublicKey, anonFetch, laterReceipts(r, sameVoter));
+      return item(onBoardVerdict(r, result, (seq) => sameVoter.find((o) => o.seq === seq)?.trackingCode));
+    }),
+  );
+  out.replaceChildren(...items);
+}
+
 function verifyInWorker(
-  view: ElectionView,
   record: Record_,
+  held: HeldOptions,
   ui: { progress: HTMLProgressElement; progressText: HTMLElement; checks: HTMLElement; verifyButton: HTMLButtonElement },
 ): void {
   ui.verifyButton.disabled = true;
@@ -227,7 +343,7 @@ function verifyInWorker(
     ui.progressText.textContent = e.message;
     ui.verifyButton.disabled = false;
   };
-  worker.postMessage({ record });
+  worker.postMessage({ record, held });
 }
 
 function checkItem(c: Check, verifier: string) {

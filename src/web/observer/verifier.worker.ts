@@ -6,7 +6,7 @@
  */
 import type { SubmissionInput } from '../../crypto/record/submissions';
 import { type SubmissionChunkJSON, splitRecord, verifyWithRunner, worthDistributing } from '../../crypto/record/verify-chunked';
-import { type Progress, type Record_, runVerifier, toVerification } from './verify';
+import { type HeldOptions, type Progress, type Record_, runVerifier, toVerification } from './verify';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -44,7 +44,8 @@ function subWorkers(skeleton: unknown): { size: number; run: (inputs: readonly S
   };
 }
 
-scope.onmessage = async (ev: MessageEvent<{ record: Record_ }>) => {
+scope.onmessage = async (ev: MessageEvent<{ record: Record_; held?: HeldOptions }>) => {
+  const held = ev.data.held ?? {};
   let last = 0;
   const progress = (p: Progress) => {
     const now = Date.now();
@@ -60,7 +61,7 @@ scope.onmessage = async (ev: MessageEvent<{ record: Record_ }>) => {
       try {
         // About four chunks per worker (each one proof batch), at most 256 submissions each.
         const chunkSize = Math.max(1, Math.min(256, Math.ceil(submissions.length / (4 * pool.size))));
-        const v = await verifyWithRunner(ev.data.record, submissions, pool, { chunkSize, onProgress: progress });
+        const v = await verifyWithRunner(ev.data.record, submissions, pool, { chunkSize, onProgress: progress, ...held });
         scope.postMessage({ type: 'result', result: toVerification(v), workers: pool.size });
         return;
       } catch {
@@ -69,7 +70,7 @@ scope.onmessage = async (ev: MessageEvent<{ record: Record_ }>) => {
         pool.close();
       }
     }
-    scope.postMessage({ type: 'result', result: runVerifier(ev.data.record, progress), workers: 0 });
+    scope.postMessage({ type: 'result', result: runVerifier(ev.data.record, progress, held), workers: 0 });
   } catch (e) {
     scope.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   }

@@ -1,10 +1,10 @@
 /**
  * The observer's in-browser verification, run in a Web Worker: src/crypto/record/verify-record.ts's
- * `verifyElectionRecord` (the same 15 numbered checks as `evote verify`), on the record exactly as
+ * `verifyElectionRecord` (the same numbered checks as `evote verify`: 16 when receipts are held), on the record exactly as
  * downloaded.
  */
 import type { SignedTreeHead } from '../../crypto/record/tree-head';
-import { type RecordVerification, verifyElectionRecord } from '../../crypto/record/verify-record';
+import { type RecordVerification, verifyElectionRecord, type VerifyRecordOptions } from '../../crypto/record/verify-record';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 export interface Check {
@@ -42,7 +42,10 @@ export function toVerification(v: RecordVerification): Verification {
   };
 }
 
+/** What the page holds against the record: the fingerprint from its link (check 4) and uploaded receipts (check 16). */
+export type HeldOptions = Pick<VerifyRecordOptions, 'fingerprint' | 'receipts'>;
+
 /** The record verifier on this thread (it never throws on bad data: every problem is a numbered check). */
-export function runVerifier(record: Record_, onProgress: (p: Progress) => void): Verification {
-  return toVerification(verifyElectionRecord(record, { onProgress }));
+export function runVerifier(record: Record_, onProgress: (p: Progress) => void, held: HeldOptions = {}): Verification {
+  return toVerification(verifyElectionRecord(record, { onProgress, ...held }));
 }
