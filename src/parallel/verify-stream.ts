@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { BoardLogReplay, checkEntryFraming, type EntryFraming } from '../crypto/record/board-log';
 import { submissionClaim } from '../crypto/record/submissions';
 import { SubmissionResults } from '../crypto/record/verify-chunked';
-import { type RecordVerification, recordSubmissionContext, verifyElectionRecord, type VerifyRecordOptions } from '../crypto/record/verify-record';
+import { aggregateCorrections, type RecordVerification, recordSubmissionContext, verifyElectionRecord, type VerifyRecordOptions } from '../crypto/record/verify-record';
 import { DEFAULT_WORKER_BACKEND, type GroupBackend } from './backend';
 import { defaultWorkerCount, RecordWorkerPool } from './pool';
 import type { StreamLine, StreamedEntry } from './record-worker';
@@ -186,12 +186,9 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
   const tally = entries.filter((e) => e.kind === 'tally');
   const counted = tally.length === 1 && Array.isArray(obj(tally[0].payload).counted) ? (obj(tally[0].payload).counted as unknown[]).filter((x): x is number => typeof x === 'number') : [];
   const submissions = results.result();
-  const validSeqs = submissions.validSeqs;
-  const valid = new Set(validSeqs);
-  const countedSet = new Set(counted);
+  const { subtract, add } = aggregateCorrections(counted, submissions.validSeqs);
   const wanted = new Map<number, number>(); // position → seq
-  for (const s of validSeqs) if (!countedSet.has(s) && ballotPosition.has(s)) wanted.set(ballotPosition.get(s)!, s);
-  for (const s of counted) if (!valid.has(s) && ballotPosition.has(s)) wanted.set(ballotPosition.get(s)!, s);
+  for (const s of [...subtract, ...add]) if (ballotPosition.has(s)) wanted.set(ballotPosition.get(s)!, s);
   const texts = new Map<number, string>();
   if (wanted.size > 0) {
     for await (const { position, text } of entryLines(file)) {
