@@ -61,9 +61,12 @@ export async function completeKeyCeremony(ds: DataSource, board: BoardService, e
       Buffer.from(election.electionHash),
     ]);
     await board.append(m, electionId, 'election-key', {
+      manifestHash: bytesToHex(new Uint8Array(row.manifest_hash)),
       setupHash: bytesToHex(params.setupHash),
       keySet: electionKeySetToJSON(g, keys),
       baseHash: bytesToHex(election.electionHash),
+      qualified: [...keys.qualified],
+      complaints: [],
     });
   });
 }
