@@ -173,8 +173,10 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
     if (stub === undefined) throw new Error(`entry ${position} was lost between the passes`);
     log.addFraming({ leaf: leaves.subarray(32 * position, 32 * position + 32), failures: failuresAt.get(position) ?? [] });
     if (typeof stub === 'string') {
-      const p = obj(safeParse(stub));
-      entries.push({ seq: Number.isSafeInteger(p.seq) ? (p.seq as number) : position, kind: String(p.kind), payload: p.payload, text: stub });
+      // As in memory: a text that is not JSON is no entry of the content checks (check 1 reports it).
+      const parsed = safeParse(stub);
+      const p = obj(parsed);
+      if (parsed !== NOT_JSON) entries.push({ seq: Number.isSafeInteger(p.seq) ? (p.seq as number) : position, kind: String(p.kind), payload: p.payload, text: stub });
     } else {
       entries.push({ seq: stub.seq, kind: stub.kind, payload: { token: { pseudonym: stub.pseudonym } }, text: '' });
       if (stub.kind === 'ballot') ballotPosition.set(stub.seq, position);
@@ -201,11 +203,13 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
   return verifyElectionRecord(header, { onProgress: options.onProgress, fingerprint: options.fingerprint, prepared: { log, entries, textOf: (seq) => texts.get(seq) }, submissions });
 }
 
+const NOT_JSON = Symbol('not JSON');
+
 function safeParse(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return undefined;
+    return NOT_JSON;
   }
 }
 

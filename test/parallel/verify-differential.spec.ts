@@ -195,6 +195,8 @@ describe('the verifier paths agree on a corpus of mutated records, and every mut
     }
     { const e = es(); out.push(['a result total changed', withPayload(e, positions('result')[0], (p) => { p.totals[0] += 1; p.results.c.a += 1; })]); }
     { const e = es(); out.push(['the record truncated (re-signed)', e.slice(0, e.length - 2)]); }
+    // Its framing prefix intact, so the stream sends the broken line to the workers as a submission.
+    { const e = es(); const i = pick(counted); out.push(['a counted ballot entry cut in half', at(e, i, e[i].slice(0, 200))]); }
     return out;
   };
 
