@@ -19,7 +19,7 @@ import { BoardLogReplay, checkEntryFraming, type EntryFraming } from '../crypto/
 import { submissionClaim } from '../crypto/record/submissions';
 import { heldSizes } from '../crypto/record/receipt-file';
 import { SubmissionResults } from '../crypto/record/verify-chunked';
-import { type RecordVerification, recordSubmissionContext, verifyElectionRecord, type VerifyRecordOptions } from '../crypto/record/verify-record';
+import { aggregateCorrections, type RecordVerification, recordSubmissionContext, verifyElectionRecord, type VerifyRecordOptions } from '../crypto/record/verify-record';
 import { DEFAULT_WORKER_BACKEND, type GroupBackend } from './backend';
 import { defaultWorkerCount, RecordWorkerPool } from './pool';
 import type { StreamLine, StreamedEntry } from './record-worker';
@@ -177,8 +177,10 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
     if (stub === undefined) throw new Error(`entry ${position} was lost between the passes`);
     log.addFraming({ leaf: leaves.subarray(32 * position, 32 * position + 32), failures: failuresAt.get(position) ?? [] });
     if (typeof stub === 'string') {
-      const p = obj(safeParse(stub));
-      entries.push({ seq: Number.isSafeInteger(p.seq) ? (p.seq as number) : position, kind: String(p.kind), payload: p.payload, text: stub });
+      // As in memory: a text that is not JSON is no entry of the content checks (check 1 reports it).
+      const parsed = safeParse(stub);
+      const p = obj(parsed);
+      if (parsed !== NOT_JSON) entries.push({ seq: Number.isSafeInteger(p.seq) ? (p.seq as number) : position, kind: String(p.kind), payload: p.payload, text: stub });
     } else {
       entries.push({ seq: stub.seq, kind: stub.kind, payload: { token: { pseudonym: stub.pseudonym } }, text: '' });
       if (stub.kind === 'ballot') ballotPosition.set(stub.seq, position);
@@ -190,12 +192,9 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
   const tally = entries.filter((e) => e.kind === 'tally');
   const counted = tally.length === 1 && Array.isArray(obj(tally[0].payload).counted) ? (obj(tally[0].payload).counted as unknown[]).filter((x): x is number => typeof x === 'number') : [];
   const submissions = results.result();
-  const validSeqs = submissions.validSeqs;
-  const valid = new Set(validSeqs);
-  const countedSet = new Set(counted);
+  const { subtract, add } = aggregateCorrections(counted, submissions.validSeqs);
   const wanted = new Map<number, number>(); // position → seq
-  for (const s of validSeqs) if (!countedSet.has(s) && ballotPosition.has(s)) wanted.set(ballotPosition.get(s)!, s);
-  for (const s of counted) if (!valid.has(s) && ballotPosition.has(s)) wanted.set(ballotPosition.get(s)!, s);
+  for (const s of [...subtract, ...add]) if (ballotPosition.has(s)) wanted.set(ballotPosition.get(s)!, s);
   const texts = new Map<number, string>();
   if (wanted.size > 0) {
     for await (const { position, text } of entryLines(file)) {
@@ -208,11 +207,13 @@ export async function verifyRecordFile(file: string, options: StreamVerifyOption
   return verifyElectionRecord(header, { onProgress: options.onProgress, fingerprint: options.fingerprint, receipts: options.receipts, heads: options.heads, prepared: { log, entries, textOf: (seq) => texts.get(seq) }, submissions });
 }
 
+const NOT_JSON = Symbol('not JSON');
+
 function safeParse(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return undefined;
+    return NOT_JSON;
   }
 }
 

@@ -36,7 +36,74 @@ export interface EntryFraming {
   readonly entry?: { readonly seq: unknown; readonly kind: unknown; readonly payload: unknown };
 }
 
-/** The framing checks of the entry at `position` ({v: 1, electionId, seq = position, kind, payload}). Never throws. */
+/**
+ * The members of each kind's payload (docs/protocol.md §70.1), exactly: a payload with a member more or
+ * less fails check 1. Values are checked by the checks that read them; objects inside a payload that a
+ * strict parser reads (manifest, token, ballot, reveal, dealing, key set, aggregate, share) are not
+ * listed here, the few that no parser reads are in {@link ENTRY_NESTED_MEMBERS}.
+ */
+export const ENTRY_PAYLOAD_MEMBERS: Readonly<Record<BoardEntryKind, readonly string[]>> = {
+  manifest: ['manifest', 'manifestHash', 'parameters'],
+  'issuer-keys': ['threshold', 'issuers'],
+  'trustee-commitments': ['setupHash', 'dealing'],
+  'election-key': ['manifestHash', 'setupHash', 'keySet', 'baseHash', 'qualified', 'complaints', 'rollSize', 'witnesses'],
+  'issuance-log': ['issuerId', 'count', 'blindedHashes'],
+  open: ['rollSize', 'scheduled'],
+  ballot: ['token', 'ballot', 'counter', 'signature'],
+  audit: ['token', 'ballot', 'counter', 'signature', 'reveal'],
+  close: ['ballotsCast', 'scheduled'],
+  tally: ['aggregate', 'counted', 'boardSize'],
+  'decryption-share': ['trustee', 'tallySeq', 'share'],
+  result: ['tallySeq', 'trustees', 'shareSeqs', 'totals', 'results'],
+};
+
+/** Objects inside payloads that no strict parser reads: their path in the payload (`[]`: every item of an array) and members. */
+export const ENTRY_NESTED_MEMBERS: Readonly<Partial<Record<BoardEntryKind, Readonly<Record<string, readonly string[]>>>>> = {
+  manifest: {
+    parameters: ['kind', 'electionDay', 'constituency', 'revoting', 'trusteeThreshold', 'trustees', 'opensAt', 'closesAt'],
+    'parameters.trustees[]': ['index', 'name', 'publicKey'],
+  },
+  'issuer-keys': { 'issuers[]': ['id', 'publicKey'] },
+  'election-key': { 'complaints[]': ['trustee', 'dealer', 'verdict', 'complaint', 'judgment', 'reason'] },
+};
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** The values at `path` (`a.b[]`: every item of the array a.b) of `payload`; what is absent or not an array yields nothing. */
+function valuesAt(payload: unknown, path: string): Array<{ where: string; value: unknown }> {
+  let values = [{ where: 'payload', value: payload }];
+  for (const step of path.split('.')) {
+    const many = step.endsWith('[]');
+    const name = many ? step.slice(0, -2) : step;
+    values = values.flatMap(({ where, value }) => {
+      if (!isObject(value) || !(name in value)) return [];
+      const v = value[name];
+      if (!many) return [{ where: `${where}.${name}`, value: v }];
+      return Array.isArray(v) ? v.map((item, i) => ({ where: `${where}.${name}[${i}]`, value: item })) : [];
+    });
+  }
+  return values;
+}
+
+/** The member failures of a `kind` entry's payload (ENTRY_PAYLOAD_MEMBERS, ENTRY_NESTED_MEMBERS). */
+export function payloadMemberFailures(kind: BoardEntryKind, payload: unknown): string[] {
+  const failures: string[] = [];
+  const check = (where: string, value: unknown, members: readonly string[]) => {
+    if (!isObject(value)) return void failures.push(`${where} must be an object with members ${members.join(', ')}`);
+    const unknown = Object.keys(value).filter((k) => !members.includes(k));
+    const missing = members.filter((k) => !Object.prototype.hasOwnProperty.call(value, k));
+    if (unknown.length || missing.length) failures.push(`${where}: ${[unknown.length ? `unknown member ${unknown.join(', ')}` : '', missing.length ? `missing member ${missing.join(', ')}` : ''].filter(Boolean).join('; ')}`);
+  };
+  check('payload', payload, ENTRY_PAYLOAD_MEMBERS[kind]);
+  for (const [path, members] of Object.entries(ENTRY_NESTED_MEMBERS[kind] ?? {})) for (const { where, value } of valuesAt(payload, path)) check(where, value, members);
+  return failures;
+}
+
+/**
+ * The framing checks of the entry at `position` ({v: 1, electionId, seq = position, kind, payload}), with the
+ * strict-parsing rules of §50 and §70.1: the text is canonical (exactly JSON.stringify of what it parses to)
+ * and the payload has exactly its kind's members. Never throws.
+ */
 export function checkEntryFraming(electionId: string, text: string, position: number): EntryFraming {
   const failures: string[] = [];
   let bytes: Uint8Array;
@@ -54,12 +121,16 @@ export function checkEntryFraming(electionId: string, text: string, position: nu
     failures.push(`entry ${position}: not JSON`);
     return { leaf, failures };
   }
+  // The server writes JSON.stringify of an object, so re-serialising gives the text back; anything else
+  // (whitespace, a duplicate member JSON.parse silently drops, non-minimal escapes) has two readings.
+  if (JSON.stringify(e) !== text) failures.push(`entry ${position}: not in canonical form (whitespace, duplicate or reordered members, or non-minimal escapes; §50)`);
   const keys = e && typeof e === 'object' ? Object.keys(e) : [];
   if (keys.join(',') !== 'v,electionId,seq,kind,payload') failures.push(`entry ${position}: fields must be exactly v, electionId, seq, kind, payload in that order`);
   if (e?.v !== 1) failures.push(`entry ${position}: unsupported version`);
   if (e?.electionId !== electionId) failures.push(`entry ${position}: belongs to another election`);
   if (e?.seq !== position) failures.push(`entry ${position}: claims position ${String(e?.seq)}`);
   if (!BOARD_ENTRY_KINDS.includes(e?.kind as BoardEntryKind)) failures.push(`entry ${position}: unknown kind ${String(e?.kind)}`);
+  else for (const f of payloadMemberFailures(e!.kind as BoardEntryKind, e!.payload)) failures.push(`entry ${position} (${String(e!.kind)}): ${f} (§70.1)`);
   return { leaf, failures, entry: { seq: e?.seq, kind: e?.kind, payload: e?.payload } };
 }
 

@@ -23,7 +23,7 @@ import { addCiphertextVectors, type Ciphertext } from '../elgamal';
 import { bytesToHex, hexToBytes } from '../encoding';
 import { CryptoError } from '../errors';
 import type { Group } from '../group';
-import { type TokenIssuer, verifyTokenSignatures } from '../tokens/ballot-token';
+import { serializeBallotToken, type TokenIssuer, validateBallotToken, verifyTokenSignatures } from '../tokens/ballot-token';
 import { isSubmissionCounter, verifyBallotSignature } from '../tokens/pseudonym';
 import type { EntryFraming } from './board-log';
 import { entryPseudonym } from './counting';
@@ -83,6 +83,20 @@ export function submissionClaim(f: EntryFraming, position: number): { seq: numbe
   return { seq: Number.isSafeInteger(f.entry!.seq) ? (f.entry!.seq as number) : position, kind, pseudonym: entryPseudonym(f.entry!.payload) };
 }
 
+/**
+ * True when `token` is exactly the token the server stores (§20: the strict parser re-serialises and
+ * compares), which verifyTokenSignatures alone does not require (it accepts reordered members and
+ * unsorted signatures). The entry text being canonical (check 1), this leaves member order and the order
+ * and uniqueness of the signatures.
+ */
+export function isCanonicalToken(token: unknown): boolean {
+  try {
+    return serializeBallotToken(validateBallotToken(token)) === JSON.stringify(token);
+  } catch {
+    return false;
+  }
+}
+
 /** True when a verdict makes the entry an invalid ballot (checks 6–8 for 'ballot' entries). */
 export function isValidSubmission(v: SubmissionVerdict): boolean {
   return v.token === '' && v.signature === '' && v.proof === '';
@@ -112,6 +126,7 @@ export function checkSubmissions(ctx: SubmissionContext, inputs: readonly Submis
       v.validIssuers = r.validIssuers;
       if (token.electionId !== electionId) v.token = 'token for another election';
       else if (!r.valid) v.token = `token ${r.error ?? `has ${r.validIssuers.length} valid issuer signatures, ${ctx.issuerThreshold} needed`}`;
+      else if (!isCanonicalToken(payload.token)) v.token = 'token not in canonical form (members in order, signatures sorted by issuer without duplicates; §20)';
     } catch (x) {
       v.token = `token: ${errText(x)}`;
     }

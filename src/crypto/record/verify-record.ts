@@ -425,15 +425,21 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
    */
   const verdicts = new Map<number, SubmissionVerdict>();
   let validSum: readonly Ciphertext[] | null | undefined; // undefined: not available, check 11 re-parses
-  let validSeqs: ReadonlySet<number> | undefined;
+  let validSeqs: readonly number[] | undefined; // one item per valid ballot entry (a seq twice if two entries claim it)
+  // Two submissions claiming one seq (a broken log, check 1) share one verdict, the same whichever order
+  // they were checked in (worker chunks finish in any order): the smaller of their JSON texts.
+  const setVerdict = (v: SubmissionVerdict) => {
+    const before = verdicts.get(v.seq);
+    if (!before || JSON.stringify(v) < JSON.stringify(before)) verdicts.set(v.seq, v);
+  };
   const submissionCheck = (progress: (done: number, total: number) => void): void => {
     if (!issuers || !election || !manifest || electionId === null) throw new CheckSkip('no valid manifest (check 2), election key (check 4) or issuers (check 5)');
     if (!(issuerThreshold >= 1 && issuerThreshold <= issuers.length)) throw new CheckSkip('no valid issuer threshold (check 5)');
     const pre = options.submissions;
     if (prepared && !pre) throw new CheckSkip('a prepared record needs its submission verdicts');
     if (pre) {
-      for (const v of pre.verdicts) verdicts.set(v.seq, v);
-      validSeqs = new Set(pre.validSeqs);
+      for (const v of pre.verdicts) setVerdict(v);
+      validSeqs = pre.validSeqs;
       validSum = pre.validSum === null ? null : pre.validSum.map((c) => ciphertextFromJSON(group, c, { allowIdentity: true }));
       return;
     }
@@ -446,20 +452,23 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     const key = (e: Entry) => `S|${contextKey()}|${issuersKey}|${issuerThreshold}|${e.kind}|${e.text}`;
     const todo = cache ? submissions.filter((e) => !cache.has(key(e))) : submissions;
     let sum: readonly Ciphertext[] | null = null;
-    const seqs = new Set<number>();
+    const seqs: number[] = [];
     for (let i = 0; i < todo.length; i += SUBMISSION_CHUNK) {
       progress(i, todo.length);
       const chunk = todo.slice(i, i + SUBMISSION_CHUNK);
       const r = checkSubmissions(ctx, chunk.map((e) => ({ seq: e.seq, kind: e.kind as 'ballot' | 'audit', text: e.text })));
       r.verdicts.forEach((v, j) => {
-        verdicts.set(v.seq, v);
+        setVerdict(v);
         cache?.set(key(chunk[j]), v);
       });
-      r.validSeqs.forEach((s) => seqs.add(s));
+      seqs.push(...r.validSeqs);
       sum = addCiphertextVectors(group, sum, r.validSum);
     }
     progress(todo.length, todo.length);
-    if (cache) for (const e of submissions) if (!verdicts.has(e.seq)) verdicts.set(e.seq, { ...(cache.get(key(e)) as SubmissionVerdict), seq: e.seq });
+    if (cache) {
+      const checked = new Set(todo);
+      for (const e of submissions) if (!checked.has(e)) setVerdict({ ...(cache.get(key(e)) as SubmissionVerdict), seq: e.seq });
+    }
     // With cached verdicts some ballots were not decoded in this run: check 11 then sums the counted ones.
     if (todo.length === submissions.length) {
       validSum = sum;
@@ -604,6 +613,12 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     const published = tallyFromJSON(group, manifest, t.aggregate);
     ciphertexts = tallyCiphertexts(published);
     const counted = Array.isArray(t.counted) ? (t.counted as number[]) : [];
+    // A ballot seq claimed by two entries (a duplicated or renumbered entry, check 1) names no one ballot:
+    // the sum is not computed (the same verdict whether or not the entries' texts were kept).
+    const claims = new Map<number, number>();
+    for (const e of castEntries) claims.set(e.seq, (claims.get(e.seq) ?? 0) + 1);
+    const ambiguous = [...claims].filter(([, n]) => n > 1).map(([s]) => s);
+    if (ambiguous.length > 0) throw new CheckFailure(`ballot seq ${ambiguous.slice(0, 5).join(', ')} claimed by more than one entry (check 1): the counted ballots are ambiguous`);
     const bySeq = new Map(castEntries.map((e) => [e.seq, e]));
     const ballotAt = (seq: number): readonly Ciphertext[] => {
       const e = bySeq.get(seq);
@@ -612,14 +627,15 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
       if (text === undefined) throw new CheckFailure(`entry ${seq} was not kept for the aggregate check`);
       return ballotCiphertexts(ballotFromJSON(group, manifest!, obj(obj(JSON.parse(text)).payload).ballot));
     };
+    // The sum over `counted` as listed (a seq listed twice is summed twice, and check 9 fails it).
     // Σ counted = Σ valid (summed while checking the proofs) − valid-but-not-counted + counted-but-not-valid;
     // both corrections are empty for a correct record, except ballots superseded by a revote.
     let sum: readonly Ciphertext[] | null;
     if (validSum !== undefined && validSeqs) {
-      const countedSet = new Set(counted);
+      const { subtract, add } = aggregateCorrections(counted, validSeqs);
       sum = validSum;
-      for (const s of validSeqs) if (!countedSet.has(s)) sum = subtractCiphertextVectors(group, sum!, ballotAt(s));
-      for (const s of counted) if (!validSeqs.has(s)) sum = addCiphertextVectors(group, sum, ballotAt(s));
+      for (const s of subtract) sum = subtractCiphertextVectors(group, sum!, ballotAt(s));
+      for (const s of add) sum = addCiphertextVectors(group, sum, ballotAt(s));
     } else {
       sum = counted.reduce<readonly Ciphertext[] | null>((acc, s) => addCiphertextVectors(group, acc, ballotAt(s)), null);
     }
@@ -823,6 +839,31 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     });
 
   return { ok: checks.every((c) => c.status === 'pass'), electionId, checks, result, ...(held ? { receipts: heldReceipts } : {}) };
+}
+
+/**
+ * The two corrections of check 11 (§70.3), as multiset differences: the valid ballots not counted (to
+ * subtract from Σ valid) and the counted listings that are not a valid ballot (to add). `validSeqs` has one
+ * item per valid ballot entry. The ballots whose texts check 11 re-reads (src/parallel/verify-stream.ts).
+ */
+export function aggregateCorrections(counted: readonly unknown[], validSeqs: readonly number[]): { subtract: number[]; add: number[] } {
+  const listed = new Map<unknown, number>();
+  for (const s of counted) listed.set(s, (listed.get(s) ?? 0) + 1);
+  const subtract: number[] = [];
+  for (const s of validSeqs) {
+    const n = listed.get(s) ?? 0;
+    if (n > 0) listed.set(s, n - 1);
+    else subtract.push(s);
+  }
+  const add: number[] = [];
+  for (const s of counted) {
+    const n = listed.get(s) ?? 0;
+    if (n > 0) {
+      listed.set(s, n - 1);
+      add.push(s as number);
+    }
+  }
+  return { subtract, add };
 }
 
 /**
