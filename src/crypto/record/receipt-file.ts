@@ -14,25 +14,6 @@ export const RECEIPT_FORMAT = 'evote-receipt';
 /** The protocol version (§70.1) whose receipts these are. */
 export const RECEIPT_VERSION = 3;
 
-/** The receipt file (`<tracking code>.receipt.json`): the cast answer, plus what anchors it. */
-export interface ReceiptFile {
-  readonly format: typeof RECEIPT_FORMAT;
-  readonly version: typeof RECEIPT_VERSION;
-  readonly electionId: string;
-  /** The election's fingerprint H (64 hex) the device anchored. */
-  readonly fingerprint: string;
-  /** The board key bound into H, that signed `head`. */
-  readonly boardPublicKey: string;
-  readonly trackingCode: string;
-  readonly ballotHash: string;
-  readonly audited: boolean;
-  readonly seq: number;
-  readonly entry: string;
-  readonly leafHash: string;
-  readonly head: SignedTreeHead;
-  readonly path: readonly string[];
-}
-
 /** The server's answer to a cast or audit (§55.7). */
 export interface CastAnswer {
   readonly trackingCode: string;
@@ -43,6 +24,17 @@ export interface CastAnswer {
   readonly leafHash: string;
   readonly head: SignedTreeHead;
   readonly path: readonly string[];
+}
+
+/** The receipt file (`receipt-<tracking code>.json`): the cast answer, plus what anchors it. */
+export interface ReceiptFile extends CastAnswer {
+  readonly format: typeof RECEIPT_FORMAT;
+  readonly version: typeof RECEIPT_VERSION;
+  readonly electionId: string;
+  /** The election's fingerprint H (64 hex) the device anchored. */
+  readonly fingerprint: string;
+  /** The board key bound into H, that signed `head`. */
+  readonly boardPublicKey: string;
 }
 
 /** The receipt file of a cast answer the device has checked (verifyReceipt), with its anchors. Members in the order of §55.7. */
