@@ -27,7 +27,7 @@ jest.setTimeout(180_000);
 
 interface Rec {
   format: 'evote-election-record';
-  version: 2;
+  version: 3;
   electionId: string;
   boardPublicKey: string;
   head: unknown;
@@ -74,8 +74,8 @@ function honestRecord(spec: SyntheticElectionSpec): Rec {
   const add = (kind: string, payload: unknown) => entries.push(entryText(id, entries.length, kind, JSON.stringify(payload)));
   const keys = electionKeySetFromJSON(group, spec.keySet);
   for (const d of spec.dealings) add('trustee-commitments', { setupHash: spec.setupHash, dealing: d });
-  add('election-key', { manifestHash: bytesToHex(manifestHash(group, manifest)), setupHash: spec.setupHash, keySet: spec.keySet, baseHash: bytesToHex(election.electionHash), qualified: [...keys.qualified], complaints: [] });
-  add('open', { rollSize: 4, scheduled: false });
+  add('election-key', { manifestHash: bytesToHex(manifestHash(group, manifest)), setupHash: spec.setupHash, keySet: spec.keySet, baseHash: bytesToHex(election.electionHash), qualified: [...keys.qualified], complaints: [], rollSize: spec.rollSize, witnesses: [] });
+  add('open', { rollSize: spec.rollSize, scheduled: false });
   const subs = [submission(0, 1, 'a'), submission(1, 1, 'b'), submission(2, 1, 'c', true), submission(1, 2, 'c'), submission(2, 2, 'd'), submission(3, 1, 'a')];
   const counted: number[] = [];
   let sum: readonly Ciphertext[] | null = null;
@@ -112,7 +112,7 @@ function honestRecord(spec: SyntheticElectionSpec): Rec {
 function signed(spec: SyntheticElectionSpec, entries: string[]): Rec {
   const root = bytesToHex(treeRoot(entries.map((e) => leafHash(utf8ToBytes(e)))));
   const head = signTreeHead({ electionId: spec.electionId, size: entries.length, root, timestamp: 1_790_000_040_000 }, hexToBytes(spec.boardSecretKey, 32));
-  return { format: 'evote-election-record', version: 2, electionId: spec.electionId, boardPublicKey: bytesToHex(pseudonymPublicKey(hexToBytes(spec.boardSecretKey, 32))), head, entries };
+  return { format: 'evote-election-record', version: 3, electionId: spec.electionId, boardPublicKey: bytesToHex(pseudonymPublicKey(hexToBytes(spec.boardSecretKey, 32))), head, entries };
 }
 
 /** The report without timings, for comparing paths. */

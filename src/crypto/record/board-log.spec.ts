@@ -41,7 +41,7 @@ describe('checkEntryFraming: strict entries', () => {
     expect(failures(entry(0, 'issuer-keys', { threshold: 1, issuers: [{ id: 'a', publicKey: {}, note: 1 }] }))).toEqual(['entry 0 (issuer-keys): payload.issuers[0]: unknown member note (§70.1)']);
     const parameters = { kind: 'x', electionDay: 'x', constituency: null, revoting: 'last', trusteeThreshold: 1, trustees: [{ index: 1, name: 'T' }], opensAt: null, closesAt: null };
     expect(failures(entry(0, 'manifest', { manifest: {}, manifestHash: '', parameters }))).toEqual(['entry 0 (manifest): payload.parameters.trustees[0]: missing member publicKey (§70.1)']);
-    expect(failures(entry(0, 'election-key', { manifestHash: '', setupHash: '', keySet: {}, baseHash: '', qualified: [], complaints: [{ trustee: 1, dealer: 2, verdict: 'complaint', complaint: {}, judgment: 'x' }] }))).toEqual([
+    expect(failures(entry(0, 'election-key', { manifestHash: '', setupHash: '', keySet: {}, baseHash: '', qualified: [], complaints: [{ trustee: 1, dealer: 2, verdict: 'complaint', complaint: {}, judgment: 'x' }], rollSize: 0, witnesses: [] }))).toEqual([
       'entry 0 (election-key): payload.complaints[0]: missing member reason (§70.1)',
     ]);
   });
