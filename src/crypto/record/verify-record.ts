@@ -16,7 +16,6 @@ import {
   resultFromTotals,
   tallyCiphertexts,
   tallyFromJSON,
-  trackingCode,
 } from '../ballot';
 import { addCiphertextVectors, type Ciphertext, ciphertextFromJSON, type CiphertextJSON, identityCiphertexts, subtractCiphertextVectors } from '../elgamal';
 import { bytesToHex, hexToBytes } from '../encoding';
@@ -48,8 +47,11 @@ import { type BoardLogReplay, verifyBoardLog } from './board-log';
 import { electionBindingsFromEntries, issuersFromPayload } from './election-setup';
 import { countedBallotSeqs, entryPseudonym, type RevotingPolicy } from './counting';
 import { ballotCiphertexts, checkSubmissions, type SubmissionContext, type SubmissionVerdict } from './submissions';
-import { type CountStatus, countStatus, heldSizes, parseReceiptFile, parseSignedHead, receiptSelfCheck } from './receipt-file';
-import { type SignedTreeHead, verifyTreeHead } from './tree-head';
+import { checkHeldEvidence, type HeldReceipt } from './held-evidence';
+import { heldSizes } from './receipt-file';
+import type { SignedTreeHead } from './tree-head';
+
+export type { HeldReceipt } from './held-evidence';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
@@ -82,15 +84,6 @@ export interface RecordVerification {
   readonly receipts?: readonly HeldReceipt[];
 }
 
-/** A receipt held against the record: what it proves and how its ballot fared. */
-export interface HeldReceipt {
-  readonly trackingCode: string | null;
-  readonly seq: number | null;
-  /** The receipt is a valid, signed receipt of this record's board and the record extends its head. */
-  readonly ok: boolean;
-  readonly count: CountStatus | null;
-  readonly failures: readonly string[];
-}
 
 export interface VerifyRecordOptions {
   /** Called during long checks (tokens, signatures, proofs, audits). */
@@ -770,71 +763,33 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   });
 
   // 16. Receipts and heads held against the record (only when some are given).
-  const heldReceipts: HeldReceipt[] = [];
+  let heldReceipts: HeldReceipt[] = [];
   if (held)
     run('16', (fail) => {
-      const size = prepared ? prepared.log.size : texts.length;
-      const boardKey = String(r.boardPublicKey);
-      const recordH = ofKind('election-key').length === 1 ? obj(one('election-key').payload).baseHash : undefined;
       const bySeq = new Map(entries.map((e) => [e.seq, e]));
-      const counted = tallyEntry && Array.isArray(obj(tallyEntry.payload).counted) ? (obj(tallyEntry.payload).counted as number[]) : undefined;
-      const pseudonymOf = (seq: number) => {
-        const e = bySeq.get(seq);
-        return e && e.kind === 'ballot' ? entryPseudonym(e.payload) : undefined;
-      };
-      // Is `head` (signed by this board's key) a prefix of this record? Failures are the board's, with the evidence.
-      const asPrefix = (head: SignedTreeHead, label: string): string[] => {
-        if (head.size > size) return [`${label}: the board key signed a head of ${head.size} entries, the record has only ${size}: entries were dropped (evidence: ${JSON.stringify(head)})`];
-        const root = prefixRoots?.get(head.size);
-        if (root === undefined) return [`${label}: the record's log could not be replayed (check 1)`];
-        if (root !== head.root) return [`${label}: the board key signed a head of size ${head.size} with root ${head.root}, but the record's first ${head.size} entries hash to ${root}: the record is not the history that was shown (evidence: ${JSON.stringify(head)})`];
-        return [];
-      };
-      held.receipts.forEach((x, i) => {
-        const parsed = parseReceiptFile(x);
-        const failures: string[] = [];
-        const rc = parsed.receipt;
-        const label = `receipt ${rc ? rc.trackingCode : `#${i + 1}`}`;
-        let count: CountStatus | null = null;
-        if (!rc) failures.push(`${label}: not a receipt: ${parsed.failure}`);
-        else if (rc.electionId !== electionId) failures.push(`${label}: a receipt of election ${rc.electionId}, not of this one`);
-        else {
-          if (options.fingerprint !== undefined && rc.fingerprint !== options.fingerprint) failures.push(`${label}: anchored to fingerprint ${rc.fingerprint}, not the published ${options.fingerprint}`);
-          if (rc.fingerprint !== recordH) failures.push(`${label}: anchored to fingerprint ${rc.fingerprint}, but the record's base hash is ${String(recordH)}: the record is not the election the voter's device checked`);
-          if (rc.boardPublicKey !== boardKey) failures.push(`${label}: signed under board key ${rc.boardPublicKey}, the record under ${boardKey}: the record was re-signed`);
-          const own = receiptSelfCheck(rc);
-          if (own.length) failures.push(...own.map((f) => `${label} proves nothing: ${f}`));
-          else if (rc.boardPublicKey === boardKey) {
-            failures.push(...asPrefix(rc.head, label));
-            // The entry is the record's (prefix root); its kind and ballot must be what the receipt names.
-            const onBoard = bySeq.get(rc.seq);
-            const hash = onBoard ? verdictOf(onBoard).ballotHash : '';
-            if (failures.length === 0 && onBoard?.kind !== (rc.audited ? 'audit' : 'ballot')) failures.push(`${label}: entry ${rc.seq} is a '${String(onBoard?.kind)}' entry, not the ${rc.audited ? 'audit' : 'ballot'} the receipt names`);
-            else if (failures.length === 0 && hash && (hash !== rc.ballotHash || trackingCode(hexToBytes(hash, 32)) !== rc.trackingCode)) failures.push(`${label}: entry ${rc.seq} holds the ballot with tracking code ${trackingCode(hexToBytes(hash, 32))}, not ${rc.trackingCode}`);
-            if (failures.length === 0) {
-              count = countStatus(rc.seq, rc.audited, counted, pseudonymOf);
-              if (count.status === 'not-counted') failures.push(`${label}: the ballot at entry ${rc.seq} is on the board but not counted, and no other ballot of its pseudonym is`);
-            }
-          }
-        }
-        failures.forEach(fail);
-        heldReceipts.push({ trackingCode: rc?.trackingCode ?? null, seq: rc?.seq ?? null, ok: failures.length === 0, count, failures });
-      });
-      held.heads.forEach((x, i) => {
-        const parsed = parseSignedHead(x);
-        const label = `head #${i + 1}`;
-        if (!parsed.head) return fail(`${label}: not a signed head: ${parsed.failure}`);
-        const head = parsed.head;
-        if (head.electionId !== electionId) return fail(`${label}: a head of election ${head.electionId}, not of this one`);
-        let signed = false;
-        try {
-          signed = verifyTreeHead(head, hexToBytes(boardKey, 32, 'board key'));
-        } catch {
-          signed = false;
-        }
-        if (!signed) return fail(`${label}: not signed by this record's board key (proves nothing, or the record was re-signed)`);
-        asPrefix(head, `${label} (size ${head.size})`).forEach(fail);
-      });
+      const outcome = checkHeldEvidence(
+        {
+          electionId,
+          boardPublicKey: String(r.boardPublicKey),
+          baseHash: ofKind('election-key').length === 1 ? obj(one('election-key').payload).baseHash : undefined,
+          ...(options.fingerprint !== undefined ? { fingerprint: options.fingerprint } : {}),
+          size: prepared ? prepared.log.size : texts.length,
+          prefixRoots,
+          entryAt: (seq) => {
+            const e = bySeq.get(seq);
+            return e && { kind: e.kind, ballotHash: e.kind === 'ballot' || e.kind === 'audit' ? verdictOf(e).ballotHash : '' };
+          },
+          pseudonymOf: (seq) => {
+            const e = bySeq.get(seq);
+            return e && e.kind === 'ballot' ? entryPseudonym(e.payload) : undefined;
+          },
+          counted: tallyEntry && Array.isArray(obj(tallyEntry.payload).counted) ? (obj(tallyEntry.payload).counted as number[]) : undefined,
+        },
+        held.receipts,
+        held.heads,
+      );
+      outcome.failures.forEach(fail);
+      heldReceipts = outcome.receipts;
       return held.receipts.length + held.heads.length;
     });
 
