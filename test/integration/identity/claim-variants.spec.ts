@@ -80,6 +80,12 @@ describeEachBackend('identity: the claims real itsme accounts send', (db) => {
       }
       const european = await eligibility('minor', ids.european);
       expect(european.body).toEqual(expect.objectContaining({ eligible: true, reasons: [] }));
+      // A foreign-document session (no national number) is refused a ballot token, with the reason.
+      const foreign = await eligibility('foreign-document', ids.european);
+      expect(foreign.body.reasons.map((r) => r.code)).toEqual(['foreign_document']);
+      const token = await go(foreign.jar, `${t.url}/elections/${ids.european}/tokens`, json({ issuerId: 'A'.repeat(43), blindedMessage: 'AAAA' }));
+      expect(token.status).toBe(403);
+      expect(await token.json()).toEqual(expect.objectContaining({ error: 'not_eligible', details: [expect.objectContaining({ code: 'foreign_document' })] }));
       const municipal = await eligibility('minor', ids.municipal);
       expect(municipal.body.eligible).toBe(false);
       expect(municipal.body.reasons).toEqual([expect.objectContaining({ rule: 'age', code: 'under_age', params: { minimumAge: 18, electionDay: '2027-05-09', reachedOn: '2028-09-01' } })]);
