@@ -12,6 +12,7 @@ import { ElectionOfficials1795600000000 } from './1795600000000-ElectionOfficial
 import { BoardNodes1795610000000 } from './1795610000000-BoardNodes';
 import { PerElectionIssuerKeys1795620000000 } from './1795620000000-PerElectionIssuerKeys';
 import { SubmissionCounters1795630000000 } from './1795630000000-SubmissionCounters';
+import { SessionsWithoutNationalNumber1795631000000 } from './1795631000000-SessionsWithoutNationalNumber';
 
 export const allMigrations = [
   PlatformMetadata1764010000000,
@@ -26,4 +27,5 @@ export const allMigrations = [
   BoardNodes1795610000000,
   PerElectionIssuerKeys1795620000000,
   SubmissionCounters1795630000000,
+  SessionsWithoutNationalNumber1795631000000,
 ];

@@ -18,6 +18,11 @@ describe('loadConfig', () => {
     expect(c.publicUrl).toBe('http://127.0.0.1:3000');
   });
 
+  it('accepts a login without acr or auth_time by default (itsme does not document them in the ID token)', () => {
+    expect(loadConfig({}).OIDC_ACR_AUTH_TIME_MISSING).toBe('accept_at_login');
+    expect(loadConfig({ OIDC_ACR_AUTH_TIME_MISSING: 'refuse' }).OIDC_ACR_AUTH_TIME_MISSING).toBe('refuse');
+  });
+
   it('converts and keeps valid values', () => {
     const c = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@db:5432/evote', BODY_LIMIT_BYTES: '4096', API_DOCS: 'false' });
     expect(c).toMatchObject({ PORT: 8080, BODY_LIMIT_BYTES: 4096, API_DOCS: false, usesEmbeddedDatabase: false });
@@ -32,6 +37,7 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'not a url' }, /PUBLIC_URL must be an absolute http\(s\) URL/],
     [{ API_DOCS: 'maybe' }, /API_DOCS must be true or false/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV must be one of/],
+    [{ OIDC_ACR_AUTH_TIME_MISSING: 'accept' }, /OIDC_ACR_AUTH_TIME_MISSING must be accept_at_login or refuse/],
   ])('refuses %j naming the variable', (env, message) => {
     expect(problems(env as Record<string, string>)).toMatch(message);
   });

@@ -120,6 +120,15 @@ export class AppConfig {
   @IsIn(['basic', 'advanced'], { message: 'OIDC_LOGIN_ACR must be basic or advanced' })
   OIDC_LOGIN_ACR: 'basic' | 'advanced' = 'basic';
 
+  /**
+   * An ID token without `acr` or `auth_time`: `accept_at_login` (the default: itsme's current
+   * documentation lists neither in the ID token, so requiring them could fail every login) accepts a
+   * login at the level asked; `refuse` refuses it. A step-up confirmation always needs both, whatever
+   * this says. A present acr that is not one of itsme's values is always refused.
+   */
+  @IsIn(['accept_at_login', 'refuse'], { message: 'OIDC_ACR_AUTH_TIME_MISSING must be accept_at_login or refuse' })
+  OIDC_ACR_AUTH_TIME_MISSING: 'accept_at_login' | 'refuse' = 'accept_at_login';
+
   /** The relying party's private JWKS (one RSA sig key, one RSA enc key), inline JSON. */
   @IsOptional()
   @IsString({ message: 'OIDC_RP_JWKS must be a JSON Web Key Set (JSON text)' })

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
+import { ForbiddenError } from '../../common/errors/domain-error';
 import { CurrentUser, ElectionOfficial, Roles } from '../identity/roles';
 import type { SessionPrincipal } from '../identity/session.service';
 import { AddOfficialDto, CreateElectionDto } from './elections.dto';
@@ -24,6 +25,8 @@ export class ElectionsController {
   @Roles('official')
   @ApiOperation({ summary: 'Create an election (draft) from its definition and contests; its creator becomes its official' })
   async create(@Body() dto: CreateElectionDto, @CurrentUser() user: SessionPrincipal) {
+    // The official role comes from a national number, so a session without one never gets here.
+    if (!user.nationalNumberHmac) throw new ForbiddenError('forbidden_role', 'This needs the role official');
     const election = await this.elections.create(dto, [user.nationalNumberHmac]);
     return toElectionView(election, await this.elections.trustees(election.id));
   }

@@ -48,7 +48,10 @@ export class EligibilityService {
   async check(session: SessionPrincipal, electionId: string): Promise<EligibilityResult & { electionId: string }> {
     const policy = await this.policies.policyFor(electionId);
     if (!policy) throw new NotFoundError('election_not_found', 'No such election');
-    const entry = await this.roll.find(electionId, session.nationalNumberHmac);
-    return { electionId, ...evaluateEligibility(session.claims, policy, entry) };
+    // Without a national number (an account enrolled with a foreign document) the roll cannot be
+    // consulted: the rules say so to the voter rather than "not on the roll".
+    const hmac = session.nationalNumberHmac;
+    const entry = hmac ? await this.roll.find(electionId, hmac) : null;
+    return { electionId, ...evaluateEligibility({ ...session.claims, foreignDocument: hmac === null }, policy, entry) };
   }
 }

@@ -4,7 +4,8 @@ import * as client from 'openid-client';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { InvalidInputError, UnauthenticatedError } from '../../common/errors/domain-error';
-import { ACR, BINDING_MESSAGE_PARAM, ID_TOKEN_CLAIMS, ITSME_CLAIM, scopeFor, type AcrLevel } from './itsme';
+import { isIsoAlpha3, parseBirthDate } from '../eligibility/eligibility';
+import { ACR, acrLevel, BINDING_MESSAGE_PARAM, ESSENTIAL_CLAIMS, ID_TOKEN_CLAIMS, ITSME_CLAIM, scopeFor, type AcrLevel } from './itsme';
 import { NationalNumberHasher } from './national-number-hasher';
 import { isValidNationalNumber } from './national-number';
 import { OidcClientService } from './oidc-client.service';
@@ -98,8 +99,10 @@ export class LoginService {
     const state = client.randomState();
     const nonce = client.randomNonce();
     const codeVerifier = client.randomPKCECodeVerifier();
-    const idTokenClaims: Record<string, { essential: true }> = {};
-    for (const c of ID_TOKEN_CLAIMS) idTokenClaims[c] = { essential: true };
+    // OpenID Connect Core §5.5.1: a claim that cannot be provided is left out, essential or not, and is
+    // never an error; eligibility then says what is missing.
+    const idTokenClaims: Record<string, { essential: boolean } | null> = {};
+    for (const c of ID_TOKEN_CLAIMS) idTokenClaims[c] = ESSENTIAL_CLAIMS.has(c) ? { essential: true } : null;
     const url = client.buildAuthorizationUrl(configuration, {
       redirect_uri: this.oidc.redirectUri,
       response_type: 'code',
@@ -161,14 +164,17 @@ export class LoginService {
       throw new UnauthenticatedError('login_failed', `The identity provider's answer was refused: ${reason}`);
     }
 
-    const acr = typeof claims.acr === 'string' ? claims.acr : '';
-    const authTime = typeof claims.auth_time === 'number' ? new Date(claims.auth_time * 1000) : null;
+    // Recorded as received (bounded), matched by level without regard to case.
+    const acr = typeof claims.acr === 'string' ? claims.acr.slice(0, 200) : '';
+    const level = acrLevel(claims.acr);
+    const authTime = typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time) ? new Date(claims.auth_time * 1000) : null;
 
     if (flow.purpose === 'step_up') {
+      // Strict: a confirmation rests on acr_advanced and a fresh auth_time; neither is ever assumed.
       if (!currentSession || !flow.session_id_hash || !currentSession.idHash.equals(flow.session_id_hash)) {
         throw new UnauthenticatedError('step_up_session_mismatch', 'The confirmation was started from another session; start it again');
       }
-      if (acr !== ACR.advanced) throw new UnauthenticatedError('step_up_acr', 'A confirmation needs itsme acr_advanced (the action was not confirmed)');
+      if (level !== 'advanced') throw new UnauthenticatedError('step_up_acr', 'A confirmation needs itsme acr_advanced (the action was not confirmed)');
       if (!authTime || authTime.getTime() < flow.created_at.getTime() - AUTH_TIME_SKEW_SECONDS * 1000 || authTime.getTime() > Date.now() + AUTH_TIME_SKEW_SECONDS * 1000) {
         throw new UnauthenticatedError('step_up_not_fresh', 'The confirmation must be a fresh authentication made for this action');
       }
@@ -180,13 +186,19 @@ export class LoginService {
     }
 
     const verified = extractClaims(claims);
-    if (acr !== ACR.basic && acr !== ACR.advanced) throw new UnauthenticatedError('login_failed', 'The ID token carries no itsme acr value');
-    if (this.config.OIDC_LOGIN_ACR === 'advanced' && acr !== ACR.advanced) {
-      throw new UnauthenticatedError('login_acr', 'This platform requires itsme acr_advanced at login, and the identity provider returned acr_basic');
+    // A value that is present but not one of itsme's two is refused: it is not itsme's answer.
+    if (acr !== '' && level === null) throw new UnauthenticatedError('login_acr_unknown', 'The ID token carries an acr value that is not one of itsme\'s');
+    // itsme's current documentation lists neither acr nor auth_time in the ID token: by default a login
+    // without them is accepted at the level that was asked (OIDC_ACR_AUTH_TIME_MISSING).
+    const accept = this.config.OIDC_ACR_AUTH_TIME_MISSING === 'accept_at_login';
+    if (level === null && !accept) throw new UnauthenticatedError('login_acr_missing', 'The ID token carries no acr value, and this platform requires one');
+    if (authTime === null && !accept) throw new UnauthenticatedError('login_auth_time_missing', 'The ID token carries no auth_time, and this platform requires one');
+    if (this.config.OIDC_LOGIN_ACR === 'advanced' && level !== 'advanced') {
+      throw new UnauthenticatedError('login_acr', level === null ? 'This platform requires itsme acr_advanced at login, and the ID token names no acr' : 'This platform requires itsme acr_advanced at login, and the identity provider returned acr_basic');
     }
     const { id, principal } = await this.sessions.create({
       subject: claims.sub,
-      nationalNumberHmac: this.hasher.hash(verified.nationalNumber),
+      nationalNumberHmac: verified.nationalNumber === null ? null : this.hasher.hash(verified.nationalNumber),
       acr,
       authTime: authTime ?? new Date(),
       claims: verified.session,
@@ -195,27 +207,46 @@ export class LoginService {
   }
 }
 
-/** The claims a session needs, checked; a missing or malformed one refuses the login. */
-export function extractClaims(c: client.IDToken): { nationalNumber: string; session: SessionClaims } {
-  const bad = (what: string) => new UnauthenticatedError('claims_invalid', `The identity provider did not return a valid ${what}`);
+/**
+ * The claims a session needs. What itsme legitimately varies is kept as absent rather than refused, so
+ * eligibility can tell the voter why (never a bare `claims_invalid` for these): no national number
+ * (an account enrolled with another country's document), `birthdate` absent (then
+ * `birthdate_as_string`, where the national register may write an unknown month or day as 00), no
+ * or unexpected citizenship text. What would be a provider error is refused: a national number with a
+ * wrong check number.
+ */
+export function extractClaims(c: client.IDToken): { nationalNumber: string | null; session: SessionClaims } {
   const nn = c[ITSME_CLAIM.nationalNumber];
-  if (typeof nn !== 'string' || !isValidNationalNumber(nn)) throw bad('national number');
-  const birthdate = c.birthdate;
-  if (typeof birthdate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(birthdate)) throw bad('birthdate');
-  const citizenship = c[ITSME_CLAIM.citizenship];
-  if (typeof citizenship !== 'string' || citizenship.trim() === '') throw bad('citizenship');
-  const address = c.address as { postal_code?: unknown; locality?: unknown } | undefined;
-  const str = (v: unknown) => (typeof v === 'string' && v.length <= 200 ? v : null);
+  if (nn !== undefined && nn !== null && (typeof nn !== 'string' || !isValidNationalNumber(nn))) {
+    throw new UnauthenticatedError('claims_invalid', 'The identity provider did not return a valid national number');
+  }
+  const str = (v: unknown, max = 200) => (typeof v === 'string' && v.trim() !== '' && v.length <= max ? v.trim() : null);
+  const iso = c[ITSME_CLAIM.citizenshipIso];
   return {
-    nationalNumber: nn,
+    nationalNumber: typeof nn === 'string' ? nn : null,
     session: {
-      birthdate,
-      citizenship: citizenship.trim().slice(0, 100),
-      address: address && typeof address === 'object' ? { postalCode: str(address.postal_code), locality: str(address.locality) } : null,
+      birthdate: birthdateFrom(c.birthdate, c[ITSME_CLAIM.birthdateAsString]),
+      citizenship: str(c[ITSME_CLAIM.citizenship], 100),
+      citizenshipIso: typeof iso === 'string' && isIsoAlpha3(iso.trim().toUpperCase()) ? iso.trim().toUpperCase() : null,
+      foreignDocument: typeof nn !== 'string',
       givenName: str(c.given_name),
       familyName: str(c.family_name),
     },
   };
+}
+
+/**
+ * The birth date as `YYYY-MM-DD` (month or day possibly 00): `birthdate` when it is a calendar date,
+ * else `birthdate_as_string` (`YYYY-MM-DD` or the register's `YYYYMMDD`). An impossible date
+ * (2006-02-29) is kept as given, so eligibility refuses it by name; nothing usable gives null.
+ */
+export function birthdateFrom(birthdate: unknown, asString: unknown): string | null {
+  if (typeof birthdate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(birthdate) && parseBirthDate(birthdate)?.day) return birthdate;
+  const raw = typeof asString === 'string' ? asString.trim() : '';
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(raw);
+  if (m) return `${m[1]}-${m[2]}-${m[3]}`;
+  if (typeof birthdate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(birthdate)) return birthdate;
+  return null;
 }
 
 /** A short reason for a refused answer: openid-client's message or the provider's error code (no token content). */

@@ -41,7 +41,8 @@ export class SessionGuard implements CanActivate {
   private async checkElectionOfficial(electionId: string, principal: SessionPrincipal): Promise<void> {
     // Guards run before pipes: refuse a malformed id here rather than hand it to the database.
     if (!UUID.test(electionId)) throw new InvalidInputError('bad_request', 'Validation failed (uuid is expected)');
-    const standing = await this.electionOfficials.standing(electionId, principal.nationalNumberHmac);
+    // A session without a national number (foreign-document account) holds no official role anyway.
+    const standing = principal.nationalNumberHmac ? await this.electionOfficials.standing(electionId, principal.nationalNumberHmac) : 'not_official';
     // No election row yet: nothing to be an official of. The global role suffices (a roll may be
     // prepared before the election is defined; other actions answer 404 from their service).
     if (standing === 'not_official') {

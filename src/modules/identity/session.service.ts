@@ -13,9 +13,14 @@ export type SessionRole = Exclude<Role, 'observer'>;
 
 /** The verified claims a session keeps: what eligibility needs, nothing more (never the national number). */
 export interface SessionClaims {
-  birthdate: string;
-  citizenship: string;
-  address: { postalCode: string | null; locality: string | null } | null;
+  /** YYYY-MM-DD; from `birthdate_as_string` the month or day may be 00 (unknown in the national register). Null: none or not a date. */
+  birthdate: string | null;
+  /** The document's citizenship text (itsme `claim_citizenship`), when sent. */
+  citizenship: string | null;
+  /** ISO 3166-1 alpha-3 (itsme `claim_citizenship_as_iso`, best effort), when sent. */
+  citizenshipIso?: string | null;
+  /** No national number came: the itsme account was enrolled with another country's document. */
+  foreignDocument?: boolean;
   givenName: string | null;
   familyName: string | null;
 }
@@ -26,8 +31,12 @@ export interface SessionPrincipal {
   idHash: Buffer;
   /** The identity provider's subject identifier for this user. */
   subject: string;
-  /** HMAC-SHA256(ROLL_HMAC_KEY, national number): the key into the voter roll. */
-  nationalNumberHmac: Buffer;
+  /**
+   * HMAC-SHA256(ROLL_HMAC_KEY, national number): the key into the voter roll. Null when itsme sent no
+   * national number (an account enrolled with a foreign document): such a session is only a voter,
+   * matches no roll entry, and eligibility says why.
+   */
+  nationalNumberHmac: Buffer | null;
   roles: SessionRole[];
   acr: string;
   authTime: Date;
@@ -38,7 +47,7 @@ export interface SessionPrincipal {
 interface SessionRow {
   id_hash: Buffer;
   subject: string;
-  national_number_hmac: Buffer;
+  national_number_hmac: Buffer | null;
   roles: SessionRole[];
   acr: string;
   auth_time: Date;
@@ -71,9 +80,10 @@ export class SessionService {
   }
 
   /** Roles granted to the holder of this national number: everyone logged in is a voter. */
-  rolesFor(nationalNumberHmac: Buffer): SessionRole[] {
-    const key = nationalNumberHmac.toString('hex');
+  rolesFor(nationalNumberHmac: Buffer | null): SessionRole[] {
     const roles: SessionRole[] = ['voter'];
+    if (!nationalNumberHmac) return roles;
+    const key = nationalNumberHmac.toString('hex');
     if (this.officials.has(key)) roles.push('official');
     if (this.trustees.has(key)) roles.push('trustee');
     return roles;
@@ -86,7 +96,7 @@ export class SessionService {
 
   /** Creates a session; returns the session id for the cookie (only its hash is stored). */
   async create(
-    input: { subject: string; nationalNumberHmac: Buffer; acr: string; authTime: Date; claims: SessionClaims },
+    input: { subject: string; nationalNumberHmac: Buffer | null; acr: string; authTime: Date; claims: SessionClaims },
     manager?: EntityManager,
   ): Promise<{ id: string; principal: SessionPrincipal }> {
     const id = randomBytes(32).toString('base64url');

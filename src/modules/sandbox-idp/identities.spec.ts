@@ -1,7 +1,14 @@
 import { isValidNationalNumber } from '../identity/national-number';
-import { evaluateEligibility } from '../eligibility/eligibility';
+import { birthdayAt, evaluateEligibility } from '../eligibility/eligibility';
 import { DEMO_POLICY } from '../eligibility/demo-election';
 import { SANDBOX_CROWD_SIZE, SANDBOX_IDENTITIES, crowdIdentity, crowdSizeFrom } from './identities';
+
+describe('sandbox identities', () => {
+  it('are all 16 or older today, as itsme users are', () => {
+    const today = new Date().toISOString().slice(0, 10);
+    for (const i of SANDBOX_IDENTITIES) expect([i.key, birthdayAt(i.birthdate, 16) <= today]).toEqual([i.key, true]);
+  });
+});
 
 describe('sandbox crowd voters', () => {
   it('have unique keys, subjects and valid national numbers, and are eligible in the demo election', () => {

@@ -11,8 +11,21 @@ export interface SandboxIdentity {
   nationalNumber: string;
   given_name: string;
   family_name: string;
+  /** The national register's birth date, YYYY-MM-DD; an unknown month or day is 00 (as in the national number). */
   birthdate: string;
+  /** How itsme sends it: `birthdate` (default), or only `birthdate_as_string` (when the register's date is incomplete, or as real accounts may). */
+  birthdateClaim?: 'birthdate' | 'birthdate_as_string';
+  /** The document's citizenship text (`Belg` on a Belgian eID; ISO 3166-1 alpha-3 for another country's document). */
   citizenship: string;
+  /** itsme's `claim_citizenship_as_iso`, when it sends one (best effort). */
+  citizenshipIso?: string;
+  /**
+   * `foreign`: the itsme account was enrolled with another country's document, so itsme sends no
+   * BENationalNumber (the person may still have one, and be on the roll under it).
+   */
+  document?: 'belgian' | 'foreign';
+  /** `V2`: the sandbox writes the acr with a capital V, as an older itsme guide does. */
+  acrSpelling?: 'v2' | 'V2';
   address: { street_address: string; postal_code: string; locality: string; country: string };
   documentNumber: string;
   /** The demo election's roll entry, if this person is on it. */

@@ -24,7 +24,7 @@ export function renderLoginPage(p: LoginPageInput): string {
     .filter((i) => !isCrowdIdentity(i))
     .map(
       (i, n) => `<label class="id"><input type="radio" name="identity" value="${esc(i.key)}"${(p.selected ? i.key === p.selected : n === 0) ? ' checked' : ''} required>
-  <b>${esc(i.label)}</b> <span class="meta">born ${esc(i.birthdate)} · ${esc(i.citizenship)} · ${esc(i.address.locality)} · NN ${esc(i.nationalNumber)}</span>
+  <b>${esc(i.label)}</b> <span class="meta">born ${esc(i.birthdate)}${i.birthdateClaim === 'birthdate_as_string' ? ' (as string)' : ''} · ${esc(i.citizenship)}${i.citizenshipIso ? ` (ISO ${esc(i.citizenshipIso)})` : ''} · ${esc(i.address.locality)} · ${i.document === 'foreign' ? 'foreign document: no NN sent' : `NN ${esc(i.nationalNumber)}`}</span>
   <span class="note">${esc(i.note)}</span></label>`,
     )
     .join('\n');

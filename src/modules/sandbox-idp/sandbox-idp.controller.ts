@@ -4,7 +4,7 @@ import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { ACR, BINDING_MESSAGE_PARAM, ID_TOKEN_CLAIMS } from '../identity/itsme';
-import { SANDBOX_IDENTITIES } from './identities';
+import { SANDBOX_IDENTITIES, type SandboxIdentity } from './identities';
 import { renderLoginPage } from './login-page';
 import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
 
@@ -67,7 +67,7 @@ export class SandboxIdpController {
       req,
       res,
       {
-        login: { accountId: identity.sub, acr: advanced ? ACR.advanced : ACR.basic, amr: ['app'], remember: false },
+        login: { accountId: identity.sub, acr: sandboxAcr(advanced ? ACR.advanced : ACR.basic, identity), amr: ['app'], remember: false },
         consent: { grantId },
       },
       { mergeWithLastSubmission: false },
@@ -115,4 +115,9 @@ function requestedClaims(raw: string | undefined): string[] {
   } catch {
     return [...ID_TOKEN_CLAIMS];
   }
+}
+
+/** The acr as this identity's itsme writes it (an older guide spells the path with a capital V). */
+function sandboxAcr(acr: string, identity: SandboxIdentity): string {
+  return identity.acrSpelling === 'V2' ? acr.replace('/v2/', '/V2/') : acr;
 }

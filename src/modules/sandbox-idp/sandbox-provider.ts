@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type Provider from 'oidc-provider';
 import type { Configuration } from 'oidc-provider';
-import { ACR, BINDING_MESSAGE_PARAM, EXTRA_SCOPES, ITSME_CLAIM } from '../identity/itsme';
+import { ACR, BINDING_MESSAGE_PARAM, ITSME_CLAIM } from '../identity/itsme';
 import { SANDBOX_IDENTITIES } from './identities';
 import { memoryAdapterFactory } from './memory-adapter';
 
@@ -76,12 +76,16 @@ export async function createSandboxProvider(o: SandboxProviderOptions): Promise<
     ],
     jwks: signing as Configuration['jwks'],
     cookies: { keys: [randomBytes(32).toString('base64url')] },
-    scopes: ['openid', `service:${o.serviceCode}`, ...EXTRA_SCOPES],
+    // itsme's optional scopes exist here too (a client may ask them), but the relying party asks none:
+    // it names each claim in the claims parameter, which releases that claim alone.
+    scopes: ['openid', `service:${o.serviceCode}`, 'profile', 'eid', 'address'],
     claims: {
       openid: ['sub'],
-      profile: ['given_name', 'family_name', 'name', 'birthdate'],
+      profile: ['given_name', 'family_name', 'name', 'birthdate', 'gender', 'picture'],
       eid: [ITSME_CLAIM.nationalNumber, ITSME_CLAIM.citizenship, ITSME_CLAIM.documentNumber],
       address: ['address'],
+      [ITSME_CLAIM.birthdateAsString]: null,
+      [ITSME_CLAIM.citizenshipIso]: null,
     },
     acrValues: [ACR.basic, ACR.advanced],
     extraParams: [BINDING_MESSAGE_PARAM],
@@ -120,15 +124,19 @@ export async function createSandboxProvider(o: SandboxProviderOptions): Promise<
       return {
         accountId: id.sub,
         async claims() {
+          // The variations real accounts show: no national number for a foreign document, only
+          // birthdate_as_string, an ISO citizenship when itsme has one. Absent claims are left out.
+          const asString = id.birthdateClaim === 'birthdate_as_string';
           return {
             sub: id.sub,
             given_name: id.given_name,
             family_name: id.family_name,
             name: `${id.given_name} ${id.family_name}`,
-            birthdate: id.birthdate,
+            ...(asString ? { [ITSME_CLAIM.birthdateAsString]: id.birthdate } : { birthdate: id.birthdate }),
             address: id.address,
-            [ITSME_CLAIM.nationalNumber]: id.nationalNumber,
+            ...(id.document === 'foreign' ? {} : { [ITSME_CLAIM.nationalNumber]: id.nationalNumber }),
             [ITSME_CLAIM.citizenship]: id.citizenship,
+            ...(id.citizenshipIso ? { [ITSME_CLAIM.citizenshipIso]: id.citizenshipIso } : {}),
             [ITSME_CLAIM.documentNumber]: id.documentNumber,
           };
         },

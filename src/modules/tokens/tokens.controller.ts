@@ -37,6 +37,8 @@ export class TokensController {
       if (e instanceof CryptoError) throw new InvalidInputError('invalid_blinded_message', e.message);
       throw e;
     }
+    // Eligibility already refused a session without a national number; this keeps the type honest.
+    if (!voter.nationalNumberHmac) throw new ForbiddenError('not_eligible', 'You may not vote in this election');
     const signature = await this.issuance.issue(electionId, dto.issuerId, new Uint8Array(voter.nationalNumberHmac), blinded);
     return { issuerId: dto.issuerId, blindSignature: toBase64Url(signature) };
   }

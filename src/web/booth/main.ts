@@ -18,7 +18,7 @@ import { checkInclusion } from '../common/inclusion';
 import { laterReceipts, onBoardVerdict, receiptButtons, trackingCodeBlock } from '../common/receipts';
 import { type ReceiptVerdict, verifyReceipt } from '../../crypto/record/receipt';
 import { type CastAnswer, receiptFile, type ReceiptFile } from '../../crypto/record/receipt-file';
-import { initPage, t, type MessageKey } from '../i18n';
+import { CATALOGS, initPage, t, type MessageKey } from '../i18n';
 
 type Contest = ElectionView['manifest']['contests'][number];
 type Choices = Record<string, string[]>;
@@ -137,7 +137,7 @@ async function showEligibility(): Promise<void> {
     state.redraw = () => void showEligibility();
     return render(h('h2', {}, view.title), whoAmI(), h('p', { class: 'notice', id: 'not-open' }, t('booth.notOpen', { status: t(`status.${view.status}` as MessageKey) })));
   }
-  const result = await api<{ eligible: boolean; reasons: Array<{ rule: string; message: string }> }>(`/elections/${view.id}/eligibility`);
+  const result = await api<{ eligible: boolean; reasons: Array<{ rule: string; code?: string; params?: Record<string, string | number>; message: string }> }>(`/elections/${view.id}/eligibility`);
   if (!result.eligible) {
     state.redraw = () => void showEligibility();
     return render(
@@ -147,12 +147,18 @@ async function showEligibility(): Promise<void> {
         'div',
         { class: 'refused', id: 'refused', role: 'alert' },
         h('p', {}, h('strong', {}, t('booth.refused.title'))),
-        h('ul', {}, ...result.reasons.map((r) => h('li', { 'data-rule': r.rule }, t(`reason.${r.rule}` as MessageKey), h('span', { class: 'detail' }, ` (${r.message})`)))),
+        h('ul', {}, ...result.reasons.map((r) => h('li', { 'data-rule': r.rule, 'data-code': r.code ?? '' }, reasonText(r)))),
         h('p', {}, t('booth.refused.help')),
       ),
     );
   }
   return showToken();
+}
+
+/** A refusal in the page's language: the reason's code with its parameters; the rule's general text for a code this page does not know. */
+function reasonText(r: { rule: string; code?: string; params?: Record<string, string | number>; message: string }): string {
+  const key = `reason.${r.code ?? ''}`;
+  return key in CATALOGS.en ? t(key as MessageKey, r.params ?? {}) : `${t(`reason.${r.rule}` as MessageKey)} (${r.message})`;
 }
 
 async function showToken(): Promise<void> {

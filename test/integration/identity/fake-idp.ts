@@ -4,7 +4,7 @@ import { calculateJwkThumbprint, CompactEncrypt, createRemoteJWKSet, exportJWK, 
 import { makeNationalNumber } from '../../../src/modules/identity/national-number';
 
 /** What the fake provider's token endpoint does wrong (or right). */
-export type Scenario = 'ok' | 'wrong_nonce' | 'expired' | 'unknown_key' | 'unencrypted' | 'wrong_audience' | 'bad_national_number';
+export type Scenario = 'ok' | 'wrong_nonce' | 'expired' | 'unknown_key' | 'unencrypted' | 'wrong_audience' | 'bad_national_number' | 'no_acr_auth_time' | 'unknown_acr' | 'impossible_birthdate';
 
 export interface FakeIdp {
   issuer: string;
@@ -91,9 +91,10 @@ export async function startFakeIdp(port: number, rp: { url: string; clientId: st
         const s = state.scenario;
         const claims = {
           nonce: s === 'wrong_nonce' ? 'some-other-nonce' : grant.nonce,
-          acr: ACR_BASIC,
-          auth_time: now - 5,
-          birthdate: '1990-01-01',
+          // itsme's current documentation lists neither acr nor auth_time in the ID token.
+          ...(s === 'no_acr_auth_time' ? {} : { acr: ACR_BASIC, auth_time: now - 5 }),
+          ...(s === 'unknown_acr' ? { acr: 'urn:example:loa:3' } : {}),
+          birthdate: s === 'impossible_birthdate' ? '2006-02-29' : '1990-01-01',
           'http://itsme.services/v2/claim/BENationalNumber': s === 'bad_national_number' ? '90010100100' : makeNationalNumber('1990-01-01', 5),
           'http://itsme.services/v2/claim/claim_citizenship': 'Belg',
           address: { street_address: 'Straat 1', postal_code: '3000', locality: 'Leuven' },

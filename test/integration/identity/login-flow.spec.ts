@@ -43,15 +43,24 @@ describeEachBackend('identity: login with the sandbox identity provider', (db) =
     expect(u.origin + u.pathname).toBe(`${t.url}/sandbox-idp/auth`);
     const p = u.searchParams;
     expect(p.get('response_type')).toBe('code');
-    expect(p.get('scope')).toBe('openid service:EVOTE profile eid address');
+    // Data minimisation: no scope beyond openid and the service; each claim is named in `claims`.
+    expect(p.get('scope')).toBe('openid service:EVOTE');
     expect(p.get('code_challenge_method')).toBe('S256');
     expect(p.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(p.get('state')).toBeTruthy();
     expect(p.get('nonce')).toBeTruthy();
     expect(p.get('acr_values')).toBe(ACR_BASIC);
     expect(p.get('redirect_uri')).toBe(`${t.url}/auth/callback`);
-    expect(Object.keys(JSON.parse(p.get('claims')!).id_token)).toEqual(
-      expect.arrayContaining(['http://itsme.services/v2/claim/BENationalNumber', 'birthdate', 'http://itsme.services/v2/claim/claim_citizenship', 'address', 'http://itsme.services/v2/claim/IDDocumentSN']),
+    expect(Object.keys(JSON.parse(p.get('claims')!).id_token).sort()).toEqual(
+      [
+        'http://itsme.services/v2/claim/BENationalNumber',
+        'birthdate',
+        'http://itsme.services/v2/claim/birthdate_as_string',
+        'http://itsme.services/v2/claim/claim_citizenship',
+        'http://itsme.services/v2/claim/claim_citizenship_as_iso',
+        'given_name',
+        'family_name',
+      ].sort(),
     );
   });
 
