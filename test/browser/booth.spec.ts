@@ -263,7 +263,7 @@ describeEachBackend(
       await approveAtSandbox(page, 'eighteen-day-after');
       await page.waitForSelector('#refused');
       expect(await page.locator('#refused li[data-rule="age"]').count()).toBe(1);
-      expect(await page.textContent('#refused')).toContain('You are not 18 on election day.');
+      expect(await page.textContent('#refused')).toContain('You must be 18 on election day (2027-05-09); you turn 18 on 2027-05-10.');
       expect(await page.locator('#get-token').count()).toBe(0);
       await shot(page, 'booth-refused');
       await context.close();
