@@ -113,6 +113,8 @@ describeEachBackend('key ceremony', (db) => {
       baseHash: v.baseHash,
       qualified: [1, 2, 3],
       complaints: [],
+      rollSize: 0, // no roll imported in this test; H binds it
+      witnesses: [],
     });
 
     // Share files are private and, with any 2 trustees, decrypt a ciphertext under K.

@@ -60,10 +60,16 @@ export async function completeKeyCeremony(ds: DataSource, board: BoardService, e
       JSON.stringify(electionKeySetToJSON(g, keys)),
       Buffer.from(election.electionHash),
     ]);
+    // The payload the key-ceremony module writes (§35.4).
     await board.append(m, electionId, 'election-key', {
+      manifestHash: bytesToHex(election.manifestHash),
       setupHash: bytesToHex(params.setupHash),
       keySet: electionKeySetToJSON(g, keys),
       baseHash: bytesToHex(election.electionHash),
+      qualified: [...keys.qualified],
+      complaints: [],
+      rollSize: election.bindings.rollSize,
+      witnesses: election.bindings.witnesses.map(bytesToHex),
     });
   });
 }
