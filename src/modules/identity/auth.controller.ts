@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
+import { DeviceKeys } from './device-key';
 import { clearCookie, cookieNames, cookieOptions, readCookie } from './cookies';
 import { LOGIN_FLOW_TTL_SECONDS, LoginService } from './login.service';
 import { CurrentUser, Roles } from './roles';
@@ -29,6 +30,7 @@ export class AuthController {
     private readonly login: LoginService,
     private readonly sessions: SessionService,
     @Inject(RpKeys) private readonly keys: RpKeys,
+    private readonly deviceKeys: DeviceKeys,
   ) {}
 
   /** The relying party's public keys: identity providers verify our client assertions and encrypt to us with them. */
@@ -79,7 +81,7 @@ export class AuthController {
     clearCookie(res, this.config, cookieNames(this.config).session);
   }
 
-  /** Who am I: anonymous observers get `{authenticated: false, roles: ['observer']}`. */
+  /** Who am I: anonymous observers get `{authenticated: false, roles: ['observer']}`; `deviceKey` names this person's booth state on the device. */
   @Get('me')
   async me(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     res.setHeader('Cache-Control', 'no-store');
@@ -88,6 +90,8 @@ export class AuthController {
     return {
       authenticated: true,
       subject: p.subject,
+      // What the booth keeps on this device is filed under this, so another person's login never finds it.
+      deviceKey: this.deviceKeys.forSubject(p.subject),
       roles: p.roles,
       acr: p.acr,
       authTime: p.authTime.toISOString(),

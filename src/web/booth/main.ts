@@ -49,8 +49,16 @@ const state: {
   redraw: () => void;
 } = { redraw: () => void start() };
 
-// The pseudonym key and token stay on this device only (sessionStorage: gone when the tab closes).
-const storageKey = (electionId: string) => `evote.booth.${electionId}`;
+// The pseudonym key and token stay on this device only (sessionStorage: gone when the tab closes), filed
+// under the logged-in person's device key (/auth/me), so that the next person at this device never finds them.
+const STORAGE_PREFIX = 'evote.booth.';
+const storageKey = (electionId: string) => `${STORAGE_PREFIX}${state.me!.deviceKey}.${electionId}`;
+
+/** Discards the booth state of everyone but `keep` (all of it when `keep` is undefined): another person logged in, or a log out. */
+function forgetOthers(keep?: string): void {
+  const mine = keep ? `${STORAGE_PREFIX}${keep}.` : undefined;
+  for (const k of Object.keys(sessionStorage)) if (k.startsWith(STORAGE_PREFIX) && (!mine || !k.startsWith(mine))) sessionStorage.removeItem(k);
+}
 function loadDevice(electionId: string): DeviceState | undefined {
   const raw = sessionStorage.getItem(storageKey(electionId));
   if (!raw) return undefined;
@@ -76,7 +84,10 @@ async function start(): Promise<void> {
   busy('booth.loading');
   try {
     state.me = await api<Me>('/auth/me');
-    if (!state.me.authenticated) return showLogin();
+    // Logged out (or the session expired): the state stays, for the same person's next login to find;
+    // logged in: whatever another person left in this tab goes now, before any of it can be shown or used.
+    if (!state.me.authenticated || !state.me.deviceKey) return showLogin();
+    forgetOthers(state.me.deviceKey);
     const id = param('election');
     if (!id) return showElections();
     state.view = await api<ElectionView>(`/elections/${id}`);
@@ -123,8 +134,12 @@ function whoAmI() {
 }
 
 async function logout(): Promise<void> {
+  // First, so that a failed request still leaves nothing of this person in the tab.
+  forgetOthers();
+  state.device = undefined;
   await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', referrerPolicy: 'same-origin' });
-  location.href = '/booth/';
+  // Back to the same election's login: the next person at this device usually wants the same ballot.
+  location.href = returnTo();
 }
 
 /** After the close the board holds the count: a device with receipts checks them again there. */
