@@ -4,6 +4,7 @@ import * as client from 'openid-client';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { InvalidInputError, UnauthenticatedError } from '../../common/errors/domain-error';
+import { rememberNextStep } from '../../common/http/problem-page';
 import { ACR, BINDING_MESSAGE_PARAM, ID_TOKEN_CLAIMS, ITSME_CLAIM, scopeFor, type AcrLevel } from './itsme';
 import { NationalNumberHasher } from './national-number-hasher';
 import { isValidNationalNumber } from './national-number';
@@ -132,6 +133,16 @@ export class LoginService {
     if (!flow || flow.expires_at.getTime() <= Date.now()) {
       throw new UnauthenticatedError('login_state_missing', 'No login is in progress in this browser, or it expired; start again');
     }
+    try {
+      return await this.complete(flow, query, currentSession);
+    } catch (e) {
+      // A refused login or confirmation leads back to where it started (the error page's next step).
+      rememberNextStep(e, flow.return_to);
+      throw e;
+    }
+  }
+
+  private async complete(flow: FlowRow, query: Record<string, unknown>, currentSession: SessionPrincipal | null): Promise<CallbackOutcome> {
     const state = typeof query.state === 'string' ? query.state : '';
     if (!equal(state, flow.state)) throw new UnauthenticatedError('state_mismatch', 'The "state" returned by the identity provider does not match this login');
 

@@ -19,6 +19,10 @@ import { laterReceipts, onBoardVerdict, receiptButtons, trackingCodeBlock } from
 import { type ReceiptVerdict, verifyReceipt } from '../../crypto/record/receipt';
 import { type CastAnswer, receiptFile, type ReceiptFile } from '../../crypto/record/receipt-file';
 import { initPage, t, type MessageKey } from '../i18n';
+import { problemView } from '../common/problem';
+
+/** Election ids are UUIDs (the API's ParseUUIDPipe). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Contest = ElectionView['manifest']['contests'][number];
 type Choices = Record<string, string[]>;
@@ -72,6 +76,8 @@ function saveDevice(electionId: string, d: DeviceState): void {
 }
 
 function errorBox(e: unknown) {
+  // The session ended under the voter (it expires): say so and offer the login, not an HTTP status.
+  if (e instanceof ApiError && e.status === 401) return h('div', { class: 'error', role: 'alert' }, ...problemView('session_expired', returnTo()));
   const detail = e instanceof ApiError ? `${e.status}: ${e.message}` : e instanceof Error ? e.message : String(e);
   return h('div', { class: 'error', role: 'alert' }, h('p', {}, t('error.generic')), h('p', { class: 'detail' }, detail));
 }
@@ -83,6 +89,9 @@ function busy(key: MessageKey) {
 async function start(): Promise<void> {
   busy('booth.loading');
   try {
+    // A mistyped or cut-off link: the booth says so itself, before any login (the API would answer an English 400).
+    const asked = param('election');
+    if (asked !== null && !UUID.test(asked)) return showProblem('election_malformed');
     state.me = await api<Me>('/auth/me');
     // Logged out (or the session expired): the state stays, for the same person's next login to find;
     // logged in: whatever another person left in this tab goes now, before any of it can be shown or used.
@@ -90,11 +99,22 @@ async function start(): Promise<void> {
     forgetOthers(state.me.deviceKey);
     const id = param('election');
     if (!id) return showElections();
-    state.view = await api<ElectionView>(`/elections/${id}`);
+    try {
+      state.view = await api<ElectionView>(`/elections/${id}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return showProblem('election_unknown');
+      throw e;
+    }
     return showEligibility();
   } catch (e) {
     render(h('h2', {}, t('booth.title')), errorBox(e));
   }
+}
+
+/** A refusal of the booth's own (bad link, no such election) as a page, redrawn on a language switch. */
+function showProblem(reason: string): void {
+  state.redraw = () => showProblem(reason);
+  render(...problemView(reason, null));
 }
 
 function returnTo(): string {
