@@ -22,6 +22,9 @@ class StepUpDto {
   @IsOptional() @IsString() @MaxLength(500) returnTo?: string;
 }
 
+/** The origin this request was addressed to (`trust proxy` is off: the connection's protocol and Host). */
+const requestOrigin = (req: Request): string => `${req.protocol}://${req.headers.host ?? ''}`;
+
 @ApiTags('identity')
 @Controller('auth')
 export class AuthController {
@@ -43,14 +46,15 @@ export class AuthController {
   /** Redirects to the identity provider (itsme or the sandbox). */
   @Get('login')
   async start(@Query() query: LoginQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
-    // Without PUBLIC_URL (development), the server may be opened as localhost while the redirect URI
-    // names 127.0.0.1: move the browser to the public origin first, or the login cookie would be lost.
-    const publicHost = new URL(this.config.publicUrl).host;
-    if (this.config.PUBLIC_URL === undefined && req.headers.host !== publicHost) {
+    // The login comes back to the origin the browser is on when it is a configured one; from any other
+    // (development without PUBLIC_URL, opened under another name), the browser moves to the public
+    // origin first, or the login cookie would be lost on the way back.
+    const origin = requestOrigin(req);
+    if (this.config.PUBLIC_URL === undefined && !this.config.publicOrigins.includes(origin)) {
       res.redirect(303, `${this.config.publicUrl}${req.originalUrl}`);
       return;
     }
-    const { flowId, url } = await this.login.startLogin(query.returnTo);
+    const { flowId, url } = await this.login.startLogin(query.returnTo, origin);
     res.cookie(cookieNames(this.config).login, flowId, cookieOptions(this.config, LOGIN_FLOW_TTL_SECONDS));
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(303, url);
@@ -64,7 +68,7 @@ export class AuthController {
     clearCookie(res, this.config, names.login);
     res.setHeader('Cache-Control', 'no-store');
     const current = await this.sessions.fromRequest(req);
-    const outcome = await this.login.finish(flowId, req.query as Record<string, unknown>, current);
+    const outcome = await this.login.finish(flowId, req.query as Record<string, unknown>, current, requestOrigin(req));
     if (outcome.kind === 'login') {
       if (current) await this.sessions.destroy(current.idHash);
       res.cookie(names.session, outcome.sessionId, cookieOptions(this.config, this.config.SESSION_TTL_SECONDS));
@@ -108,8 +112,8 @@ export class AuthController {
   @Post('step-up')
   @HttpCode(200)
   @Roles()
-  async stepUp(@CurrentUser() user: SessionPrincipal, @Body() dto: StepUpDto, @Res({ passthrough: true }) res: Response) {
-    const { flowId, url } = await this.login.startStepUp(user, dto.action, dto.actionHash, dto.returnTo);
+  async stepUp(@CurrentUser() user: SessionPrincipal, @Body() dto: StepUpDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const { flowId, url } = await this.login.startStepUp(user, dto.action, dto.actionHash, dto.returnTo, requestOrigin(req));
     res.cookie(cookieNames(this.config).login, flowId, cookieOptions(this.config, LOGIN_FLOW_TTL_SECONDS));
     res.setHeader('Cache-Control', 'no-store');
     return { authorizationUrl: url };
