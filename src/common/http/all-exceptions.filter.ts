@@ -86,8 +86,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (response.headersSent) return;
     if (unavailable) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     const request = host.switchToHttp().getRequest<Request | undefined>();
-    if (request && status < 500 && wantsPage(request)) {
-      // A person's browser: a page in their language with the next step, not JSON (problem-page.ts).
+    if (request && wantsPage(request)) {
+      // A person's browser: a page in their language with the next step, not JSON (problem-page.ts);
+      // a 5xx too (the identity provider unreachable, a bug): the log above has what operators need.
       response.setHeader('Cache-Control', 'no-store');
       return void response.redirect(303, problemPageUrl(request, exception, status, body.error));
     }
