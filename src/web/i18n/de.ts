@@ -39,7 +39,7 @@ export const de: Messages = {
   'booth.token.explain': 'Ihr Browser erzeugt jetzt einen geheimen Pseudonymschlüssel und bittet die Aussteller um einen Stimmberechtigungsnachweis. Die Anfrage ist verblendet: Die Aussteller signieren, ohne den Nachweis zu sehen, sodass niemand Ihren Stimmzettel mit Ihnen verbinden kann.',
   'booth.token.button': 'Meinen anonymen Nachweis abholen',
   'booth.token.working': 'Ihr Nachweis wird abgeholt',
-  'booth.device.explain': 'Ihr Pseudonymschlüssel und Ihr Nachweis bleiben nur in diesem Browser-Tab (Sitzungsspeicher) und werden nie an den Server gesendet. Um später erneut zu wählen (nur Ihre letzte Stimme zählt), verwenden Sie diesen Tab; schließen Sie ihn, ist der Schlüssel weg.',
+  'booth.device.explain': 'Ihr Pseudonymschlüssel und Ihr Nachweis bleiben nur in diesem Browser-Tab (Sitzungsspeicher) und werden nie an den Server gesendet. Um später erneut zu wählen (nur Ihre letzte Stimme zählt), verwenden Sie diesen Tab; schließen Sie ihn oder melden Sie sich ab, ist der Schlüssel weg (damit die nächste Person an diesem Gerät ihn nicht nutzen kann).',
   'booth.rule.one': 'Wählen Sie eine Option.',
   'booth.rule.oneOrBlank': 'Wählen Sie eine Option oder stimmen Sie leer.',
   'booth.rule.range': 'Wählen Sie zwischen {min} und {max} Optionen.',

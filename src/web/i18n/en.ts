@@ -38,7 +38,7 @@ export const en = {
   'booth.token.explain': 'Your browser now creates a secret pseudonym key and asks the issuers for a ballot token. The request is blinded: the issuers sign it without seeing the token, so nobody can link your ballot to you.',
   'booth.token.button': 'Get my anonymous ballot token',
   'booth.token.working': 'Getting your ballot token',
-  'booth.device.explain': 'Your pseudonym key and token are kept only in this browser tab (session storage), never sent to the server. To vote again later (only your last ballot counts), use this same tab; if you close it, the key is gone.',
+  'booth.device.explain': 'Your pseudonym key and token are kept only in this browser tab (session storage), never sent to the server. To vote again later (only your last ballot counts), use this same tab; if you close it or log out, the key is gone (so that the next person at this device cannot use it).',
   'booth.rule.one': 'Choose one option.',
   'booth.rule.oneOrBlank': 'Choose one option, or vote blank.',
   'booth.rule.range': 'Choose between {min} and {max} options.',

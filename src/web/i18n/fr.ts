@@ -39,7 +39,7 @@ export const fr: Messages = {
   'booth.token.explain': "Votre navigateur crée maintenant une clé de pseudonyme secrète et demande un jeton de vote aux émetteurs. La demande est aveuglée : les émetteurs signent sans voir le jeton, personne ne peut donc relier votre bulletin à vous.",
   'booth.token.button': 'Obtenir mon jeton de vote anonyme',
   'booth.token.working': 'Obtention de votre jeton de vote',
-  'booth.device.explain': "Votre clé de pseudonyme et votre jeton restent uniquement dans cet onglet (stockage de session) et ne sont jamais envoyés au serveur. Pour revoter plus tard (seul votre dernier bulletin compte), utilisez ce même onglet ; si vous le fermez, la clé disparaît.",
+  'booth.device.explain': "Votre clé de pseudonyme et votre jeton restent uniquement dans cet onglet (stockage de session) et ne sont jamais envoyés au serveur. Pour revoter plus tard (seul votre dernier bulletin compte), utilisez ce même onglet ; si vous le fermez ou vous déconnectez, la clé disparaît (pour que la personne suivante sur cet appareil ne puisse pas l'utiliser).",
   'booth.rule.one': 'Choisissez une option.',
   'booth.rule.oneOrBlank': 'Choisissez une option, ou votez blanc.',
   'booth.rule.range': 'Choisissez entre {min} et {max} options.',

@@ -39,7 +39,7 @@ export const nl: Messages = {
   'booth.token.explain': 'Uw browser maakt nu een geheime pseudoniemsleutel en vraagt de uitgevers om een stembewijs. De aanvraag is verblind: de uitgevers ondertekenen zonder het bewijs te zien, zodat niemand uw stem aan u kan koppelen.',
   'booth.token.button': 'Mijn anoniem stembewijs ophalen',
   'booth.token.working': 'Uw stembewijs wordt opgehaald',
-  'booth.device.explain': 'Uw pseudoniemsleutel en stembewijs blijven alleen in dit browsertabblad (sessieopslag) en gaan nooit naar de server. Wilt u later opnieuw stemmen (alleen uw laatste stem telt), gebruik dan dit tabblad; sluit u het, dan is de sleutel weg.',
+  'booth.device.explain': 'Uw pseudoniemsleutel en stembewijs blijven alleen in dit browsertabblad (sessieopslag) en gaan nooit naar de server. Wilt u later opnieuw stemmen (alleen uw laatste stem telt), gebruik dan dit tabblad; sluit u het of meldt u zich af, dan is de sleutel weg (zodat de volgende persoon aan dit toestel hem niet kan gebruiken).',
   'booth.rule.one': 'Kies één optie.',
   'booth.rule.oneOrBlank': 'Kies één optie, of stem blanco.',
   'booth.rule.range': 'Kies tussen {min} en {max} opties.',
