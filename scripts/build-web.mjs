@@ -17,6 +17,7 @@ await build({
     'booth/main': 'src/web/booth/main.ts',
     'console/main': 'src/web/console/main.ts',
     'observer/main': 'src/web/observer/main.ts',
+    'error/main': 'src/web/error/main.ts',
     'observer/verifier.worker': 'src/web/observer/verifier.worker.ts',
     'observer/submissions.worker': 'src/web/observer/submissions.worker.ts',
     'assets/landing': 'src/web/landing.ts',

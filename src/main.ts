@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const demo = config.demoElectionEnabled
     ? `  vote in the demo election: ${url}/booth/?election=${DEMO_ELECTION_ID}\n  observe and verify it: ${url}/observer/?election=${DEMO_ELECTION_ID}\n  officials' console: ${url}/console/\n`
     : '';
-  process.stdout.write(`\nevote is running at ${config.PUBLIC_URL ?? url}\n  health: ${url}/health\n  API docs: ${url}/api/docs\n  database: ${database}\n${demo}\n`);
+  process.stdout.write(`\nevote is running at ${config.publicUrl}\n  health: ${url}/health\n  API docs: ${url}/api/docs\n  database: ${database}\n${demo}\n`);
 }
 
 /** Requests in flight get this long to finish after SIGTERM/SIGINT; then their connections are cut. */

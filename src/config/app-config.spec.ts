@@ -15,7 +15,12 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c.PORT).toBe(3000);
     expect(c.usesEmbeddedDatabase).toBe(true);
-    expect(c.publicUrl).toBe('http://127.0.0.1:3000');
+    // The URL `npm start` prints (issue 18: one origin), and the loopback's other names for the login.
+    expect(c.publicUrl).toBe('http://localhost:3000');
+    expect(c.publicOrigins).toEqual(['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']);
+    expect(loadConfig({ HOST: '0.0.0.0' }).publicUrl).toBe('http://0.0.0.0:3000');
+    // A configured PUBLIC_URL is the one origin.
+    expect(loadConfig({ PUBLIC_URL: 'https://vote.example.be/' }).publicOrigins).toEqual(['https://vote.example.be']);
   });
 
   it('accepts a login without acr or auth_time by default (itsme does not document them in the ID token)', () => {

@@ -33,6 +33,9 @@ const toBool = ({ value }: { value: unknown }) => {
  * Property names are the environment variables' names, so validation messages name the variable.
  * Defaults give a working development platform (embedded database, sandbox identity provider).
  */
+/** Listen addresses that only this machine reaches, under whichever name. */
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
 export class AppConfig {
   @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')}` })
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
@@ -274,9 +277,25 @@ export class AppConfig {
   @Max(3600, { message: 'RATE_LIMIT_WINDOW_SECONDS must be an integer between 1 and 3600' })
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
-  /** Listen address as a URL, derived. */
+  /**
+   * PUBLIC_URL, or else the listen address as a URL: `http://localhost:PORT` when listening on a
+   * loopback address, the very URL `npm start` prints (a voter who comes back to it is still logged in).
+   */
   get publicUrl(): string {
-    return (this.PUBLIC_URL ?? `http://${this.HOST.includes(':') ? `[${this.HOST}]` : this.HOST}:${this.PORT}`).replace(/\/$/, '');
+    if (this.PUBLIC_URL !== undefined) return this.PUBLIC_URL.replace(/\/$/, '');
+    const host = LOOPBACK.has(this.HOST) ? 'localhost' : this.HOST.includes(':') ? `[${this.HOST}]` : this.HOST;
+    return `http://${host}:${this.PORT}`;
+  }
+
+  /**
+   * The origins a login may start from and return to: PUBLIC_URL's; without PUBLIC_URL on a loopback
+   * address, also the other names of the same listener (127.0.0.1, [::1]), so that a voter who typed
+   * either stays on it through the login.
+   */
+  get publicOrigins(): string[] {
+    const own = new URL(this.publicUrl).origin;
+    if (this.PUBLIC_URL !== undefined || !LOOPBACK.has(this.HOST)) return [own];
+    return [own, `http://127.0.0.1:${this.PORT}`, `http://[::1]:${this.PORT}`];
   }
 
   get usesEmbeddedDatabase(): boolean {

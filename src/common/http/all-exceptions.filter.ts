@@ -1,9 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { CryptoError } from '../../crypto/errors';
 import { DomainError } from '../errors/domain-error';
 import type { ErrorBody } from './error-body';
+import { problemPageUrl, wantsPage } from './problem-page';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'bad_request',
@@ -84,6 +85,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     else if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (response.headersSent) return;
     if (unavailable) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    const request = host.switchToHttp().getRequest<Request | undefined>();
+    if (request && wantsPage(request)) {
+      // A person's browser: a page in their language with the next step, not JSON (problem-page.ts);
+      // a 5xx too (the identity provider unreachable, a bug): the log above has what operators need.
+      response.setHeader('Cache-Control', 'no-store');
+      return void response.redirect(303, problemPageUrl(request, exception, status, body.error));
+    }
     response.status(status).json(body);
   }
 

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
+import { DeviceKeys } from './device-key';
 import { clearCookie, cookieNames, cookieOptions, readCookie } from './cookies';
 import { LOGIN_FLOW_TTL_SECONDS, LoginService } from './login.service';
 import { CurrentUser, Roles } from './roles';
@@ -21,6 +22,9 @@ class StepUpDto {
   @IsOptional() @IsString() @MaxLength(500) returnTo?: string;
 }
 
+/** The origin this request was addressed to (`trust proxy` is off: the connection's protocol and Host). */
+const requestOrigin = (req: Request): string => `${req.protocol}://${req.headers.host ?? ''}`;
+
 @ApiTags('identity')
 @Controller('auth')
 export class AuthController {
@@ -29,6 +33,7 @@ export class AuthController {
     private readonly login: LoginService,
     private readonly sessions: SessionService,
     @Inject(RpKeys) private readonly keys: RpKeys,
+    private readonly deviceKeys: DeviceKeys,
   ) {}
 
   /** The relying party's public keys: identity providers verify our client assertions and encrypt to us with them. */
@@ -41,14 +46,15 @@ export class AuthController {
   /** Redirects to the identity provider (itsme or the sandbox). */
   @Get('login')
   async start(@Query() query: LoginQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
-    // Without PUBLIC_URL (development), the server may be opened as localhost while the redirect URI
-    // names 127.0.0.1: move the browser to the public origin first, or the login cookie would be lost.
-    const publicHost = new URL(this.config.publicUrl).host;
-    if (this.config.PUBLIC_URL === undefined && req.headers.host !== publicHost) {
+    // The login comes back to the origin the browser is on when it is a configured one; from any other
+    // (development without PUBLIC_URL, opened under another name), the browser moves to the public
+    // origin first, or the login cookie would be lost on the way back.
+    const origin = requestOrigin(req);
+    if (this.config.PUBLIC_URL === undefined && !this.config.publicOrigins.includes(origin)) {
       res.redirect(303, `${this.config.publicUrl}${req.originalUrl}`);
       return;
     }
-    const { flowId, url } = await this.login.startLogin(query.returnTo);
+    const { flowId, url } = await this.login.startLogin(query.returnTo, origin);
     res.cookie(cookieNames(this.config).login, flowId, cookieOptions(this.config, LOGIN_FLOW_TTL_SECONDS));
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(303, url);
@@ -62,7 +68,7 @@ export class AuthController {
     clearCookie(res, this.config, names.login);
     res.setHeader('Cache-Control', 'no-store');
     const current = await this.sessions.fromRequest(req);
-    const outcome = await this.login.finish(flowId, req.query as Record<string, unknown>, current);
+    const outcome = await this.login.finish(flowId, req.query as Record<string, unknown>, current, requestOrigin(req));
     if (outcome.kind === 'login') {
       if (current) await this.sessions.destroy(current.idHash);
       res.cookie(names.session, outcome.sessionId, cookieOptions(this.config, this.config.SESSION_TTL_SECONDS));
@@ -79,7 +85,7 @@ export class AuthController {
     clearCookie(res, this.config, cookieNames(this.config).session);
   }
 
-  /** Who am I: anonymous observers get `{authenticated: false, roles: ['observer']}`. */
+  /** Who am I: anonymous observers get `{authenticated: false, roles: ['observer']}`; `deviceKey` names this person's booth state on the device. */
   @Get('me')
   async me(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     res.setHeader('Cache-Control', 'no-store');
@@ -88,6 +94,8 @@ export class AuthController {
     return {
       authenticated: true,
       subject: p.subject,
+      // What the booth keeps on this device is filed under this, so another person's login never finds it.
+      deviceKey: this.deviceKeys.forSubject(p.subject),
       roles: p.roles,
       acr: p.acr,
       authTime: p.authTime.toISOString(),
@@ -104,8 +112,8 @@ export class AuthController {
   @Post('step-up')
   @HttpCode(200)
   @Roles()
-  async stepUp(@CurrentUser() user: SessionPrincipal, @Body() dto: StepUpDto, @Res({ passthrough: true }) res: Response) {
-    const { flowId, url } = await this.login.startStepUp(user, dto.action, dto.actionHash, dto.returnTo);
+  async stepUp(@CurrentUser() user: SessionPrincipal, @Body() dto: StepUpDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const { flowId, url } = await this.login.startStepUp(user, dto.action, dto.actionHash, dto.returnTo, requestOrigin(req));
     res.cookie(cookieNames(this.config).login, flowId, cookieOptions(this.config, LOGIN_FLOW_TTL_SECONDS));
     res.setHeader('Cache-Control', 'no-store');
     return { authorizationUrl: url };

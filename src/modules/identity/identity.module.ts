@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { AuthController } from './auth.controller';
+import { DeviceKeys } from './device-key';
 import { ElectionOfficials } from './election-officials';
 import { LoginService } from './login.service';
 import { NationalNumberHasher } from './national-number-hasher';
@@ -27,6 +28,7 @@ import { StepUpService } from './step-up.service';
     LoginService,
     SessionGuard,
     ElectionOfficials,
+    DeviceKeys,
   ],
   exports: [RpKeys, NationalNumberHasher, SessionService, StepUpService, SessionGuard, ElectionOfficials],
 })

@@ -4,6 +4,7 @@ import * as client from 'openid-client';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { InvalidInputError, UnauthenticatedError } from '../../common/errors/domain-error';
+import { rememberNextStep } from '../../common/http/problem-page';
 import { isIsoAlpha3, parseBirthDate } from '../eligibility/eligibility';
 import { ACR, acrLevel, BINDING_MESSAGE_PARAM, ESSENTIAL_CLAIMS, ID_TOKEN_CLAIMS, ITSME_CLAIM, scopeFor, type AcrLevel } from './itsme';
 import { NationalNumberHasher } from './national-number-hasher';
@@ -63,16 +64,16 @@ export class LoginService {
   ) {}
 
   /** Starts a login; returns the flow id for the cookie and the identity provider's authorization URL. */
-  async startLogin(returnTo?: string): Promise<{ flowId: string; url: string }> {
+  async startLogin(returnTo?: string, origin?: string): Promise<{ flowId: string; url: string }> {
     await this.sessions.purgeExpired();
-    return this.start({ purpose: 'login', acr: this.config.OIDC_LOGIN_ACR, returnTo: safeReturnTo(returnTo) });
+    return this.start({ purpose: 'login', acr: this.config.OIDC_LOGIN_ACR, returnTo: safeReturnTo(returnTo), origin });
   }
 
   /**
    * Starts a step-up confirmation of `action` for this session: acr_advanced, prompt=login, max_age=0,
    * the action's message shown by the identity provider, and the action's hash bound to the flow.
    */
-  async startStepUp(session: SessionPrincipal, action: string, actionHashHex: string, returnTo?: string): Promise<{ flowId: string; url: string }> {
+  async startStepUp(session: SessionPrincipal, action: string, actionHashHex: string, returnTo?: string, origin?: string): Promise<{ flowId: string; url: string }> {
     if (hashAction(action) !== actionHashHex) {
       throw new InvalidInputError('action_hash_mismatch', 'actionHash must be the SHA-256 (hex) of the UTF-8 action message');
     }
@@ -80,6 +81,7 @@ export class LoginService {
       purpose: 'step_up',
       acr: 'advanced',
       returnTo: safeReturnTo(returnTo),
+      origin,
       sessionIdHash: session.idHash,
       actionHash: Buffer.from(actionHashHex, 'hex'),
       extra: { prompt: 'login', max_age: '0', [BINDING_MESSAGE_PARAM]: action },
@@ -90,6 +92,8 @@ export class LoginService {
     purpose: 'login' | 'step_up';
     acr: AcrLevel;
     returnTo: string;
+    /** The origin the browser is on: the login comes back there when it is a configured one. */
+    origin?: string;
     sessionIdHash?: Buffer;
     actionHash?: Buffer;
     extra?: Record<string, string>;
@@ -104,7 +108,7 @@ export class LoginService {
     const idTokenClaims: Record<string, { essential: boolean } | null> = {};
     for (const c of ID_TOKEN_CLAIMS) idTokenClaims[c] = ESSENTIAL_CLAIMS.has(c) ? { essential: true } : null;
     const url = client.buildAuthorizationUrl(configuration, {
-      redirect_uri: this.oidc.redirectUri,
+      redirect_uri: this.oidc.redirectUriFor(o.origin),
       response_type: 'code',
       scope: scopeFor(this.config.OIDC_SERVICE_CODE),
       state,
@@ -129,17 +133,29 @@ export class LoginService {
    * Completes a flow at the redirect URI. The flow row is deleted first, whatever happens next, so a
    * flow (and its state) is usable once. Any refusal is a 401 naming the reason, and creates nothing.
    */
-  async finish(flowId: string | undefined, query: Record<string, unknown>, currentSession: SessionPrincipal | null): Promise<CallbackOutcome> {
+  async finish(flowId: string | undefined, query: Record<string, unknown>, currentSession: SessionPrincipal | null, origin?: string): Promise<CallbackOutcome> {
     if (!flowId) throw new UnauthenticatedError('login_state_missing', 'No login is in progress in this browser (the login cookie is missing or expired); start again');
     const [flow] = await sql<FlowRow>(this.db, `DELETE FROM identity_login_flows WHERE flow_hash = $1 RETURNING *`, [sha256(flowId)]);
     if (!flow || flow.expires_at.getTime() <= Date.now()) {
       throw new UnauthenticatedError('login_state_missing', 'No login is in progress in this browser, or it expired; start again');
     }
+    try {
+      return await this.complete(flow, query, currentSession, origin);
+    } catch (e) {
+      // A refused login or confirmation leads back to where it started (the error page's next step).
+      rememberNextStep(e, flow.return_to);
+      throw e;
+    }
+  }
+
+  private async complete(flow: FlowRow, query: Record<string, unknown>, currentSession: SessionPrincipal | null, origin?: string): Promise<CallbackOutcome> {
     const state = typeof query.state === 'string' ? query.state : '';
     if (!equal(state, flow.state)) throw new UnauthenticatedError('state_mismatch', 'The "state" returned by the identity provider does not match this login');
 
     const configuration = await this.oidc.configuration();
-    const currentUrl = new URL(this.oidc.redirectUri);
+    // The callback arrives where the login started (its cookie lives on that origin only): the token
+    // request names the same redirect URI the authorization request did.
+    const currentUrl = new URL(this.oidc.redirectUriFor(origin));
     for (const [k, v] of Object.entries(query)) if (typeof v === 'string') currentUrl.searchParams.set(k, v);
 
     let claims: client.IDToken;

@@ -19,6 +19,11 @@ export class NationalNumberHasher {
     return new NationalNumberHasher(key);
   }
 
+  /** A key for another purpose (its label keeps it apart from every national-number hash). */
+  derive(label: string): Buffer {
+    return createHmac('sha256', this.key).update(`derive:${label}`, 'utf8').digest();
+  }
+
   hash(nationalNumber: string): Buffer {
     return createHmac('sha256', this.key).update(normalizeNationalNumber(nationalNumber), 'utf8').digest();
   }

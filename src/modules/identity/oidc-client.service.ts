@@ -23,6 +23,11 @@ export class OidcClientService {
     return `${this.config.publicUrl}/auth/callback`;
   }
 
+  /** The redirect URI at `origin` when it is one of the configured public origins, else PUBLIC_URL's. */
+  redirectUriFor(origin: string | undefined): string {
+    return origin && this.config.publicOrigins.includes(origin) ? `${origin}/auth/callback` : this.redirectUri;
+  }
+
   configuration(): Promise<client.Configuration> {
     this.pending ??= this.discover().catch((e: unknown) => {
       this.pending = undefined;
@@ -49,7 +54,7 @@ export class OidcClientService {
       issuer,
       this.config.OIDC_CLIENT_ID,
       {
-        redirect_uris: [this.redirectUri],
+        redirect_uris: this.config.publicOrigins.map((o) => `${o}/auth/callback`),
         token_endpoint_auth_method: 'private_key_jwt',
         token_endpoint_auth_signing_alg: 'RS256',
         id_token_signed_response_alg: 'RS256',

@@ -16,8 +16,8 @@ export interface LoginPageInput {
 
 /**
  * The sandbox's "itsme app": pick a test identity and approve. For an acr_advanced request the action
- * message is shown and a "confirm" box must be ticked (otherwise the approval is only acr_basic). No
- * scripts and no external assets (the CSP is default-src 'self').
+ * message is shown and a "confirm" box must be ticked (otherwise the approval is only acr_basic); Approve
+ * stays disabled until it is (CONFIRM_SCRIPT, served from our origin: the CSP is script-src 'self').
  */
 export function renderLoginPage(p: LoginPageInput): string {
   const rows = p.identities
@@ -52,7 +52,13 @@ ${p.error ? `<p class="error">${esc(p.error)}</p>` : ''}
 <form method="post" action="/sandbox-idp/interaction/${esc(p.uid)}">
 ${rows}
 ${confirm}
-<p><button type="submit" name="decision" value="approve">Approve</button>
+<p><button type="submit" name="decision" value="approve"${p.advanced ? ' disabled' : ''}>Approve</button>
 <button type="submit" name="decision" value="deny" formnovalidate>Cancel</button></p>
-</form></body></html>`;
+</form>${p.advanced ? '<script src="/sandbox-idp/interaction/assets/confirm.js"></script>' : ''}</body></html>`;
 }
+
+/** Enables Approve while the confirm box is ticked (the server still decides: unticked means acr_basic). */
+export const CONFIRM_SCRIPT = `const box = document.querySelector('input[name="confirm"]');
+const approve = document.querySelector('button[value="approve"]');
+if (box && approve) { const sync = () => { approve.disabled = !box.checked; }; box.addEventListener('change', sync); sync(); }
+`;

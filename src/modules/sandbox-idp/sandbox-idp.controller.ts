@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { ACR, BINDING_MESSAGE_PARAM, ID_TOKEN_CLAIMS } from '../identity/itsme';
 import { SANDBOX_IDENTITIES, type SandboxIdentity } from './identities';
-import { renderLoginPage } from './login-page';
+import { CONFIRM_SCRIPT, renderLoginPage } from './login-page';
 import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -21,6 +21,12 @@ class ApprovalDto {
 @Controller('sandbox-idp/interaction')
 export class SandboxIdpController {
   constructor(@Inject(SANDBOX_PROVIDER) private readonly provider: Provider) {}
+
+  @Get('assets/confirm.js')
+  confirmScript(@Res() res: Response): void {
+    res.type('text/javascript').setHeader('Cache-Control', 'public, max-age=300');
+    res.send(CONFIRM_SCRIPT);
+  }
 
   @Get(':uid')
   async page(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {

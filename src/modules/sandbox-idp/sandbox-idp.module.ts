@@ -29,7 +29,7 @@ import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
           issuer: `${config.publicUrl}${SANDBOX_MOUNT_PATH}`,
           clientId: config.OIDC_CLIENT_ID,
           serviceCode: config.OIDC_SERVICE_CODE,
-          redirectUri: `${config.publicUrl}/auth/callback`,
+          redirectUris: config.publicOrigins.map((o) => `${o}/auth/callback`),
           clientJwks: keys.publicJwks,
         }),
     },

@@ -23,7 +23,8 @@ export interface SandboxProviderOptions {
   issuer: string;
   clientId: string;
   serviceCode: string;
-  redirectUri: string;
+  /** Every origin the platform's login may return to (config.publicOrigins). */
+  redirectUris: string[];
   /** The relying party's public JWKS (its sig key verifies client assertions, its enc key receives tokens). */
   clientJwks: { keys: JWK[] };
   /** The provider's own signing keys; generated when omitted. */
@@ -58,7 +59,7 @@ export async function createSandboxProvider(o: SandboxProviderOptions): Promise<
     clients: [
       {
         client_id: o.clientId,
-        redirect_uris: [o.redirectUri],
+        redirect_uris: o.redirectUris,
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'private_key_jwt',

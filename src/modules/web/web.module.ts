@@ -6,7 +6,7 @@ import express from 'express';
 
 /**
  * Serves the browser pages built by scripts/build-web.mjs (dist/web): the landing page at `/`, the voting
- * booth at `/booth/`, the officials' console at `/console/`, the observers' page at `/observer/`. Static
+ * booth at `/booth/`, the officials' console at `/console/`, the observers' page at `/observer/`, the error page at `/error/`. Static
  * files only (the API routes are registered first and win); the app's CSP applies to them.
  */
 export function webRoot(): string | null {
@@ -26,7 +26,7 @@ export class WebModule implements OnModuleInit {
     }
     const app = this.adapterHost.httpAdapter.getInstance<express.Express>();
     const options = { index: 'index.html', redirect: true, fallthrough: true, maxAge: 0 };
-    for (const page of ['booth', 'console', 'observer', 'assets']) app.use(`/${page}`, express.static(join(root, page), options));
+    for (const page of ['booth', 'console', 'observer', 'error', 'assets']) app.use(`/${page}`, express.static(join(root, page), options));
     const landing = express.static(root, { ...options, redirect: false });
     app.get('/', (req, res, next) => landing(req, res, next));
   }

@@ -19,6 +19,10 @@ import { laterReceipts, onBoardVerdict, receiptButtons, trackingCodeBlock } from
 import { type ReceiptVerdict, verifyReceipt } from '../../crypto/record/receipt';
 import { type CastAnswer, receiptFile, type ReceiptFile } from '../../crypto/record/receipt-file';
 import { CATALOGS, initPage, t, type MessageKey } from '../i18n';
+import { problemView } from '../common/problem';
+
+/** Election ids are UUIDs (the API's ParseUUIDPipe). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Contest = ElectionView['manifest']['contests'][number];
 type Choices = Record<string, string[]>;
@@ -49,8 +53,16 @@ const state: {
   redraw: () => void;
 } = { redraw: () => void start() };
 
-// The pseudonym key and token stay on this device only (sessionStorage: gone when the tab closes).
-const storageKey = (electionId: string) => `evote.booth.${electionId}`;
+// The pseudonym key and token stay on this device only (sessionStorage: gone when the tab closes), filed
+// under the logged-in person's device key (/auth/me), so that the next person at this device never finds them.
+const STORAGE_PREFIX = 'evote.booth.';
+const storageKey = (electionId: string) => `${STORAGE_PREFIX}${state.me!.deviceKey}.${electionId}`;
+
+/** Discards the booth state of everyone but `keep` (all of it when `keep` is undefined): another person logged in, or a log out. */
+function forgetOthers(keep?: string): void {
+  const mine = keep ? `${STORAGE_PREFIX}${keep}.` : undefined;
+  for (const k of Object.keys(sessionStorage)) if (k.startsWith(STORAGE_PREFIX) && (!mine || !k.startsWith(mine))) sessionStorage.removeItem(k);
+}
 function loadDevice(electionId: string): DeviceState | undefined {
   const raw = sessionStorage.getItem(storageKey(electionId));
   if (!raw) return undefined;
@@ -64,6 +76,8 @@ function saveDevice(electionId: string, d: DeviceState): void {
 }
 
 function errorBox(e: unknown) {
+  // The session ended under the voter (it expires): say so and offer the login, not an HTTP status.
+  if (e instanceof ApiError && e.status === 401) return h('div', { class: 'error', role: 'alert' }, ...problemView('session_expired', returnTo()));
   const detail = e instanceof ApiError ? `${e.status}: ${e.message}` : e instanceof Error ? e.message : String(e);
   return h('div', { class: 'error', role: 'alert' }, h('p', {}, t('error.generic')), h('p', { class: 'detail' }, detail));
 }
@@ -75,15 +89,32 @@ function busy(key: MessageKey) {
 async function start(): Promise<void> {
   busy('booth.loading');
   try {
+    // A mistyped or cut-off link: the booth says so itself, before any login (the API would answer an English 400).
+    const asked = param('election');
+    if (asked !== null && !UUID.test(asked)) return showProblem('election_malformed');
     state.me = await api<Me>('/auth/me');
-    if (!state.me.authenticated) return showLogin();
+    // Logged out (or the session expired): the state stays, for the same person's next login to find;
+    // logged in: whatever another person left in this tab goes now, before any of it can be shown or used.
+    if (!state.me.authenticated || !state.me.deviceKey) return showLogin();
+    forgetOthers(state.me.deviceKey);
     const id = param('election');
     if (!id) return showElections();
-    state.view = await api<ElectionView>(`/elections/${id}`);
+    try {
+      state.view = await api<ElectionView>(`/elections/${id}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return showProblem('election_unknown');
+      throw e;
+    }
     return showEligibility();
   } catch (e) {
     render(h('h2', {}, t('booth.title')), errorBox(e));
   }
+}
+
+/** A refusal of the booth's own (bad link, no such election) as a page, redrawn on a language switch. */
+function showProblem(reason: string): void {
+  state.redraw = () => showProblem(reason);
+  render(...problemView(reason, null));
 }
 
 function returnTo(): string {
@@ -123,8 +154,12 @@ function whoAmI() {
 }
 
 async function logout(): Promise<void> {
+  // First, so that a failed request still leaves nothing of this person in the tab.
+  forgetOthers();
+  state.device = undefined;
   await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', referrerPolicy: 'same-origin' });
-  location.href = '/booth/';
+  // Back to the same election's login: the next person at this device usually wants the same ballot.
+  location.href = returnTo();
 }
 
 /** After the close the board holds the count: a device with receipts checks them again there. */

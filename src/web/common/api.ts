@@ -33,6 +33,8 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
 export interface Me {
   authenticated: boolean;
   roles: string[];
+  /** Names this person's booth state on the device (an HMAC of the subject, never the subject itself). */
+  deviceKey?: string;
   givenName?: string;
   familyName?: string;
 }

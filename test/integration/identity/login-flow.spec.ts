@@ -106,6 +106,16 @@ describeEachBackend('identity: login with the sandbox identity provider', (db) =
     const me = await (await go(jar, `${t.url}/auth/me`)).json();
     expect(me).toEqual(expect.objectContaining({ authenticated: true, roles: ['voter'], acr: ACR_BASIC, givenName: 'Jan', familyName: 'Janssens', subject: sandboxIdentity('voter').sub }));
     expect(JSON.stringify(me)).not.toContain(nn);
+    // The booth's device key: stable for the person, not the subject itself (test/browser/shared-device.spec.ts).
+    expect(me.deviceKey).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(me.deviceKey).not.toContain(me.subject);
+    const deviceKeyOf = async (identity: string) => {
+      const other = new CookieJar();
+      await login(t.url, other, identity);
+      return (await (await go(other, `${t.url}/auth/me`)).json()).deviceKey;
+    };
+    expect(await deviceKeyOf('voter')).toBe(me.deviceKey);
+    expect(await deviceKeyOf('official')).not.toBe(me.deviceKey);
   });
 
   it('grants the official role to the configured official (the sandbox fixture by default)', async () => {

@@ -57,7 +57,9 @@ describeEachBackend('identity: step-up confirmation', (db) => {
     expect(p.get('binding_message')).toBe(openMessage('e1'));
     expect(page).toContain(openMessage('e1'));
     expect(page).toContain('name="confirm"');
-    expect(page).not.toMatch(/<script/i);
+    // No inline script (CSP script-src 'self'): only the sandbox's own file, which enables Approve once the box is ticked.
+    expect(page).not.toMatch(/<script(?![^>]*\ssrc="\/sandbox-idp\/interaction\/assets\/confirm\.js")/i);
+    expect(page).toMatch(/value="approve" disabled/);
     expect(page).toMatch(/value="official" checked/); // the person this browser approved as before
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/done');
