@@ -165,7 +165,7 @@ describeEachBackend(
       expect(await page.locator('#receipt-files').count()).toBe(0);
       expect(failures).toEqual([]);
       await context.close();
-    }, 120_000);
+    }, 240_000);
   },
   ['pglite'],
 );
