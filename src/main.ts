@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   const demo = config.demoElectionEnabled
     ? `  vote in the demo election: ${url}/booth/?election=${DEMO_ELECTION_ID}\n  observe and verify it: ${url}/observer/?election=${DEMO_ELECTION_ID}\n  officials' console: ${url}/console/\n`
     : '';
-  process.stdout.write(`\nevote is running at ${config.publicUrl}\n  health: ${url}/health\n  API docs: ${url}/api/docs\n  database: ${database}\n${demo}\n`);
+  // With PORT=0 the public URL's port is not known before binding: print the address actually bound.
+  const printed = config.PORT === 0 ? url : config.publicUrl;
+  process.stdout.write(`\nevote is running at ${printed}\n  health: ${url}/health\n  API docs: ${url}/api/docs\n  database: ${database}\n${demo}\n`);
 }
 
 /** Requests in flight get this long to finish after SIGTERM/SIGINT; then their connections are cut. */
