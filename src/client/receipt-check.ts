@@ -5,9 +5,9 @@
  * whether it counted. Trusts nothing the server says that it cannot check. Shared by the booth and the
  * observer page; pure TypeScript on src/crypto and `fetch`.
  */
-import { hexToBytes, utf8ToBytes } from '../crypto/encoding';
+import { hexToBytes } from '../crypto/encoding';
 import { checkEntryFraming } from '../crypto/record/board-log';
-import { verifyInclusion, leafHash } from '../crypto/record/merkle';
+import { checkInclusion } from '../crypto/record/receipt';
 import { checkLaterHead, type CountStatus, countStatus, type ForkEvidence, type ReceiptFile, receiptSelfCheck } from '../crypto/record/receipt-file';
 import { type SignedTreeHead, verifyTreeHead } from '../crypto/record/tree-head';
 import type { Fetch } from './voter-client';
@@ -85,11 +85,11 @@ export async function checkReceiptOnBoard(
     // The end of the board: the tally entry, if any, proven in `head`.
     const from = Math.max(0, head.size - TAIL);
     const tail = (await getJSON(send, `${base}/entries?from=${from}&limit=${TAIL}`)) as Array<{ seq: number; kind: string; entry: string }>;
-    const kinds = Array.isArray(tail) ? tail.filter((e) => obj(e).seq !== undefined && Number(obj(e).seq) < head.size) : [];
-    const closed = kinds.some((e) => e.kind === 'close');
-    const tally = kinds.filter((e) => e.kind === 'tally').pop();
+    const inHead = Array.isArray(tail) ? tail.filter((e) => obj(e).seq !== undefined && Number(obj(e).seq) < head.size) : [];
+    const closed = inHead.some((e) => e.kind === 'close');
+    const tally = inHead.filter((e) => e.kind === 'tally').pop();
     if (!tally) return { ok: true, failures, head, count: closed ? { status: 'not-tallied' } : null, closed };
-    const counted = await provenCounted(send, base, head, tally, receipt.electionId);
+    const counted = await provenCounted(send, base, head, boardPublicKey, tally, receipt.electionId);
     if (typeof counted === 'string') return { ok: false, failures: [counted], head, count: null, closed };
     const voterSeqs = new Set([receipt.seq, ...laterOfSameVoter.map((r) => r.seq)]);
     const count = countStatus(receipt.seq, receipt.audited, counted, (s) => (voterSeqs.has(s) ? 'this voter' : undefined));
@@ -100,15 +100,10 @@ export async function checkReceiptOnBoard(
 }
 
 /** The tally's counted seqs, once its entry is proven to be leaf `seq` of `head`; a string says why not. */
-async function provenCounted(send: Fetch, base: string, head: SignedTreeHead, tally: { seq: number; entry: string }, electionId: string): Promise<readonly number[] | string> {
+async function provenCounted(send: Fetch, base: string, head: SignedTreeHead, boardPublicKey: string, tally: { seq: number; entry: string }, electionId: string): Promise<readonly number[] | string> {
   const proof = obj(await getJSON(send, `${base}/entries/${tally.seq}/inclusion?size=${head.size}`));
-  let included = false;
-  try {
-    const path = (Array.isArray(proof.path) ? proof.path : [null]).map((h) => hexToBytes(String(h), 32));
-    included = verifyInclusion(leafHash(utf8ToBytes(tally.entry)), tally.seq, head.size, path, hexToBytes(head.root, 32));
-  } catch {
-    included = false;
-  }
+  const inclusion = checkInclusion(tally.entry, { seq: tally.seq, leafHash: proof.leafHash, head, path: proof.path }, boardPublicKey);
+  const included = inclusion.leafMatches && inclusion.included;
   if (!included) return `the tally entry ${tally.seq} is not proven to be on the board (inclusion proof against head ${head.size})`;
   const framing = checkEntryFraming(electionId, tally.entry, tally.seq);
   const counted = obj(framing.entry?.payload).counted;

@@ -5,8 +5,8 @@
  * the voter's evidence: a board that drops, rewrites or forks their ballot must contradict a head its own
  * key signed. Pure; never throws on bad data.
  */
-import { bytesToHex, hexToBytes, utf8ToBytes } from '../encoding';
-import { leafHash, verifyConsistency } from './merkle';
+import { hexToBytes } from '../encoding';
+import { verifyConsistency } from './merkle';
 import { checkInclusion } from './receipt';
 import { type SignedTreeHead, verifyTreeHead } from './tree-head';
 
@@ -180,9 +180,6 @@ export function countStatus(seq: number, audited: boolean, counted: readonly num
   const by = mine === undefined ? undefined : counted.find((s) => pseudonymOf(s) === mine);
   return by === undefined ? { status: 'not-counted' } : { status: 'superseded', by };
 }
-
-/** The leaf hash of an entry text, hex (for comparing a kept entry with a record's). */
-export const entryLeafHex = (text: string): string => bytesToHex(leafHash(utf8ToBytes(text)));
 
 /** The tree sizes a verifier must keep the root of to check these receipts and heads (check 16). */
 export function heldSizes(receipts: readonly unknown[] = [], heads: readonly unknown[] = []): number[] {
