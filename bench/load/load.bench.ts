@@ -37,6 +37,7 @@ import { leafHash, treeRoot, verifyInclusion } from '../../src/crypto/record/mer
 import { verifyTreeHead, type SignedTreeHead } from '../../src/crypto/record/tree-head';
 import { DEMO_ELECTION_ID } from '../../src/modules/eligibility/demo-election';
 import type { BenchElection, VoterSecret } from './ballot-worker';
+import { cpuBetween, sampleCpu } from './cpu';
 import { runChunked } from './pool';
 import { startRoundRobinProxy, type Proxy } from './proxy';
 import { buildServer, createDatabase, databaseExists, databaseUrl, dropDatabase, provisionSecrets, ROOT, startServers, type ServerProcess } from './servers';
@@ -175,12 +176,16 @@ async function electionAndIssuers(base: string): Promise<{ view: BenchElection; 
  * until they are all answered or `durationS` elapses (then in-flight requests are cut off).
  */
 async function load(
-  url: string,
+  platform: Platform,
+  database: string | undefined,
   count: number,
   durationS: number,
   build: (k: number) => AutocannonRequest,
   onAnswer: (k: number, status: number, body: string) => void,
-): Promise<{ result: AutocannonResult; sent: number; answered: number; ranOut: boolean }> {
+): Promise<LoadRun> {
+  const url = platform.url;
+  const pids = platform.servers.flatMap((s) => (s.child.pid === undefined ? [] : [s.child.pid]));
+  const cpuBefore = sampleCpu(pids, database);
   let cursor = 0;
   let answered = 0;
   const connections = Math.min(o.connections, count);
@@ -207,10 +212,19 @@ async function load(
   const timer = Number.isFinite(durationS) ? setTimeout(() => instance.stop(), durationS * 1000) : undefined;
   const result = await instance;
   clearTimeout(timer);
-  return { result, sent: cursor, answered, ranOut: answered >= count };
+  return { result, sent: cursor, answered, ranOut: answered >= count, cpu: cpuBetween(cpuBefore, sampleCpu(pids, database)) };
 }
 
-function printLoad(what: string, unit: string, r: { result: AutocannonResult; sent: number; answered: number; ranOut: boolean }, ok: number) {
+interface LoadRun {
+  result: AutocannonResult;
+  sent: number;
+  answered: number;
+  ranOut: boolean;
+  /** CPU ms of the server processes and of the database's backends during the run (bench/load/cpu.ts). */
+  cpu: { serverMs: number; databaseMs: number };
+}
+
+function printLoad(what: string, unit: string, r: LoadRun, ok: number) {
   const x = r.result;
   const codes = Object.entries(x.statusCodeStats)
     .map(([c, v]) => `${c}: ${v.count}`)
@@ -219,6 +233,9 @@ function printLoad(what: string, unit: string, r: { result: AutocannonResult; se
   log(`requests sent         ${r.sent} (answered ${r.answered}; ${r.sent - r.answered} in flight when the run ended)`);
   log(`duration              ${x.duration.toFixed(1)} s (${r.ranOut ? 'the prepared requests ran out' : 'the duration elapsed'})`);
   log(`${unit.padEnd(22)}${(ok / x.duration).toFixed(1)} (${ok} in ${x.duration.toFixed(1)} s)`);
+  // Per successful item: the work of refused or cut-off requests is in the total too, so this is an upper bound.
+  const per = (x: number) => (ok > 0 ? (x / ok).toFixed(2) : '-');
+  log(`CPU per item          server ${per(r.cpu.serverMs)} ms, database ${per(r.cpu.databaseMs)} ms; wall per item ${per(x.duration * 1000)} ms (CPU totals ${(r.cpu.serverMs / 1000).toFixed(1)} s / ${(r.cpu.databaseMs / 1000).toFixed(1)} s in ${x.duration.toFixed(1)} s wall)`);
   log(`latency               p50 ${ms(x.latency.p50)}, p90 ${ms(x.latency.p90)}, p99 ${ms(x.latency.p99)}, max ${ms(x.latency.max)}`);
   log(`status codes          ${codes || '-'}`);
   log(`non-2xx ${x.non2xx}, errors ${x.errors} (timeouts ${x.timeouts})`);
@@ -254,7 +271,8 @@ async function issue(platform: Platform, p: Prepared, todo: number[], durationS:
   const n = p.issuers.length;
   const statuses = new Map<number, number>();
   const r = await load(
-    platform.url,
+    platform,
+    undefined,
     todo.length,
     durationS,
     (k) => {
@@ -444,7 +462,8 @@ async function castBench(serverMain: string): Promise<void> {
     const headers = { 'content-type': 'application/json' };
     const sampler = await sampleSessions(db);
     const r = await load(
-      platform.url,
+      platform,
+      db,
       ballots.length,
       o.duration,
       (k) => ({ method: 'POST', path, headers, body: ballots[k] }),

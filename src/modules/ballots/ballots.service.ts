@@ -57,7 +57,7 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
    */
   private group: Group = defaultGroup;
   /** Per election: the checks' context as data (for workers) and built on this thread's backend. */
-  private readonly contexts = new Map<string, { json: CastContextJSON; local?: CastContext }>();
+  private readonly contexts = new Map<string, Promise<{ json: CastContextJSON; local?: CastContext }>>();
   /**
    * Worker threads for the checks (CAST_WORKERS), so the event loop stays free for the database: a cast
    * holds the board's lock for a few statements, and each one waited behind other ballots' verification.
@@ -131,25 +131,33 @@ export class BallotsService implements OnModuleInit, OnModuleDestroy {
     }
     let c = this.contexts.get(electionId);
     if (!c) {
-      const e = await this.elections.cryptoElection(electionId);
-      // The issuers' keys as the board published them (seq 1, bound into H): the casting side holds no
-      // issuer secret and asks the issuers nothing.
-      const [entry] = await this.board.entries(electionId, 1, 1);
-      const listed = issuersFromPayload(entry?.kind === 'issuer-keys' ? (JSON.parse(entry.entry) as { payload: unknown }).payload : undefined);
-      if (listed.failures.length > 0) throw new Error(`election ${electionId}: its issuer-keys entry does not parse: ${listed.failures[0]}`);
-      const issuers = listed.issuers.map((i) => ({ id: i.id, publicKey: i.publicJwk }));
-      const json: CastContextJSON = {
-        electionId,
-        manifest: e.manifest,
-        setupHash: Buffer.from(e.setupHash).toString('hex'),
-        bindings: electionBindingsToJSON(e.bindings),
-        keySet: electionKeySetToJSON(defaultGroup, e.keys),
-        issuers,
-        issuerThreshold: row.issuer_threshold,
-      };
-      this.contexts.set(electionId, (c = { json }));
+      // The promise is cached, not its value: the first casts of an election arrive together, and each
+      // building its own context repeated the election key's precomputation on the event loop.
+      c = this.buildContext(electionId, row.issuer_threshold);
+      this.contexts.set(electionId, c);
+      c.catch(() => this.contexts.delete(electionId));
     }
     return c;
+  }
+
+  private async buildContext(electionId: string, issuerThreshold: number): Promise<{ json: CastContextJSON; local?: CastContext }> {
+    const e = await this.elections.cryptoElection(electionId);
+    // The issuers' keys as the board published them (seq 1, bound into H): the casting side holds no
+    // issuer secret and asks the issuers nothing.
+    const [entry] = await this.board.entries(electionId, 1, 1);
+    const listed = issuersFromPayload(entry?.kind === 'issuer-keys' ? (JSON.parse(entry.entry) as { payload: unknown }).payload : undefined);
+    if (listed.failures.length > 0) throw new Error(`election ${electionId}: its issuer-keys entry does not parse: ${listed.failures[0]}`);
+    const issuers = listed.issuers.map((i) => ({ id: i.id, publicKey: i.publicJwk }));
+    const json: CastContextJSON = {
+      electionId,
+      manifest: e.manifest,
+      setupHash: Buffer.from(e.setupHash).toString('hex'),
+      bindings: electionBindingsToJSON(e.bindings),
+      keySet: electionKeySetToJSON(defaultGroup, e.keys),
+      issuers,
+      issuerThreshold,
+    };
+    return { json };
   }
 
   private localContext(c: { json: CastContextJSON; local?: CastContext }): CastContext {
