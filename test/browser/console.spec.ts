@@ -95,7 +95,11 @@ describeEachBackend(
       await approveAtSandbox(page, 'official');
       await page.waitForSelector('#create');
       await page.fill('#f-title', 'Referendum test');
+      // The pattern attribute is compiled with the `v` flag; an invalid one is ignored and checks nothing.
+      await page.fill('#f-slug', '-bad');
+      expect(await page.$eval('#f-slug', (el) => (el as HTMLInputElement).validity.patternMismatch)).toBe(true);
       await page.fill('#f-slug', `form-${Date.now()}`);
+      expect(await page.$eval('#f-slug', (el) => (el as HTMLInputElement).validity.patternMismatch)).toBe(false);
       await page.selectOption('#f-kind', 'municipal');
       await page.fill('#f-day', '2027-05-09');
       await page.fill('#f-constituency', 'Leuven');

@@ -52,7 +52,7 @@ async function showHome(): Promise<void> {
   redraw = () => void showHome();
   const out = h('div', { id: 'create-result', 'aria-live': 'polite' });
   const title = h('input', { id: 'f-title', required: true });
-  const slug = h('input', { id: 'f-slug', required: true, pattern: '[a-z0-9][a-z0-9-]*' });
+  const slug = h('input', { id: 'f-slug', required: true, pattern: '[a-z0-9][a-z0-9\\-]*' });
   const kind = h('select', { id: 'f-kind' }, ...['municipal', 'regional', 'federal', 'european'].map((k) => h('option', { value: k }, t(`kind.${k}` as MessageKey))));
   const day = h('input', { id: 'f-day', type: 'date', required: true });
   const constituency = h('input', { id: 'f-constituency' });
