@@ -13,6 +13,7 @@ import {
   parseVotingCode,
   prepareBallotTokenFromCode,
   pseudonymFromCode,
+  type VotingCodeContext,
 } from '../../../src/crypto/tokens/voting-code';
 import { blindSign, generateIssuerKey, type IssuerKeyPair } from '../../../src/modules/tokens/blind-signer';
 
@@ -73,7 +74,7 @@ describe('voting code: derivations', () => {
   }, 60_000);
 
   /** What one device does with the code: the blinded requests and, signed by the issuers, the token. */
-  function device(secret: Uint8Array, c = ctx) {
+  function device(secret: Uint8Array, c: VotingCodeContext = ctx) {
     const { pseudonym, prepared } = prepareBallotTokenFromCode(secret, c);
     const blinded = issuers.map((i) => blindFromCode(secret, c, i.id, i.pk, prepared.preparedMsg));
     const signatures = issuers.map((i, n) => ({ issuerId: i.id, signature: finalize(i.pk, prepared.preparedMsg, blindSign(i.key.privateKey, blinded[n].blindedMsg), blinded[n].inv) }));
