@@ -20,6 +20,7 @@ import { assembleBallotToken, type BallotToken, prepareBallotToken, type TokenIs
 import { generatePseudonymKeyPair, type PseudonymKeyPair, signBallot } from '../crypto/tokens/pseudonym';
 import { type ElectionIssuer, type ElectionSetup, type ElectionSetupPins, verifyElectionSetup } from '../crypto/record/election-setup';
 import { blind, finalize } from '../crypto/tokens/rsabssa';
+import { blindFromCode, prepareBallotTokenFromCode } from '../crypto/tokens/voting-code';
 
 /**
  * The election as the device trusts it: manifest, election key, H and this election's issuers, all read
@@ -62,13 +63,19 @@ export async function obtainBallotToken(
   electionId: string,
   issuers: readonly TokenIssuer[],
   send: Fetch,
-  pseudonym: PseudonymKeyPair = generatePseudonymKeyPair(),
+  pseudonymOrCode: PseudonymKeyPair | { votingCode: Uint8Array } = generatePseudonymKeyPair(),
 ): Promise<{ token: BallotToken; pseudonym: PseudonymKeyPair }> {
-  const prepared = prepareBallotToken({ electionId, electionBaseHash: election.electionHash, pseudonym: pseudonym.publicKey });
+  // With a voting code (§20 "Voting code") every request is derived from it, so a second device sends the
+  // very same blinded messages and the issuers answer with the signatures they already gave.
+  const code = 'votingCode' in pseudonymOrCode ? pseudonymOrCode.votingCode : undefined;
+  const ctx = { electionId, electionBaseHash: election.electionHash };
+  const { pseudonym, prepared } = code
+    ? prepareBallotTokenFromCode(code, ctx)
+    : { pseudonym: pseudonymOrCode as PseudonymKeyPair, prepared: prepareBallotToken({ ...ctx, pseudonym: (pseudonymOrCode as PseudonymKeyPair).publicKey }) };
   const signatures = [];
   for (const issuer of issuers) {
     const pk = issuer.publicKey;
-    const blinded = blind(pk, prepared.preparedMsg);
+    const blinded = code ? blindFromCode(code, ctx, issuer.id, pk, prepared.preparedMsg) : blind(pk, prepared.preparedMsg);
     const res = await send(`${baseUrl}/elections/${electionId}/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

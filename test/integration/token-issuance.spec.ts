@@ -7,6 +7,7 @@ import { generatePseudonymKeyPair } from '../../src/crypto/tokens/pseudonym';
 import { IssuanceService } from '../../src/modules/tokens/issuance.service';
 import { type ElectionIssuerKey, IssuerKeyStore } from '../../src/modules/tokens/issuer-keys.service';
 import { parseIssuerPublicKeyJwk } from '../../src/crypto/tokens/rsa-key';
+import { blindFromCode, generateVotingCode, prepareBallotTokenFromCode } from '../../src/crypto/tokens/voting-code';
 import { describeEachBackend } from '../support/databases';
 import { insertElection } from '../support/fixtures';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -81,6 +82,38 @@ describeEachBackend('ballot-token issuance', (db) => {
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConflictError);
     const rows = await ds.query(`SELECT count(*)::int AS n FROM token_issuances WHERE election_id = $1 AND issuer_id = $2 AND voter_key = $3`, [electionId, issuer.id, Buffer.from(v)]);
     expect(rows[0].n).toBe(1);
+  });
+
+  it('voting code: a second device with the code gets the same signatures from every issuer; a different request (another code, or random blinding) is refused by every issuer', async () => {
+    const v = voter();
+    const code = generateVotingCode();
+    const ctx = { electionId };
+    /** One device: the requests derived from `secret`, each sent to its issuer, finalized. */
+    const onDevice = async (secret: Uint8Array) => {
+      const { pseudonym, prepared } = prepareBallotTokenFromCode(secret, ctx);
+      const signatures = [];
+      for (const k of keys) {
+        const bl = blindFromCode(secret, ctx, k.id, pk(k), prepared.preparedMsg);
+        const blindSig = await issuance.issue(electionId, k.id, v, bl.blindedMsg);
+        signatures.push({ issuerId: k.id, signature: finalize(pk(k), prepared.preparedMsg, blindSig, bl.inv) });
+      }
+      return assembleBallotToken({ electionId, pseudonym: pseudonym.publicKey, prefix: prepared.prefix, signatures });
+    };
+    const first = await onDevice(code);
+    const second = await onDevice(new Uint8Array(code));
+    expect(second).toEqual(first);
+    expect(verifyTokenSignatures(second, keys.map((k) => ({ id: k.id, publicKey: pk(k) })), 2).valid).toBe(true);
+    // Attack: the same person tries for a second token, with another code or plain random blinding, at each issuer.
+    const other = prepareBallotTokenFromCode(generateVotingCode(), ctx);
+    const otherCode = generateVotingCode();
+    const random = request();
+    for (const [i, k] of keys.entries()) {
+      const fromOtherCode = blindFromCode(otherCode, ctx, k.id, pk(k), other.prepared.preparedMsg).blindedMsg;
+      await expect(issuance.issue(electionId, k.id, v, fromOtherCode)).rejects.toMatchObject({ code: 'already_issued' });
+      await expect(issuance.issue(electionId, k.id, v, random.blinded[i].blindedMsg)).rejects.toMatchObject({ code: 'already_issued' });
+    }
+    const rows = await ds.query(`SELECT count(*)::int AS n FROM token_issuances WHERE election_id = $1 AND voter_key = $2`, [electionId, Buffer.from(v)]);
+    expect(rows[0].n).toBe(keys.length);
   });
 
   it('refuses before the election is open, and malformed blinded messages with a clear error', async () => {

@@ -101,7 +101,7 @@ export function rsassaPssVerify(pk: RsaPublicKey, msg: Uint8Array, sig: Uint8Arr
 }
 
 /** Uniform integer in [1, n) by rejection sampling (RFC 9474 random_integer_uniform). */
-function randomBelow(n: bigint, rng: RandomSource): bigint {
+export function randomIntegerBelow(n: bigint, rng: RandomSource): bigint {
   const bits = bitLength(n);
   const len = Math.ceil(bits / 8);
   const topMask = 0xff >> (8 * len - bits);
@@ -155,8 +155,8 @@ export function blindWithParameters(
  */
 export function blind(pk: RsaPublicKey, preparedMsg: Uint8Array, rng: RandomSource = webCryptoRandom): BlindResult {
   const salt = randomBytesFrom(rng, SALT_LENGTH);
-  const r = randomBelow(pk.n, rng);
-  const mask = randomBelow(pk.n, rng);
+  const r = randomIntegerBelow(pk.n, rng);
+  const mask = randomIntegerBelow(pk.n, rng);
   return blindWithParameters(pk, preparedMsg, salt, r, mask);
 }
 
