@@ -1,4 +1,4 @@
-// The voting code (protocol 4, docs/protocol.md §20 "Voting code"): a 128-bit secret the voter keeps, from
+// The voting code (docs/protocol.md §20 "Voting code"; device-side only, no record format changes): a 128-bit secret the voter keeps, from
 // which the booth derives the pseudonym key, the RFC 9474 message prefix and, per issuer, the PSS salt and
 // the blinding factor. The same code on any device rebuilds byte-identical blinded requests, which the
 // issuers answer with the signatures they already gave ("identical retry"), so the same token comes back;
@@ -21,12 +21,12 @@ export const VOTING_CODE_CHECKSUM_LENGTH = 4;
 /** Characters of a voting code without separators: (16 + 4) bytes in base32 = 32 characters. */
 export const VOTING_CODE_CHARS = 32;
 
-export const VOTING_CODE_DOMAIN = 'evote/v4/voting-code';
-export const VOTING_CODE_CHECKSUM_TAG = 'evote/v4/voting-code/checksum';
-export const VOTING_CODE_PSEUDONYM_TAG = 'evote/v4/voting-code/pseudonym';
-export const VOTING_CODE_PREFIX_TAG = 'evote/v4/voting-code/prefix';
-export const VOTING_CODE_SALT_TAG = 'evote/v4/voting-code/pss-salt';
-export const VOTING_CODE_BLIND_TAG = 'evote/v4/voting-code/blind';
+export const VOTING_CODE_DOMAIN = 'evote/v3/voting-code';
+export const VOTING_CODE_CHECKSUM_TAG = 'evote/v3/voting-code/checksum';
+export const VOTING_CODE_PSEUDONYM_TAG = 'evote/v3/voting-code/pseudonym';
+export const VOTING_CODE_PREFIX_TAG = 'evote/v3/voting-code/prefix';
+export const VOTING_CODE_SALT_TAG = 'evote/v3/voting-code/pss-salt';
+export const VOTING_CODE_BLIND_TAG = 'evote/v3/voting-code/blind';
 
 // Crockford's base32: no I, L, O, U, so a code read aloud or copied by hand has fewer look-alikes.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -81,7 +81,7 @@ export interface VotingCodeContext {
 }
 
 /**
- * derive(tag, context, extra, L) = HKDF-SHA-256(ikm = secret, salt = utf8("evote/v4/voting-code"),
+ * derive(tag, context, extra, L) = HKDF-SHA-256(ikm = secret, salt = utf8("evote/v3/voting-code"),
  * info = lp(utf8(tag)) ‖ lp(utf8(electionId)) ‖ lp(H or empty) ‖ extra, L).
  */
 function derive(secret: Uint8Array, tag: string, ctx: VotingCodeContext, extra: Uint8Array, length: number): Uint8Array {
