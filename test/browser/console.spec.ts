@@ -75,7 +75,7 @@ describeEachBackend(
       const { token, pseudonym } = await obtainBallotToken(t.url, election, id, issuers, v.send);
       const p = prepareBallot(election, id, token, pseudonym, { council: ['list-a'], referendum: ['yes'] });
       expect((await fetch(`${t.url}/elections/${id}/ballots`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(p.castBody) })).status).toBe(201);
-      await page.waitForSelector('#turnout:has-text("1 ballots · 1 voters")');
+      await page.waitForSelector('#turnout:has-text("1 ballot · 1 voter")');
       await shot(page, 'console-4-open-turnout');
 
       await page.click('#do-close');

@@ -60,6 +60,8 @@ describeEachBackend(
       await page.fill('#code-input', auditCode);
       await page.click('#search-button');
       await page.waitForSelector('#audit-check.ok');
+      expect(await page.getAttribute('#search-status', 'data-status')).toBe('audited');
+      expect(await page.textContent('#search-status')).toContain('not counted');
       expect(await page.textContent('#audit-choices')).toMatch(/Lijst [ABC]/);
       await shot(page, 'observer-1-audit-found');
 
@@ -146,6 +148,17 @@ describeEachBackend(
       await page.click('#verify');
       await page.waitForSelector('#verify-status[data-ok="false"]', { timeout: 60_000 });
       expect(await page.getAttribute('#checks li[data-check="16"]', 'data-status')).toBe('fail');
+
+      // The lookup names what became of each ballot: the earlier one was replaced by the later one.
+      await page.fill('#code-input', earlier.trackingCode);
+      await page.click('#search-button');
+      await page.waitForSelector('#search-status');
+      expect(await page.getAttribute('#search-status', 'data-status')).toBe('superseded');
+      expect(await page.textContent('#search-status')).toContain(`(entry ${second})`);
+      await page.fill('#code-input', later.trackingCode);
+      await page.click('#search-button');
+      await page.waitForSelector(`#search-result:has-text("${later.trackingCode}") #search-status`);
+      expect(await page.getAttribute('#search-status', 'data-status')).toBe('latest');
 
       // A lookup whose answer is another ballot's entry (validly included) is refused: the code is recomputed from the entry.
       await page.route(`**/elections/${e.id}/ballots/${earlier.trackingCode}`, async (route) => {

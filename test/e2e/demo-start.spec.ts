@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_ELECTION_ID } from '../../src/modules/eligibility/demo-election';
@@ -67,6 +67,41 @@ describe('npm start: a demo election ready to vote in', () => {
     expect(lines[lines.length - 1]).toMatch(/^The record verifies so far: 0 ballots, no result yet \(checks 9, 11, 12, 13, 14, 15 do not apply yet/);
     expect(lines.join('\n')).not.toMatch(/\[FAIL\]/);
     expect(await verifyCommand({ server: `http://127.0.0.1:${port}`, election: DEMO_ELECTION_ID, workers: 0, requireResult: true }, io)).toBe(1);
+    await stop(child);
+  }, 200_000);
+
+  /** `npm run demo:reset` as the README gives it (the script itself, with this test's environment). */
+  const reset = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ['scripts/demo-reset.mjs'], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
+
+  it('npm run demo:reset starts the demo over: refused while the server runs or with DATABASE_URL, then a fresh demo election opens', async () => {
+    const port = await freePort();
+    let child = await start(dataDir, port);
+    const before = await (await fetch(`http://127.0.0.1:${port}/elections/${DEMO_ELECTION_ID}`)).json();
+    const running = reset({ DATA_DIR: dataDir });
+    expect(running.status).toBe(1);
+    expect(running.stderr).toMatch(/stop it first \(nothing was deleted\)/);
+    expect(existsSync(join(dataDir, 'pg'))).toBe(true);
+    await stop(child);
+
+    const withServer = reset({ DATA_DIR: dataDir, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x' });
+    expect(withServer.status).toBe(2);
+    expect(existsSync(join(dataDir, 'pg'))).toBe(true);
+
+    const done = reset({ DATA_DIR: dataDir });
+    expect(done.status).toBe(0);
+    expect(existsSync(join(dataDir, 'pg'))).toBe(false);
+    expect(existsSync(join(dataDir, 'demo-trustees'))).toBe(false);
+    expect(existsSync(join(dataDir, 'keys'))).toBe(true);
+
+    child = await start(dataDir, port);
+    const after = await (await fetch(`http://127.0.0.1:${port}/elections/${DEMO_ELECTION_ID}`)).json();
+    expect(after.status).toBe('open');
+    // A new ceremony: a new election key, so a new fingerprint, with an empty board of ballots.
+    expect(after.baseHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(after.baseHash).not.toBe(before.baseHash);
+    const kinds = (await (await fetch(`http://127.0.0.1:${port}/elections/${DEMO_ELECTION_ID}/board/entries`)).json()).map((e: { kind: string }) => e.kind);
+    expect(kinds).not.toContain('ballot');
     await stop(child);
   }, 200_000);
 });

@@ -5,6 +5,7 @@
 import { de } from './de';
 import { en, type MessageKey, type Messages } from './en';
 import { fr } from './fr';
+import { formatMessage } from './format';
 import { nl } from './nl';
 
 export const CATALOGS: Record<Lang, Messages> = { nl, fr, de, en };
@@ -43,10 +44,10 @@ export function setLanguage(l: Lang): void {
   }
 }
 
-/** The message `key` in the current language, with `{name}` placeholders filled from `vars`. */
+/** The message `key` in the current language, with `{name}` placeholders and plural choices filled from `vars`. */
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
   const text: string = CATALOGS[current][key] ?? en[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in vars ? String(vars[k]) : `{${k}}`));
+  return formatMessage(text, vars, current);
 }
 
 /** Sets up the page frame: language, the switcher in the header, the title; `rerender` redraws on a switch. */

@@ -99,7 +99,7 @@ async function showElection(id: string): Promise<void> {
   );
   search.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    void lookUp(view, anchored, codeInput.value, found);
+    void lookUp(view, anchored, codeInput.value, found, parsed);
   });
 
   const receiptInput = h('input', { type: 'file', id: 'receipt-files', multiple: true, accept: '.json,application/json' });
@@ -165,7 +165,7 @@ async function showElection(id: string): Promise<void> {
       ),
     ),
   );
-  if (codeInput.value) void lookUp(view, anchored, codeInput.value, found);
+  if (codeInput.value) void lookUp(view, anchored, codeInput.value, found, parsed);
 }
 
 // Leaf hashes are recomputed here from the entry text, not taken from the server.
@@ -209,7 +209,27 @@ function codeOfEntry(entryText: string, kind: string, election: VerifiedElection
   }
 }
 
-async function lookUp(view: ElectionView, anchored: Anchor, code: string, out: HTMLElement): Promise<void> {
+/** Board entries as the record lists them (parsed once by the page). */
+type ParsedEntry = { seq: number; kind: string; payload: Record<string, unknown> };
+
+/**
+ * What became of a looked-up submission, read from the record the page loaded: an audited ballot is never
+ * counted; a cast ballot followed by a later one of the same pseudonym was replaced by it. The full
+ * verification (check 9 and the tally) is what proves the record itself.
+ */
+function submissionFate(entry: BoardEntry, entries: readonly ParsedEntry[]): HTMLElement | null {
+  if (entry.kind === 'audit') return h('p', { class: 'bad', id: 'search-status', 'data-status': 'audited' }, t('observer.search.audited'));
+  if (entry.kind !== 'ballot') return null;
+  const pseudonym = (e: ParsedEntry | undefined) => (e?.payload?.token as { pseudonym?: unknown } | undefined)?.pseudonym;
+  const mine = pseudonym(entries.find((e) => e.seq === entry.seq));
+  if (typeof mine !== 'string') return null;
+  const later = entries.filter((e) => e.kind === 'ballot' && e.seq > entry.seq && pseudonym(e) === mine).at(-1);
+  return later
+    ? h('p', { class: 'bad', id: 'search-status', 'data-status': 'superseded' }, t('observer.search.superseded', { seq: later.seq }))
+    : h('p', { class: 'ok', id: 'search-status', 'data-status': 'latest' }, t('observer.search.latest'));
+}
+
+async function lookUp(view: ElectionView, anchored: Anchor, code: string, out: HTMLElement, entries: readonly ParsedEntry[]): Promise<void> {
   if (!code.trim()) return;
   out.replaceChildren(h('p', { role: 'status' }, t('common.working')));
   if (!anchored.election) return void out.replaceChildren(h('p', { class: 'bad', id: 'search-verdict' }, t('observer.fingerprint.unverified'), h('span', { class: 'detail' }, ` ${anchored.error}`)));
@@ -234,6 +254,7 @@ async function lookUp(view: ElectionView, anchored: Anchor, code: string, out: H
       h('p', {}, t('observer.search.found', { code: wanted, seq: found.entry.seq, kind: found.entry.kind })),
       !isSubmission ? h('p', { class: 'bad', id: 'search-kind' }, t('observer.search.notBallot')) : !codeOk ? h('p', { class: 'bad', id: 'search-code' }, t('observer.search.codeMismatch')) : null,
       h('p', { class: ok ? 'ok' : 'bad', id: 'search-verdict' }, ok ? t('observer.search.included', { size: found.inclusion.head.size }) : t('booth.check.failed')),
+      ok ? submissionFate(found.entry, entries) : null,
     ].filter((x): x is HTMLParagraphElement => x !== null);
     if (ok && found.entry.kind === 'audit') {
       // A Benaloh audit: re-check, on this (second) device, that the ballot opens to what it says.
