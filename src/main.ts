@@ -3,6 +3,7 @@ import { ConfigurationError, loadConfig } from './config/app-config';
 import { createApp } from './create-app';
 import { ensureDemoElectionOnce } from './modules/demo/demo-seeding';
 import { DEMO_ELECTION_ID } from './modules/eligibility/demo-election';
+import { ElectionsService } from './modules/elections/elections.service';
 
 async function main(): Promise<void> {
   let config;
@@ -21,9 +22,13 @@ async function main(): Promise<void> {
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   if (config.demoElectionEnabled) await ensureDemoElectionOnce(app, config, (await app.getUrl()).replace('[::1]', '127.0.0.1'));
   const database = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.DATA_DIR}`;
-  const demo = config.demoElectionEnabled
-    ? `  vote in the demo election: ${url}/booth/?election=${DEMO_ELECTION_ID}\n  observe and verify it: ${url}/observer/?election=${DEMO_ELECTION_ID}\n  officials' console: ${url}/console/\n`
-    : '';
+  const demoStatus = config.demoElectionEnabled ? (await app.get(ElectionsService).get(DEMO_ELECTION_ID)).status : undefined;
+  // A demo closed or tallied in an earlier run cannot be voted in again: point to its results and the reset.
+  const demo = !config.demoElectionEnabled
+    ? ''
+    : demoStatus === 'open'
+      ? `  vote in the demo election: ${url}/booth/?election=${DEMO_ELECTION_ID}\n  observe and verify it: ${url}/observer/?election=${DEMO_ELECTION_ID}\n  officials' console: ${url}/console/\n`
+      : `  the demo election: ${demoStatus}, voting is over; results and verification: ${url}/observer/?election=${DEMO_ELECTION_ID}\n  start the demo over: stop the server, then \`npm run demo:reset\`\n  officials' console: ${url}/console/\n`;
   // With PORT=0 the public URL's port is not known before binding: print the address actually bound.
   const printed = config.PORT === 0 ? url : config.publicUrl;
   process.stdout.write(`\nevote is running at ${printed}\n  health: ${url}/health\n  API docs: ${url}/api/docs\n  database: ${database}\n${demo}\n`);
