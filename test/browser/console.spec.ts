@@ -47,7 +47,18 @@ describeEachBackend(
       await page.waitForSelector('#status[data-status="draft"]');
       const id = new URL(page.url()).searchParams.get('election')!;
 
+      // Who is logged in, with a way out, on every view.
+      expect(await page.locator('.whoami #logout').count()).toBe(1);
       const csv = SANDBOX_IDENTITIES.filter((i) => i.roll).map((i) => `${i.nationalNumber},${i.roll!.constituency},${i.roll!.basis}`);
+      // A roll with bad lines: nothing imported, and each bad line is named with its reason.
+      await page.fill('#roll-csv', ['national_number,constituency,basis', csv[0], '12345,Leuven,belgian', `${csv[1]?.split(',')[0]},Leuven,martian`].join('\n'));
+      await page.click('#roll-button');
+      await page.waitForSelector('#roll-result ul.problems li');
+      const problems = await page.locator('#roll-result ul.problems li').allTextContents();
+      expect(problems.length).toBe(2);
+      expect(problems[0]).toMatch(/^line 3: /);
+      expect(problems[1]).toMatch(/^line 4: /);
+      expect(await page.locator('#roll-imported').count()).toBe(0);
       await page.fill('#roll-csv', ['national_number,constituency,basis', ...csv].join('\n'));
       await page.click('#roll-button');
       await page.waitForSelector('#roll-imported');
@@ -115,6 +126,10 @@ describeEachBackend(
       await vp.click('#login');
       await approveAtSandbox(vp, 'voter');
       await vp.waitForSelector('#not-official');
+      // A voter who opened the console sees who they are and can switch to an official's account.
+      expect(await vp.textContent('.whoami')).toMatch(/\S/);
+      await vp.click('#switch-account');
+      await vp.waitForSelector('#login');
       await voter.close();
     }, 60_000);
   },

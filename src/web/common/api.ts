@@ -2,7 +2,7 @@
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly body: { error?: string; message?: string } | null,
+    readonly body: { error?: string; message?: string; details?: unknown[] } | null,
   ) {
     super(body?.message ?? `HTTP ${status}`);
   }

@@ -8,11 +8,40 @@ import { h, render } from '../common/dom';
 import { initPage, t, type MessageKey } from '../i18n';
 
 let redraw: () => void = () => void start();
+/** The logged-in official, for the header line of every view. */
+let me_: Me | undefined;
 let timer: number | undefined;
+
+/** Problems listed one per line when the API gives them (a roll's bad lines, a definition's fields). */
+const MAX_LISTED_PROBLEMS = 50;
 
 function errorBox(e: unknown) {
   const detail = e instanceof ApiError ? `${e.status}: ${e.message}` : e instanceof Error ? e.message : String(e);
-  return h('p', { class: 'error', role: 'alert' }, detail);
+  const problems = e instanceof ApiError && Array.isArray(e.body?.details) ? e.body.details.map(String) : [];
+  if (problems.length === 0) return h('p', { class: 'error', role: 'alert' }, detail);
+  return h(
+    'div',
+    { class: 'error', role: 'alert' },
+    h('p', {}, detail),
+    h('ul', { class: 'problems' }, ...problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => h('li', {}, p))),
+    problems.length > MAX_LISTED_PROBLEMS ? h('p', {}, t('console.problems.more', { n: problems.length - MAX_LISTED_PROBLEMS })) : null,
+  );
+}
+
+/** Who is logged in, with a way out: an official on a shared computer, or a voter who opened the console. */
+function whoAmI(me: Me) {
+  return h(
+    'p',
+    { class: 'whoami' },
+    t('common.loggedInAs', { name: `${me.givenName ?? ''} ${me.familyName ?? ''}`.trim() }),
+    ' ',
+    h('button', { type: 'button', class: 'link', id: 'logout', onclick: () => void logout() }, t('common.logout')),
+  );
+}
+
+async function logout(): Promise<void> {
+  await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', referrerPolicy: 'same-origin' });
+  location.href = '/console/';
 }
 
 async function start(): Promise<void> {
@@ -29,8 +58,14 @@ async function start(): Promise<void> {
     }
     if (!me.roles.includes('official')) {
       redraw = () => void start();
-      return render(h('h2', {}, t('console.title')), h('p', { class: 'refused', id: 'not-official' }, t('console.notOfficial')));
+      return render(
+        h('h2', {}, t('console.title')),
+        whoAmI(me),
+        h('p', { class: 'refused', id: 'not-official' }, t('console.notOfficial')),
+        h('p', {}, h('button', { type: 'button', class: 'button', id: 'switch-account', onclick: () => void logout() }, t('console.switchAccount'))),
+      );
     }
+    me_ = me;
     const id = param('election');
     if (id) await showElection(id);
     else await showHome();
@@ -131,6 +166,7 @@ async function showHome(): Promise<void> {
 
   render(
     h('h2', {}, t('console.elections')),
+    me_ ? whoAmI(me_) : null,
     h(
       'table',
       { id: 'elections' },
@@ -231,6 +267,7 @@ async function showElection(id: string): Promise<void> {
   );
   render(
     h('h2', {}, view.title),
+    me_ ? whoAmI(me_) : null,
     h('p', {}, `${t('observer.col.status')}: `, h('strong', { id: 'status', 'data-status': view.status }, t(`status.${view.status}` as MessageKey)), ` · ${view.constituency} · ${view.electionDay}`),
     h('p', {}, h('a', { href: '/console/' }, t('observer.back')), ' · ', h('a', { href: `/observer/?election=${id}` }, t('console.toObserver'))),
     notice,

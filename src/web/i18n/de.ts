@@ -135,6 +135,8 @@ export const de: Messages = {
   'console.login.title': "Als Wahlverantwortliche(r) anmelden",
   'console.login.intro': "Verantwortliche melden sich mit itsme an. Öffnen, Schließen und Veröffentlichen einer Wahl müssen jeweils erneut mit itsme bestätigt werden.",
   'console.notOfficial': "Ihr Konto hat nicht die Rolle einer/eines Wahlverantwortlichen.",
+  'console.switchAccount': 'Abmelden und als Wahlverantwortliche(r) anmelden',
+  'console.problems.more': '…und {n} weitere.',
   'console.elections': "Wahlen",
   'console.new': "Neue Wahl",
   'console.fromFile': "Aus einer Definitionsdatei (JSON)",

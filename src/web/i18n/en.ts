@@ -134,6 +134,8 @@ export const en = {
   'console.login.title': "Log in as an election official",
   'console.login.intro': "Officials log in with itsme. Opening, closing and publishing an election must each be confirmed again with itsme.",
   'console.notOfficial': "Your account does not have the election official role.",
+  'console.switchAccount': 'Log out and log in as an election official',
+  'console.problems.more': '…and {n} more.',
   'console.elections': "Elections",
   'console.new': "New election",
   'console.fromFile': "From a definition file (JSON)",

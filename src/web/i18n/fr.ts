@@ -135,6 +135,8 @@ export const fr: Messages = {
   'console.login.title': "Se connecter en tant que responsable électoral",
   'console.login.intro': "Les responsables se connectent avec itsme. L'ouverture, la clôture et la publication d'une élection doivent chacune être confirmées à nouveau avec itsme.",
   'console.notOfficial': "Votre compte n'a pas le rôle de responsable électoral.",
+  'console.switchAccount': 'Se déconnecter et se connecter en tant que responsable électoral',
+  'console.problems.more': '…et {n} de plus.',
   'console.elections': "Élections",
   'console.new': "Nouvelle élection",
   'console.fromFile': "À partir d'un fichier de définition (JSON)",

@@ -135,6 +135,8 @@ export const nl: Messages = {
   'console.login.title': "Aanmelden als verkiezingsbeambte",
   'console.login.intro': "Beambten melden zich aan met itsme. Het openen, sluiten en publiceren van een verkiezing moet telkens opnieuw met itsme worden bevestigd.",
   'console.notOfficial': "Uw account heeft de rol van verkiezingsbeambte niet.",
+  'console.switchAccount': 'Afmelden en aanmelden als verkiezingsbeambte',
+  'console.problems.more': '…en nog {n}.',
   'console.elections': "Verkiezingen",
   'console.new': "Nieuwe verkiezing",
   'console.fromFile': "Uit een definitiebestand (JSON)",
