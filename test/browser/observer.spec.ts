@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { fetchElection } from '../../src/client/voter-client';
 import { ballotFromJSON, ballotHash, trackingCode } from '../../src/crypto/ballot';
@@ -50,6 +50,19 @@ describeEachBackend(
       expect(await page.textContent('#turnout')).toContain(`${e.cast} `);
       // Results: a bar per option, with the decrypted totals.
       for (const [option, n] of Object.entries(e.expected.council)) expect(await page.textContent(`#results [data-option="${option}"] .count`)).toBe(String(n));
+      // Blank ballots (every 7th voter left the council blank), turnout against the roll, and the export.
+      const councilVotes = Object.values(e.expected.council).reduce((a, b) => a + b, 0);
+      expect(await page.getAttribute('#results [data-contest="council"] .blank', 'data-blank')).toBe(String(8 - councilVotes));
+      expect(await page.textContent('#results-turnout')).toMatch(/^8 Stimmzettel gezählt von \d+ Wahlberechtigten/);
+      const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+      const csv = readFileSync((await csvDownload.path())!, 'utf8').split('\r\n');
+      expect(csv[0]).toBe('election_id,contest_id,contest,option_id,option,votes,percent');
+      for (const [option, n] of Object.entries(e.expected.council)) expect(csv.some((l) => l.startsWith(`${e.id},council,`) && l.includes(`,${option},`) && l.split(',')[5] === String(n))).toBe(true);
+      expect(csv).toContain(`${e.id},,counted ballots,,,8,${csv.find((l) => l.includes('counted ballots'))!.split(',')[6]}`);
+      const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+      const exported = JSON.parse(readFileSync((await jsonDownload.path())!, 'utf8'));
+      expect(exported.counted).toBe(8);
+      expect(exported.contests.find((c: { id: string }) => c.id === 'council').blank).toBe(8 - councilVotes);
       expect(await page.locator('#board tbody tr').count()).toBeGreaterThan(5);
       await page.selectOption('#lang-select', 'en');
       await page.waitForSelector('text=Verify the election record');

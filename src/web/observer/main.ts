@@ -16,6 +16,7 @@ import { h, render, svg } from '../common/dom';
 import { fingerprintParam, groupedFingerprint } from '../common/fingerprint';
 import { checkInclusion } from '../common/inclusion';
 import { laterReceipts, onBoardVerdict } from '../common/receipts';
+import { resultsCsv, summarizeResults, type ResultSummary } from './results';
 import { initPage, lang, t, type MessageKey } from '../i18n';
 import type { Check, HeldOptions, Progress, Record_, Verification } from './verify';
 
@@ -124,7 +125,9 @@ async function showElection(id: string): Promise<void> {
         ]
       : h('p', { class: 'hint', id: 'fingerprint-unverified' }, t('observer.fingerprint.unverified'), h('span', { class: 'detail' }, ` ${anchored.error}`)),
     h('section', { 'aria-labelledby': 'turnout-h' }, h('h3', { id: 'turnout-h' }, t('observer.turnout')), h('p', { id: 'turnout' }, t('observer.turnout.figures', { ballots: casts.length, voters }))),
-    result?.results ? resultsChart(view, result.results) : h('section', {}, h('h3', {}, t('observer.results')), h('p', { id: 'no-results' }, t('observer.results.none'))),
+    result?.results
+      ? resultsChart(view, summarizeResults(anchored.election?.election.manifest ?? view.manifest, result.results, countedBallots(parsed), anchored.election?.election.bindings.rollSize ?? null))
+      : h('section', {}, h('h3', {}, t('observer.results')), h('p', { id: 'no-results' }, t('observer.results.none'))),
     h(
       'section',
       { 'aria-labelledby': 'head-h' },
@@ -171,27 +174,57 @@ async function showElection(id: string): Promise<void> {
 // Leaf hashes are recomputed here from the entry text, not taken from the server.
 const leafOf = (text: string) => bytesToHex(leafHash(utf8ToBytes(text))).slice(0, 16) + '…';
 
-function resultsChart(view: ElectionView, results: Record<string, Record<string, number>>) {
+/** How many ballots the tally counted (its `counted` list), as the board's tally entry states it. */
+function countedBallots(entries: readonly ParsedEntry[]): number {
+  const counted = entries.find((e) => e.kind === 'tally')?.payload?.counted;
+  return Array.isArray(counted) ? counted.length : 0;
+}
+
+function download(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const pct = (p: number | null) => (p === null ? '' : `${p.toLocaleString(lang(), { maximumFractionDigits: 1 })} %`);
+
+function resultsChart(view: ElectionView, s: ResultSummary) {
   return h(
     'section',
     { 'aria-labelledby': 'results-h', id: 'results' },
     h('h3', { id: 'results-h' }, t('observer.results')),
-    ...view.manifest.contests.map((c) => {
-      const counts = results[c.id] ?? {};
-      const max = Math.max(1, ...Object.values(counts));
-      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    h(
+      'p',
+      { id: 'results-turnout' },
+      s.rollSize === null ? t('observer.results.counted', { counted: s.counted }) : t('observer.results.turnout', { counted: s.counted, roll: s.rollSize, percent: pct(s.turnoutPercent) }),
+    ),
+    ...s.contests.map((c) => {
+      const max = Math.max(1, ...c.options.map((o) => o.votes));
+      const total = c.options.reduce((a, o) => a + o.votes, 0);
       return h(
         'figure',
-        { class: 'chart' },
+        { class: 'chart', 'data-contest': c.id },
         h('figcaption', {}, h('strong', {}, c.title), ` (${t('observer.results.total', { total })})`),
         ...c.options.map((o) => {
-          const n = counts[o.id] ?? 0;
-          const bar = svg('svg', { width: '100%', height: 22, role: 'img', 'aria-label': `${o.title}: ${n}` });
-          bar.append(svg('rect', { x: 0, y: 2, height: 18, width: `${(100 * n) / max}%`, fill: '#0b4f9c' }));
-          return h('div', { class: 'chart-row', 'data-option': o.id }, h('span', {}, o.title), bar, h('span', { class: 'count' }, String(n)));
+          const bar = svg('svg', { width: '100%', height: 22, role: 'img', 'aria-label': `${o.title}: ${o.votes}` });
+          bar.append(svg('rect', { x: 0, y: 2, height: 18, width: `${(100 * o.votes) / max}%`, fill: '#0b4f9c' }));
+          return h('div', { class: 'chart-row', 'data-option': o.id }, h('span', {}, o.title), bar, h('span', { class: 'count' }, String(o.votes)), h('span', { class: 'percent' }, pct(o.percent)));
         }),
+        c.blank === null ? null : h('p', { class: 'blank', 'data-blank': String(c.blank) }, t('observer.results.blank', { n: c.blank })),
       );
     }),
+    h(
+      'p',
+      { class: 'no-print' },
+      h('button', { type: 'button', id: 'export-csv', onclick: () => download(`results-${view.id}.csv`, 'text/csv', resultsCsv(view.id, s)) }, t('observer.results.csv')),
+      ' ',
+      h('button', { type: 'button', id: 'export-json', onclick: () => download(`results-${view.id}.json`, 'application/json', JSON.stringify({ electionId: view.id, ...s }, null, 2)) }, t('observer.results.json')),
+      ' ',
+      h('button', { type: 'button', id: 'print-results', onclick: () => window.print() }, t('observer.results.print')),
+    ),
   );
 }
 
