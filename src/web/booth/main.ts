@@ -13,6 +13,7 @@ import type { BallotToken } from '../../crypto/tokens/ballot-token';
 import { pseudonymPublicKey } from '../../crypto/tokens/pseudonym';
 import { api, ApiError, type BoardEntry, type ElectionView, type Me, param, type SignedHead } from '../common/api';
 import { h, render } from '../common/dom';
+import { whoAmILine } from '../common/whoami';
 import { fingerprintParam, groupedFingerprint } from '../common/fingerprint';
 import { checkInclusion } from '../common/inclusion';
 import { laterReceipts, onBoardVerdict, receiptButtons, trackingCodeBlock } from '../common/receipts';
@@ -144,13 +145,7 @@ async function showElections(): Promise<void> {
 }
 
 function whoAmI() {
-  return h(
-    'p',
-    { class: 'whoami' },
-    t('common.loggedInAs', { name: `${state.me?.givenName ?? ''} ${state.me?.familyName ?? ''}`.trim() }),
-    ' ',
-    h('button', { type: 'button', class: 'link', id: 'logout', onclick: () => void logout() }, t('common.logout')),
-  );
+  return whoAmILine(state.me, logout);
 }
 
 async function logout(): Promise<void> {

@@ -35,3 +35,14 @@ export function svg(tag: string, attrs: Record<string, string | number>): SVGEle
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   return el;
 }
+
+/** Saves `text` as a file named `name` (a click on a temporary object-URL link). */
+export function downloadFile(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // After the click has started the download.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -6,20 +6,14 @@
 import type { ReceiptOnBoard } from '../../client/receipt-check';
 import type { ReceiptFile } from '../../crypto/record/receipt-file';
 import { t } from '../i18n';
-import { h } from './dom';
+import { downloadFile, h } from './dom';
 
 /** The file name the booth saves a receipt under. */
 export const receiptFileName = (r: ReceiptFile): string => `receipt-${r.trackingCode}.json`;
 
 /** Saves the receipt file: exactly the JSON that `evote verify --receipt` and the observers' page read. */
 export function downloadReceipt(r: ReceiptFile): void {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(r, null, 2)], { type: 'application/json' }));
-  const a = h('a', { href: url, download: receiptFileName(r), hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // After the click has started the download.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadFile(receiptFileName(r), 'application/json', JSON.stringify(r, null, 2));
 }
 
 /** The tracking code, selectable as one piece, with a copy button. */

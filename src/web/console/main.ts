@@ -5,6 +5,7 @@
  */
 import { api, ApiError, type ElectionView, type Me, param } from '../common/api';
 import { h, render } from '../common/dom';
+import { whoAmILine } from '../common/whoami';
 import { initPage, t, type MessageKey } from '../i18n';
 
 let redraw: () => void = () => void start();
@@ -25,17 +26,6 @@ function errorBox(e: unknown) {
     h('p', {}, detail),
     h('ul', { class: 'problems' }, ...problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => h('li', {}, p))),
     problems.length > MAX_LISTED_PROBLEMS ? h('p', {}, t('console.problems.more', { n: problems.length - MAX_LISTED_PROBLEMS })) : null,
-  );
-}
-
-/** Who is logged in, with a way out: an official on a shared computer, or a voter who opened the console. */
-function whoAmI(me: Me) {
-  return h(
-    'p',
-    { class: 'whoami' },
-    t('common.loggedInAs', { name: `${me.givenName ?? ''} ${me.familyName ?? ''}`.trim() }),
-    ' ',
-    h('button', { type: 'button', class: 'link', id: 'logout', onclick: () => void logout() }, t('common.logout')),
   );
 }
 
@@ -60,7 +50,7 @@ async function start(): Promise<void> {
       redraw = () => void start();
       return render(
         h('h2', {}, t('console.title')),
-        whoAmI(me),
+        whoAmILine(me, logout),
         h('p', { class: 'refused', id: 'not-official' }, t('console.notOfficial')),
         h('p', {}, h('button', { type: 'button', class: 'button', id: 'switch-account', onclick: () => void logout() }, t('console.switchAccount'))),
       );
@@ -166,7 +156,7 @@ async function showHome(): Promise<void> {
 
   render(
     h('h2', {}, t('console.elections')),
-    me_ ? whoAmI(me_) : null,
+    me_ ? whoAmILine(me_, logout) : null,
     h(
       'table',
       { id: 'elections' },
@@ -267,7 +257,7 @@ async function showElection(id: string): Promise<void> {
   );
   render(
     h('h2', {}, view.title),
-    me_ ? whoAmI(me_) : null,
+    me_ ? whoAmILine(me_, logout) : null,
     h('p', {}, `${t('observer.col.status')}: `, h('strong', { id: 'status', 'data-status': view.status }, t(`status.${view.status}` as MessageKey)), ` · ${view.constituency} · ${view.electionDay}`),
     h('p', {}, h('a', { href: '/console/' }, t('observer.back')), ' · ', h('a', { href: `/observer/?election=${id}` }, t('console.toObserver'))),
     notice,

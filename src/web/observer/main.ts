@@ -12,7 +12,7 @@ import { defaultGroup as group } from '../../crypto/group';
 import { parseReceiptFile, type ReceiptFile } from '../../crypto/record/receipt-file';
 import { verifyTreeHead } from '../../crypto/record/tree-head';
 import { api, ApiError, type BoardEntry, type ElectionView, param, type SignedHead } from '../common/api';
-import { h, render, svg } from '../common/dom';
+import { downloadFile, h, render, svg } from '../common/dom';
 import { fingerprintParam, groupedFingerprint } from '../common/fingerprint';
 import { checkInclusion } from '../common/inclusion';
 import { laterReceipts, onBoardVerdict } from '../common/receipts';
@@ -180,15 +180,6 @@ function countedBallots(entries: readonly ParsedEntry[]): number {
   return Array.isArray(counted) ? counted.length : 0;
 }
 
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = h('a', { href: url, download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 const pct = (p: number | null) => (p === null ? '' : `${p.toLocaleString(lang(), { maximumFractionDigits: 1 })} %`);
 
 function resultsChart(view: ElectionView, s: ResultSummary) {
@@ -219,9 +210,9 @@ function resultsChart(view: ElectionView, s: ResultSummary) {
     h(
       'p',
       { class: 'no-print' },
-      h('button', { type: 'button', id: 'export-csv', onclick: () => download(`results-${view.id}.csv`, 'text/csv', resultsCsv(view.id, s)) }, t('observer.results.csv')),
+      h('button', { type: 'button', id: 'export-csv', onclick: () => downloadFile(`results-${view.id}.csv`, 'text/csv', resultsCsv(view.id, s)) }, t('observer.results.csv')),
       ' ',
-      h('button', { type: 'button', id: 'export-json', onclick: () => download(`results-${view.id}.json`, 'application/json', JSON.stringify({ electionId: view.id, ...s }, null, 2)) }, t('observer.results.json')),
+      h('button', { type: 'button', id: 'export-json', onclick: () => downloadFile(`results-${view.id}.json`, 'application/json', JSON.stringify({ electionId: view.id, ...s }, null, 2)) }, t('observer.results.json')),
       ' ',
       h('button', { type: 'button', id: 'print-results', onclick: () => window.print() }, t('observer.results.print')),
     ),
@@ -254,7 +245,7 @@ function submissionFate(entry: BoardEntry, entries: readonly ParsedEntry[]): HTM
   if (entry.kind === 'audit') return h('p', { class: 'bad', id: 'search-status', 'data-status': 'audited' }, t('observer.search.audited'));
   if (entry.kind !== 'ballot') return null;
   const pseudonym = (e: ParsedEntry | undefined) => (e?.payload?.token as { pseudonym?: unknown } | undefined)?.pseudonym;
-  const mine = pseudonym(entries.find((e) => e.seq === entry.seq));
+  const mine = pseudonym(entries[entry.seq]);
   if (typeof mine !== 'string') return null;
   const later = entries.filter((e) => e.kind === 'ballot' && e.seq > entry.seq && pseudonym(e) === mine).at(-1);
   return later
