@@ -13,6 +13,7 @@ import { BoardNodes1795610000000 } from './1795610000000-BoardNodes';
 import { PerElectionIssuerKeys1795620000000 } from './1795620000000-PerElectionIssuerKeys';
 import { SubmissionCounters1795630000000 } from './1795630000000-SubmissionCounters';
 import { SessionsWithoutNationalNumber1795631000000 } from './1795631000000-SessionsWithoutNationalNumber';
+import { SeparateIssuers1795640000000 } from './1795640000000-SeparateIssuers';
 
 export const allMigrations = [
   PlatformMetadata1764010000000,
@@ -28,4 +29,5 @@ export const allMigrations = [
   PerElectionIssuerKeys1795620000000,
   SubmissionCounters1795630000000,
   SessionsWithoutNationalNumber1795631000000,
+  SeparateIssuers1795640000000,
 ];

@@ -15,6 +15,7 @@ import { KeyCeremonyModule } from './modules/key-ceremony/key-ceremony.module';
 import { SandboxIdpModule } from './modules/sandbox-idp/sandbox-idp.module';
 import { TallyModule } from './modules/tally/tally.module';
 import { TokensModule } from './modules/tokens/tokens.module';
+import { RemoteIssuersModule } from './modules/tokens/remote-issuers';
 import { WebModule } from './modules/web/web.module';
 
 /** The platform. `config` is the already-validated configuration (validated once, in main or a test). */
@@ -28,6 +29,7 @@ export class AppModule {
         { module: AppConfigHolder, global: true, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] },
         LoggerModule.forRoot(loggerParams(config, logDestination)),
         DatabaseModule,
+        RemoteIssuersModule,
         HealthModule,
         BoardModule,
         TokensModule,

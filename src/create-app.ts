@@ -11,6 +11,7 @@ import { AppModule, type ModuleImport } from './app.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { csrfProtection } from './common/http/csrf';
 import { jsonDepthLimit } from './common/http/json-depth';
+import { flattenValidationErrors } from './common/http/validation-errors';
 import { RateLimitGuard } from './common/rate-limit';
 import type { AppConfig } from './config/app-config';
 import { runMigrations } from './database/database.module';
@@ -37,7 +38,9 @@ export async function createApp(
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'form-action': ["'self'"] },
+        directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'form-action': ["'self'"],
+          // The booth calls separate issuers directly (ISSUERS=separate).
+          'connect-src': ["'self'", ...config.issuerUrls.map((u) => new URL(u).origin)] },
       },
     }),
   );
@@ -70,17 +73,4 @@ export async function createApp(
   return app;
 }
 
-interface FlatError {
-  property: string;
-  constraints?: Record<string, string>;
-  children?: FlatError[];
-}
-
-/** Nested class-validator errors as `path: message` strings for the `details` of a 400. */
-export function flattenValidationErrors(errors: FlatError[], prefix = ''): string[] {
-  return errors.flatMap((e) => {
-    const path = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => `${path}: ${m}`);
-    return own.concat(flattenValidationErrors(e.children ?? [], path));
-  });
-}
+export { flattenValidationErrors };

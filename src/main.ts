@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { ConfigurationError, loadConfig } from './config/app-config';
 import { createApp } from './create-app';
+import { launchLocalIssuers } from './issuers-launcher';
 import { ensureDemoElectionOnce } from './modules/demo/demo-seeding';
 import { DEMO_ELECTION_ID } from './modules/eligibility/demo-election';
 import { ElectionsService } from './modules/elections/elections.service';
@@ -16,11 +17,17 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  if (config.ISSUERS === 'separate' && config.ISSUER_URLS === undefined) {
+    // The demo's three issuers as their own processes; this process learns only their URLs.
+    const local = await launchLocalIssuers(config);
+    config = loadConfig({ ...process.env, ISSUER_URLS: local.urls.join(','), ISSUER_ADMIN_TOKEN: local.adminToken });
+  }
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
   boundedShutdown(app.getHttpServer() as Server);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   if (config.demoElectionEnabled) await ensureDemoElectionOnce(app, config, (await app.getUrl()).replace('[::1]', '127.0.0.1'));
+  const issuers = config.ISSUERS === 'separate' ? `  token issuers (separate processes): ${config.issuerUrls.join(', ')}\n` : '';
   const database = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.DATA_DIR}`;
   const demoStatus = config.demoElectionEnabled ? (await app.get(ElectionsService).get(DEMO_ELECTION_ID)).status : undefined;
   // A demo closed or tallied in an earlier run cannot be voted in again: point to its results and the reset.
@@ -31,7 +38,7 @@ async function main(): Promise<void> {
       : `  the demo election: ${demoStatus}, voting is over; results and verification: ${url}/observer/?election=${DEMO_ELECTION_ID}\n  start the demo over: stop the server, then \`npm run demo:reset\`\n  officials' console: ${url}/console/\n`;
   // With PORT=0 the public URL's port is not known before binding: print the address actually bound.
   const printed = config.PORT === 0 ? url : config.publicUrl;
-  process.stdout.write(`\nevote is running at ${printed}\n  health: ${url}/health\n  API docs: ${url}/api/docs\n  database: ${database}\n${demo}\n`);
+  process.stdout.write(`\nevote is running at ${printed}\n  health: ${url}/health\n  API docs: ${url}/api/docs\n  database: ${database}\n${issuers}${demo}\n`);
 }
 
 /** Requests in flight get this long to finish after SIGTERM/SIGINT; then their connections are cut. */

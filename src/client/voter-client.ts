@@ -14,13 +14,14 @@ import {
   auditedBallotToJSON,
   encryptBallot,
 } from '../crypto/ballot';
-import { bytesToHex, fromBase64Url, toBase64Url } from '../crypto/encoding';
+import { bytesToHex, fromBase64Url, hexToBytes, toBase64Url } from '../crypto/encoding';
 import { defaultGroup as group } from '../crypto/group';
 import { assembleBallotToken, type BallotToken, prepareBallotToken, type TokenIssuer } from '../crypto/tokens/ballot-token';
-import { generatePseudonymKeyPair, type PseudonymKeyPair, signBallot } from '../crypto/tokens/pseudonym';
+import { generatePseudonymKeyPair, type PseudonymKeyPair, pseudonymPublicKey, signBallot } from '../crypto/tokens/pseudonym';
 import { type ElectionIssuer, type ElectionSetup, type ElectionSetupPins, verifyElectionSetup } from '../crypto/record/election-setup';
 import { blind, finalize } from '../crypto/tokens/rsabssa';
 import { blindFromCode, prepareBallotTokenFromCode } from '../crypto/tokens/voting-code';
+import { blindedMessageHash, tokenRequestNonce } from '../crypto/tokens/token-request';
 
 /**
  * The election as the device trusts it: manifest, election key, H and this election's issuers, all read
@@ -53,9 +54,95 @@ export async function fetchElection(baseUrl: string, electionId: string, send: F
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
 /**
- * Obtains a ballot token: one pseudonym key pair, one prepared message, one blinding per issuer; each
- * blind signature is finalized and checked here, so a wrong signature is caught before casting.
- * `send` must carry the voter's login (cookie): this is the only identified step.
+ * A token request in the making: the pseudonym, the prepared message and one blinding per issuer, with
+ * the nonce that binds them (protocol §20 "Separate issuers"). Everything here is secret to the device
+ * (`inv` links the token to the request): it is kept on the device only, across the itsme login.
+ */
+export interface PendingTokenRequest {
+  readonly electionId: string;
+  /** The pseudonym's 32-byte seed, hex. */
+  readonly pseudonymSecret: string;
+  readonly prefix: string;
+  readonly preparedMsg: string;
+  readonly parts: ReadonlyArray<{ readonly issuerId: string; readonly blindedMessage: string; readonly inv: string }>;
+  /** tokenRequestNonce over the parts: the nonce of the itsme login the issuers accept for them. */
+  readonly nonce: string;
+}
+
+/**
+ * Prepares one token request for every issuer. With a voting code (§20 "Voting code") every request is
+ * derived from it, so a second device sends the very same blinded messages and the issuers answer with
+ * the signatures they already gave.
+ */
+export function prepareTokenRequest(
+  election: Election,
+  electionId: string,
+  issuers: readonly TokenIssuer[],
+  pseudonymOrCode: PseudonymKeyPair | { votingCode: Uint8Array } = generatePseudonymKeyPair(),
+): PendingTokenRequest {
+  const code = 'votingCode' in pseudonymOrCode ? pseudonymOrCode.votingCode : undefined;
+  const ctx = { electionId, electionBaseHash: election.electionHash };
+  const { pseudonym, prepared } = code
+    ? prepareBallotTokenFromCode(code, ctx)
+    : { pseudonym: pseudonymOrCode as PseudonymKeyPair, prepared: prepareBallotToken({ ...ctx, pseudonym: (pseudonymOrCode as PseudonymKeyPair).publicKey }) };
+  const parts = issuers.map((issuer) => {
+    const blinded = code ? blindFromCode(code, ctx, issuer.id, issuer.publicKey, prepared.preparedMsg) : blind(issuer.publicKey, prepared.preparedMsg);
+    return { issuerId: issuer.id, blindedMessage: toBase64Url(blinded.blindedMsg), inv: toBase64Url(blinded.inv), hash: blindedMessageHash(blinded.blindedMsg) };
+  });
+  return {
+    electionId,
+    pseudonymSecret: bytesToHex(pseudonym.secretKey),
+    prefix: toBase64Url(prepared.prefix),
+    preparedMsg: toBase64Url(prepared.preparedMsg),
+    parts: parts.map(({ issuerId, blindedMessage, inv }) => ({ issuerId, blindedMessage, inv })),
+    nonce: tokenRequestNonce(electionId, parts.map((p) => ({ issuerId: p.issuerId, blindedHash: p.hash }))),
+  };
+}
+
+/** Each issuer's part of the request as the issuers see it: its id and the hash of its blinded message. */
+export function tokenRequestParts(pending: PendingTokenRequest): Array<{ issuerId: string; blindedHash: string }> {
+  return pending.parts.map((p) => ({ issuerId: p.issuerId, blindedHash: toBase64Url(blindedMessageHash(fromBase64Url(p.blindedMessage))) }));
+}
+
+/**
+ * Sends each issuer its blinded message (`askIssuer` answers the blind signature or throws why not),
+ * finalizes and checks every signature here, so a wrong one is caught before casting, and assembles the
+ * token from those that came: at least `threshold` are needed (k of n), else this throws with every reason.
+ */
+export async function completeTokenRequest(
+  pending: PendingTokenRequest,
+  issuers: readonly TokenIssuer[],
+  threshold: number,
+  askIssuer: (issuerId: string, blindedMessage: string) => Promise<string>,
+): Promise<{ token: BallotToken; pseudonym: PseudonymKeyPair; refused: Array<{ issuerId: string; reason: string }> }> {
+  const secretKey = hexToBytes(pending.pseudonymSecret, 32, 'pseudonym seed');
+  const pseudonym = { secretKey, publicKey: pseudonymPublicKey(secretKey) };
+  const preparedMsg = fromBase64Url(pending.preparedMsg);
+  const signatures: Array<{ issuerId: string; signature: Uint8Array }> = [];
+  const refused: Array<{ issuerId: string; reason: string }> = [];
+  for (const part of pending.parts) {
+    const issuer = issuers.find((i) => i.id === part.issuerId);
+    if (!issuer) {
+      refused.push({ issuerId: part.issuerId, reason: 'not an issuer of this election' });
+      continue;
+    }
+    try {
+      const blindSignature = await askIssuer(part.issuerId, part.blindedMessage);
+      signatures.push({ issuerId: part.issuerId, signature: finalize(issuer.publicKey, preparedMsg, fromBase64Url(blindSignature), fromBase64Url(part.inv)) });
+    } catch (e) {
+      refused.push({ issuerId: part.issuerId, reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  if (signatures.length < threshold) {
+    throw new Error(`only ${signatures.length} of the ${threshold} issuer signatures needed came: ${refused.map((r) => `${r.issuerId}: ${r.reason}`).join('; ')}`);
+  }
+  const token = assembleBallotToken({ electionId: pending.electionId, pseudonym: pseudonym.publicKey, prefix: fromBase64Url(pending.prefix), signatures });
+  return { token, pseudonym, refused };
+}
+
+/**
+ * Obtains a ballot token from this platform's own (in-process) issuers, every one of them. `send` must
+ * carry the voter's login (cookie): this is the only identified step.
  */
 export async function obtainBallotToken(
   baseUrl: string,
@@ -65,27 +152,52 @@ export async function obtainBallotToken(
   send: Fetch,
   pseudonymOrCode: PseudonymKeyPair | { votingCode: Uint8Array } = generatePseudonymKeyPair(),
 ): Promise<{ token: BallotToken; pseudonym: PseudonymKeyPair }> {
-  // With a voting code (§20 "Voting code") every request is derived from it, so a second device sends the
-  // very same blinded messages and the issuers answer with the signatures they already gave.
-  const code = 'votingCode' in pseudonymOrCode ? pseudonymOrCode.votingCode : undefined;
-  const ctx = { electionId, electionBaseHash: election.electionHash };
-  const { pseudonym, prepared } = code
-    ? prepareBallotTokenFromCode(code, ctx)
-    : { pseudonym: pseudonymOrCode as PseudonymKeyPair, prepared: prepareBallotToken({ ...ctx, pseudonym: (pseudonymOrCode as PseudonymKeyPair).publicKey }) };
-  const signatures = [];
-  for (const issuer of issuers) {
-    const pk = issuer.publicKey;
-    const blinded = code ? blindFromCode(code, ctx, issuer.id, pk, prepared.preparedMsg) : blind(pk, prepared.preparedMsg);
+  const pending = prepareTokenRequest(election, electionId, issuers, pseudonymOrCode);
+  let firstRefusal: Error | undefined;
+  const result = await completeTokenRequest(pending, issuers, issuers.length, async (issuerId, blindedMessage) => {
+    // Every issuer must sign: after one refusal the others are not asked.
+    if (firstRefusal) throw firstRefusal;
     const res = await send(`${baseUrl}/elections/${electionId}/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ issuerId: issuer.id, blindedMessage: toBase64Url(blinded.blindedMsg) }),
+      body: JSON.stringify({ issuerId, blindedMessage }),
     });
-    if (res.status !== 200) throw new Error(`issuer ${issuer.id} answered ${res.status}: ${await res.text()}`);
-    const { blindSignature } = (await res.json()) as { blindSignature: string };
-    signatures.push({ issuerId: issuer.id, signature: finalize(pk, prepared.preparedMsg, fromBase64Url(blindSignature), blinded.inv) });
-  }
-  return { token: assembleBallotToken({ electionId, pseudonym: pseudonym.publicKey, prefix: prepared.prefix, signatures }), pseudonym };
+    if (res.status !== 200) {
+      firstRefusal ??= new Error(`issuer ${issuerId} answered ${res.status}: ${await res.text()}`);
+      throw firstRefusal;
+    }
+    return ((await res.json()) as { blindSignature: string }).blindSignature;
+  }).catch((e: unknown) => {
+    throw firstRefusal ?? e;
+  });
+  return { token: result.token, pseudonym: result.pseudonym };
+}
+
+/**
+ * Obtains a ballot token from separate issuers (protocol §20 "Separate issuers"): each gets, directly
+ * from this device, its blinded message, every issuer's request hash and the identity provider's ID
+ * token of the login whose nonce is `pending.nonce`. `threshold` of them must sign.
+ */
+export async function obtainBallotTokenFromIssuers(
+  pending: PendingTokenRequest,
+  idToken: string,
+  endpoints: ReadonlyArray<{ id: string; url: string }>,
+  issuers: readonly TokenIssuer[],
+  threshold: number,
+  send: Fetch = (u, i) => fetch(u, i),
+): Promise<{ token: BallotToken; pseudonym: PseudonymKeyPair; refused: Array<{ issuerId: string; reason: string }> }> {
+  const requests = tokenRequestParts(pending);
+  return completeTokenRequest(pending, issuers, threshold, async (issuerId, blindedMessage) => {
+    const endpoint = endpoints.find((e) => e.id === issuerId);
+    if (!endpoint) throw new Error('no address is known for this issuer');
+    const res = await send(`${endpoint.url}/elections/${encodeURIComponent(pending.electionId)}/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ idToken, issuerId, blindedMessage, requests }),
+    });
+    if (res.status !== 200) throw new Error(`answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
+    return ((await res.json()) as { blindSignature: string }).blindSignature;
+  });
 }
 
 export interface PreparedBallot {

@@ -21,7 +21,7 @@ export interface SecretSpec {
  * from a file generated in DATA_DIR/keys on first start. Files must not be readable by group or others.
  * The secret itself never appears in an error message or a log.
  */
-export function loadSecret(config: AppConfig, spec: SecretSpec): string {
+export function loadSecret(config: Pick<AppConfig, 'DATA_DIR' | 'NODE_ENV'>, spec: SecretSpec): string {
   if (spec.value !== undefined && !spec.value.startsWith('file:')) {
     if (!spec.isValid(spec.value)) throw new ConfigurationError([`${spec.variable} must be ${spec.expected}`]);
     return spec.value;

@@ -206,6 +206,29 @@ export class AppConfig {
   ISSUER_COUNT = 2;
 
   /**
+   * Where the ballot-token issuers run: `in-process` (the zero-setup default: ISSUER_COUNT issuers inside
+   * this process) or `separate` (each its own process with its own key and database, src/issuer; this
+   * process then holds no issuer key at all). `separate` without ISSUER_URLS starts three local issuers
+   * for the demo (development only).
+   */
+  @IsIn(['in-process', 'separate'], { message: 'ISSUERS must be in-process or separate' })
+  ISSUERS: 'in-process' | 'separate' = 'in-process';
+
+  /** With ISSUERS=separate: the issuers' base URLs, comma-separated (each reached by the booth directly). */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/, { message: 'ISSUER_URLS must be a comma-separated list of http(s) URLs' })
+  ISSUER_URLS?: string;
+
+  /** With ISSUERS=separate: the bearer token of the commission's calls to the issuers (create key, roll, open, close). */
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{32,200}$/, { message: 'ISSUER_ADMIN_TOKEN must be 32 to 200 printable ASCII characters' })
+  ISSUER_ADMIN_TOKEN?: string;
+
+  get issuerUrls(): string[] {
+    return (this.ISSUER_URLS ?? '').split(',').filter((u) => u !== '').map((u) => u.replace(/\/$/, ''));
+  }
+
+  /**
    * Abuse limits (0 = off), counted in memory per window of RATE_LIMIT_WINDOW_SECONDS (default 60 s).
    * Login (/auth/login, /auth/callback, /auth/step-up): per client address.
    */
@@ -306,7 +329,7 @@ export class AppConfig {
 /** Variables without a default (absent from `new AppConfig()`'s own keys). */
 const OPTIONAL_VARIABLES = [
   'PUBLIC_URL', 'DATABASE_URL', 'SANDBOX_IDP_ENABLED', 'DEMO_ELECTION', 'OIDC_ISSUER', 'OIDC_RP_JWKS', 'OIDC_RP_JWKS_FILE',
-  'ROLL_HMAC_KEY', 'OFFICIAL_NATIONAL_NUMBERS', 'TRUSTEE_NATIONAL_NUMBERS', 'BOARD_SIGNING_KEY', 'ISSUER_KEYS',
+  'ROLL_HMAC_KEY', 'OFFICIAL_NATIONAL_NUMBERS', 'TRUSTEE_NATIONAL_NUMBERS', 'BOARD_SIGNING_KEY', 'ISSUER_KEYS', 'ISSUER_URLS', 'ISSUER_ADMIN_TOKEN',
 ];
 
 /** Identity settings that depend on each other (checked once the single variables are valid). */
@@ -314,6 +337,13 @@ function identityProblems(c: AppConfig): string[] {
   const problems: string[] = [];
   if (!c.sandboxIdpEnabled && c.OIDC_ISSUER === undefined) {
     problems.push('OIDC_ISSUER must be set when the sandbox identity provider is off (SANDBOX_IDP_ENABLED=false, the default in production)');
+  }
+  if (c.ISSUERS === 'separate') {
+    if (c.ISSUER_KEYS !== undefined) problems.push('ISSUER_KEYS holds in-process issuer keys: it must be unset with ISSUERS=separate (the platform then holds no issuer key)');
+    if (c.ISSUER_URLS !== undefined && c.ISSUER_ADMIN_TOKEN === undefined) problems.push('ISSUER_ADMIN_TOKEN must be set with ISSUER_URLS');
+    if (c.ISSUER_URLS === undefined && c.NODE_ENV === 'production') problems.push('ISSUER_URLS must be set with ISSUERS=separate in production (the local demo issuers are for development)');
+  } else if (c.ISSUER_URLS !== undefined) {
+    problems.push('ISSUER_URLS is only used with ISSUERS=separate');
   }
   if (c.OIDC_RP_JWKS !== undefined && c.OIDC_RP_JWKS_FILE !== undefined) problems.push('OIDC_RP_JWKS and OIDC_RP_JWKS_FILE are exclusive: set one');
   if (c.NODE_ENV === 'production') {

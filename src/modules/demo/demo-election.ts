@@ -10,7 +10,7 @@ import type { CreateElectionDto } from '../elections/elections.dto';
 import { ElectionsService } from '../elections/elections.service';
 import { ElectionOfficials } from '../identity/election-officials';
 import { SessionService } from '../identity/session.service';
-import { IssuerKeyStore } from '../tokens/issuer-keys.service';
+import { ElectionIssuers } from '../tokens/election-issuers';
 
 export const DEMO_TRUSTEES = 3;
 export const DEMO_TRUSTEE_THRESHOLD = 2;
@@ -87,7 +87,7 @@ export async function ensureDemoElection(app: INestApplication, config: AppConfi
   const publicKeys = keyPaths.map((p) => readTrusteeKey(p).publicKey);
 
   if (!status) {
-    await elections.create(demoDefinition(publicKeys, app.get(IssuerKeyStore).issuerCount), officials, DEMO_ELECTION_ID);
+    await elections.create(demoDefinition(publicKeys, app.get(ElectionIssuers).count), officials, DEMO_ELECTION_ID);
     status = 'draft';
   }
   if (status === 'draft') await elections.transition(DEMO_ELECTION_ID, 'start_key_ceremony', null);

@@ -14,8 +14,7 @@ import { NationalNumberHasher } from '../identity/national-number-hasher';
 import { isValidNationalNumber, normalizeNationalNumber } from '../identity/national-number';
 import type { SessionPrincipal } from '../identity/session.service';
 import { actionHash, StepUpService } from '../identity/step-up.service';
-import { IssuanceService } from '../tokens/issuance.service';
-import { IssuerKeyStore } from '../tokens/issuer-keys.service';
+import { ElectionIssuers } from '../tokens/election-issuers';
 import type { ElectionKind } from '../eligibility/eligibility';
 import { electionActionMessage } from './action-message';
 import type { CreateElectionDto } from './elections.dto';
@@ -63,8 +62,7 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly board: BoardService,
-    private readonly issuerKeys: IssuerKeyStore,
-    private readonly issuance: IssuanceService,
+    private readonly issuers: ElectionIssuers,
     private readonly stepUp: StepUpService,
     private readonly officials: ElectionOfficials,
     @Inject(NationalNumberHasher) private readonly hasher: NationalNumberHasher,
@@ -104,7 +102,7 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
       if (keys.has(t.publicKey)) throw new InvalidInputError('invalid_trustees', `trustees[${i}].publicKey repeats another trustee's key`);
       keys.add(t.publicKey);
     }
-    const issuerCount = this.issuerKeys.issuerCount;
+    const issuerCount = this.issuers.count;
     if (dto.issuerThreshold > issuerCount) {
       throw new InvalidInputError('invalid_issuers', `issuerThreshold (${dto.issuerThreshold}) exceeds the ${issuerCount} issuers of this platform`);
     }
@@ -119,9 +117,10 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
     if (opensAt && closesAt && opensAt >= closesAt) throw new InvalidInputError('invalid_schedule', 'opensAt must be before closesAt');
 
     const mHash = manifestHash(group, manifest);
-    // Every issuer makes a key pair for this election alone (protocol §55.2).
-    const electionKeys = await this.issuerKeys.generate();
-    const issuerIds = electionKeys.map((k) => k.id);
+    // Every issuer makes a key pair for this election alone (protocol §55.2); separate issuers get the
+    // election's rules with the request, to judge eligibility themselves.
+    const electionKeys = await this.issuers.prepare(id, { kind: dto.kind, electionDay: dto.electionDay, ...(dto.constituency ? { constituency: dto.constituency } : {}) });
+    const issuerIds = electionKeys.keys.map((k) => k.id);
     try {
       await this.dataSource.transaction(async (m) => {
         await m.query(
@@ -150,10 +149,10 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
             closesAt: closesAt?.toISOString() ?? null,
           },
         });
-        await this.issuerKeys.store(m, id, electionKeys);
+        await electionKeys.store(m);
         await this.board.append(m, id, 'issuer-keys', {
           threshold: dto.issuerThreshold,
-          issuers: electionKeys.map((k) => ({ id: k.id, publicKey: k.publicJwk })),
+          issuers: electionKeys.keys.map((k) => ({ id: k.id, publicKey: k.publicJwk })),
         });
       });
     } catch (e) {
@@ -237,15 +236,15 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
       if (action === 'open') {
         const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM voter_roll_entries WHERE election_id = $1`, [id]);
         await this.board.append(m, id, 'open', { rollSize: n, scheduled: session === null });
+        await this.issuers.open(m, id);
       }
       if (action === 'close') {
-        for (const log of await this.issuance.issuanceLogs(id, m)) await this.board.append(m, id, 'issuance-log', log);
-        await this.issuance.retire(m, id);
+        for (const log of await this.issuers.close(m, id)) await this.board.append(m, id, 'issuance-log', log);
         const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM ballots WHERE election_id = $1 AND NOT audited`, [id]);
         await this.board.append(m, id, 'close', { ballotsCast: n, scheduled: session === null });
       }
     });
-    if (action === 'close') await this.issuance.vacuumIssuances().catch((e: unknown) => this.logger.warn(`vacuum of token_issuances after closing ${id}: ${String(e)}`));
+    if (action === 'close') await this.issuers.afterClose().catch((e: unknown) => this.logger.warn(`vacuum of token_issuances after closing ${id}: ${String(e)}`));
     return this.get(id);
   }
 

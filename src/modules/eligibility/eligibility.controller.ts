@@ -1,21 +1,11 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { NestedArray } from '../../common/validation/decorators';
 import { CurrentUser, ElectionOfficial, Roles } from '../identity/roles';
 import type { SessionPrincipal } from '../identity/session.service';
 import { EligibilityService } from './eligibility.service';
-import { MAX_ROLL_ENTRIES, parseRollCsv, RollService } from './roll.service';
-
-class RollEntryDto {
-  @IsString() @MaxLength(32) nationalNumber: string;
-  @IsString() @MaxLength(200) constituency: string;
-  @IsString() @MaxLength(32) basis: string;
-}
-
-class RollJsonDto {
-  @NestedArray(() => RollEntryDto, MAX_ROLL_ENTRIES) entries: RollEntryDto[];
-}
+import { RollJsonDto } from './eligibility.dto';
+import { parseRollCsv, RollService } from './roll.service';
 
 class RollCsvDto {
   /** `national_number,constituency,basis` lines, optional header. */

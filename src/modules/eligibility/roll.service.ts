@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InvalidInputError, StateError } from '../../common/errors/domain-error';
 import { NationalNumberHasher } from '../identity/national-number-hasher';
+import { RemoteIssuers } from '../tokens/remote-issuers';
 import { isValidNationalNumber, normalizeNationalNumber } from '../identity/national-number';
 import { sql } from '../identity/sql';
 import { ROLL_BASES, type RollBasis, type RollEntry } from './eligibility';
@@ -33,12 +34,54 @@ export function parseRollCsv(text: string): Array<RollInputEntry & { line: numbe
   return out;
 }
 
+/** A roll's entries, checked and keyed: every bad line refuses the whole roll with a 400 naming the lines (never a national number). */
+export function checkRollEntries(
+  entries: Array<RollInputEntry & { line?: number }>,
+  hash: (nationalNumber: string) => Buffer,
+): { hashes: string[]; constituencies: string[]; bases: RollBasis[] } {
+  if (entries.length === 0) throw new InvalidInputError('roll_empty', 'The roll has no entries');
+  if (entries.length > MAX_ROLL_ENTRIES) throw new InvalidInputError('roll_too_large', `A roll import holds at most ${MAX_ROLL_ENTRIES} entries`);
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  const hashes: string[] = [];
+  const constituencies: string[] = [];
+  const bases: RollBasis[] = [];
+  entries.forEach((e, i) => {
+    const line = e.line ?? i + 1;
+    const nn = normalizeNationalNumber(String(e.nationalNumber ?? ''));
+    const own: string[] = [];
+    if (!/^\d{11}$/.test(nn)) own.push('the national number must have 11 digits');
+    else if (!isValidNationalNumber(nn)) own.push('the national number has a wrong check number');
+    const constituency = String(e.constituency ?? '').trim();
+    if (constituency.length < 1 || constituency.length > 100) own.push('the constituency must be 1 to 100 characters');
+    if (!(ROLL_BASES as readonly string[]).includes(e.basis)) own.push(`the basis must be one of ${ROLL_BASES.join(', ')}`);
+    if (own.length === 0) {
+      const h = hash(nn).toString('hex');
+      const first = seen.get(h);
+      if (first !== undefined) own.push(`the same national number is already on line ${first}`);
+      else {
+        seen.set(h, line);
+        hashes.push(h);
+        constituencies.push(constituency);
+        bases.push(e.basis as RollBasis);
+      }
+    }
+    // The message names the line, never the national number itself.
+    for (const p of own) problems.push(`line ${line}: ${p}`);
+  });
+  if (problems.length > 0) {
+    throw new InvalidInputError('roll_invalid', `The roll has ${problems.length} problem(s); nothing was imported`, problems.slice(0, 1000));
+  }
+  return { hashes, constituencies, bases };
+}
+
 /** The voter roll of each election, keyed by HMAC(ROLL_HMAC_KEY, national number). */
 @Injectable()
 export class RollService {
   constructor(
     private readonly db: DataSource,
     @Inject(NationalNumberHasher) private readonly hasher: NationalNumberHasher,
+    private readonly remoteIssuers: RemoteIssuers,
   ) {}
 
   /**
@@ -46,39 +89,7 @@ export class RollService {
    * constituency, basis, duplicates); any bad line refuses the whole import with a 400 listing them.
    */
   async replace(electionId: string, entries: Array<RollInputEntry & { line?: number }>): Promise<{ imported: number; constituencies: Record<string, number> }> {
-    if (entries.length === 0) throw new InvalidInputError('roll_empty', 'The roll has no entries');
-    if (entries.length > MAX_ROLL_ENTRIES) throw new InvalidInputError('roll_too_large', `A roll import holds at most ${MAX_ROLL_ENTRIES} entries`);
-    const problems: string[] = [];
-    const seen = new Map<string, number>();
-    const hashes: string[] = [];
-    const constituencies: string[] = [];
-    const bases: RollBasis[] = [];
-    entries.forEach((e, i) => {
-      const line = e.line ?? i + 1;
-      const nn = normalizeNationalNumber(String(e.nationalNumber ?? ''));
-      const own: string[] = [];
-      if (!/^\d{11}$/.test(nn)) own.push('the national number must have 11 digits');
-      else if (!isValidNationalNumber(nn)) own.push('the national number has a wrong check number');
-      const constituency = String(e.constituency ?? '').trim();
-      if (constituency.length < 1 || constituency.length > 100) own.push('the constituency must be 1 to 100 characters');
-      if (!(ROLL_BASES as readonly string[]).includes(e.basis)) own.push(`the basis must be one of ${ROLL_BASES.join(', ')}`);
-      if (own.length === 0) {
-        const h = this.hasher.hash(nn).toString('hex');
-        const first = seen.get(h);
-        if (first !== undefined) own.push(`the same national number is already on line ${first}`);
-        else {
-          seen.set(h, line);
-          hashes.push(h);
-          constituencies.push(constituency);
-          bases.push(e.basis as RollBasis);
-        }
-      }
-      // The message names the line, never the national number itself.
-      for (const p of own) problems.push(`line ${line}: ${p}`);
-    });
-    if (problems.length > 0) {
-      throw new InvalidInputError('roll_invalid', `The roll has ${problems.length} problem(s); nothing was imported`, problems.slice(0, 1000));
-    }
+    const { hashes, constituencies, bases } = checkRollEntries(entries, (nn) => this.hasher.hash(nn));
     await this.db.transaction(async (m) => {
       // The roll is frozen once the key ceremony starts: its size goes on the board at opening, and
       // eligibility must not change under the voters' feet. (An election not defined yet may get a roll.)
@@ -86,6 +97,9 @@ export class RollService {
       if (election && election.status !== 'draft') {
         throw new StateError('roll_frozen', `The roll can only change while the election is a draft (it is ${election.status.replace('_', ' ')})`);
       }
+      // Separate issuers judge eligibility on their own copy of the roll: each gets it (and keys it with
+      // its own hash) before the platform's changes, in this transaction, so a failed copy changes nothing here.
+      if (this.remoteIssuers.enabled) await this.remoteIssuers.replaceRoll(electionId, entries);
       await sql(m, `DELETE FROM voter_roll_entries WHERE election_id = $1`, [electionId]);
       await sql(
         m,

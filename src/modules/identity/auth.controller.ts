@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
+import { NotFoundError } from '../../common/errors/domain-error';
 import { DeviceKeys } from './device-key';
 import { clearCookie, cookieNames, cookieOptions, readCookie } from './cookies';
 import { LOGIN_FLOW_TTL_SECONDS, LoginService } from './login.service';
@@ -20,6 +21,16 @@ class StepUpDto {
   /** SHA-256 (hex) of the UTF-8 message: the later action presents the same hash. */
   @IsString() @Matches(/^[0-9a-f]{64}$/, { message: 'actionHash must be 64 lower-case hex digits (SHA-256 of action)' }) actionHash: string;
   @IsOptional() @IsString() @MaxLength(500) returnTo?: string;
+}
+
+class TokenLoginDto {
+  /** The token request hash (protocol §20 "Separate issuers"): base64url SHA-256 over the election and the blinded requests. */
+  @IsString() @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'nonce must be 43 base64url characters (the token request hash)' }) nonce: string;
+  @IsOptional() @IsString() @MaxLength(500) returnTo?: string;
+}
+
+class TokenAssertionQuery {
+  @IsString() @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'nonce must be 43 base64url characters (the token request hash)' }) nonce: string;
 }
 
 /** The origin this request was addressed to (`trust proxy` is off: the connection's protocol and Host). */
@@ -117,5 +128,29 @@ export class AuthController {
     res.cookie(cookieNames(this.config).login, flowId, cookieOptions(this.config, LOGIN_FLOW_TTL_SECONDS));
     res.setHeader('Cache-Control', 'no-store');
     return { authorizationUrl: url };
+  }
+
+  /**
+   * Starts the itsme login whose ID token separate issuers accept for this booth's blinded requests
+   * (its nonce); answers the authorization URL. Back at the callback, the booth fetches the ID token.
+   */
+  @Post('token-login')
+  @HttpCode(200)
+  @Roles('voter')
+  async tokenLogin(@CurrentUser() user: SessionPrincipal, @Body() dto: TokenLoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const { flowId, url } = await this.login.startTokenLogin(user, dto.nonce, dto.returnTo, requestOrigin(req));
+    res.cookie(cookieNames(this.config).login, flowId, cookieOptions(this.config, LOGIN_FLOW_TTL_SECONDS));
+    res.setHeader('Cache-Control', 'no-store');
+    return { authorizationUrl: url };
+  }
+
+  /** The identity provider's signed ID token of this session's token login with `nonce` (for the booth to hand to the issuers). */
+  @Get('token-login/assertion')
+  @Roles('voter')
+  async tokenAssertion(@CurrentUser() user: SessionPrincipal, @Query() query: TokenAssertionQuery, @Res({ passthrough: true }) res: Response) {
+    res.setHeader('Cache-Control', 'no-store');
+    const idToken = await this.login.tokenAssertion(user, query.nonce);
+    if (!idToken) throw new NotFoundError('token_login_missing', 'No login for ballot tokens with this request is known for this session (or it expired); start it again');
+    return { idToken };
   }
 }

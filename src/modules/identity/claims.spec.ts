@@ -1,6 +1,6 @@
 import type { IDToken } from 'openid-client';
 import { makeNationalNumber } from './national-number';
-import { birthdateFrom, extractClaims } from './login.service';
+import { birthdateFrom, extractClaims } from './claims';
 import { acrLevel, ITSME_CLAIM } from './itsme';
 
 const token = (c: Record<string, unknown>) => ({ iss: 'i', sub: 's', aud: 'a', iat: 0, exp: 0, ...c }) as IDToken;

@@ -5,12 +5,13 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { InvalidInputError, UnauthenticatedError } from '../../common/errors/domain-error';
 import { rememberNextStep } from '../../common/http/problem-page';
-import { isIsoAlpha3, parseBirthDate } from '../eligibility/eligibility';
-import { ACR, acrLevel, BINDING_MESSAGE_PARAM, ESSENTIAL_CLAIMS, ID_TOKEN_CLAIMS, ITSME_CLAIM, scopeFor, type AcrLevel } from './itsme';
+import { extractClaims } from './claims';
+import { ACR, acrLevel, BINDING_MESSAGE_PARAM, ESSENTIAL_CLAIMS, ID_TOKEN_CLAIMS, scopeFor, type AcrLevel } from './itsme';
 import { NationalNumberHasher } from './national-number-hasher';
-import { isValidNationalNumber } from './national-number';
 import { OidcClientService } from './oidc-client.service';
-import { SessionService, type SessionClaims, type SessionPrincipal } from './session.service';
+import { RpKeys } from './rp-keys';
+import { compactDecrypt } from 'jose';
+import { SessionService, type SessionPrincipal } from './session.service';
 import { sql } from './sql';
 import { actionHash as hashAction, StepUpService } from './step-up.service';
 
@@ -20,7 +21,7 @@ export const LOGIN_FLOW_TTL_SECONDS = 600;
 const AUTH_TIME_SKEW_SECONDS = 10;
 
 interface FlowRow {
-  purpose: 'login' | 'step_up';
+  purpose: 'login' | 'step_up' | 'token';
   state: string;
   nonce: string;
   code_verifier: string;
@@ -33,7 +34,11 @@ interface FlowRow {
 
 export type CallbackOutcome =
   | { kind: 'login'; sessionId: string; principal: SessionPrincipal; returnTo: string }
-  | { kind: 'step_up'; returnTo: string };
+  | { kind: 'step_up'; returnTo: string }
+  | { kind: 'token'; returnTo: string };
+
+/** How long the ID token of a token login waits for its booth (the issuers also refuse it when older). */
+export const TOKEN_ASSERTION_TTL_SECONDS = 600;
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 const equal = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -61,6 +66,7 @@ export class LoginService {
     private readonly sessions: SessionService,
     private readonly stepUps: StepUpService,
     @Inject(NationalNumberHasher) private readonly hasher: NationalNumberHasher,
+    @Inject(RpKeys) private readonly rpKeys: RpKeys,
   ) {}
 
   /** Starts a login; returns the flow id for the cookie and the identity provider's authorization URL. */
@@ -88,8 +94,27 @@ export class LoginService {
     });
   }
 
+  /**
+   * Starts the itsme login that separate issuers accept (protocol §20 "Separate issuers"): its nonce is
+   * the booth's, the hash of the booth's blinded requests, so its ID token can serve only those. It
+   * belongs to the session (the same person must log in) and always asks itsme again (prompt=login).
+   */
+  async startTokenLogin(session: SessionPrincipal, nonce: string, returnTo?: string, origin?: string): Promise<{ flowId: string; url: string }> {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(nonce)) throw new InvalidInputError('invalid_nonce', 'nonce must be the token request hash: 43 base64url characters');
+    return this.start({ purpose: 'token', acr: this.config.OIDC_LOGIN_ACR, returnTo: safeReturnTo(returnTo), origin, sessionIdHash: session.idHash, nonce, extra: { prompt: 'login' } });
+  }
+
+  /** The signed ID token of this session's token login with `nonce`, while it is fresh; else null. */
+  async tokenAssertion(session: SessionPrincipal, nonce: string): Promise<string | null> {
+    await sql(this.db, `DELETE FROM identity_token_assertions WHERE expires_at <= now()`);
+    const [row] = await sql<{ id_token: string }>(this.db, `SELECT id_token FROM identity_token_assertions WHERE session_id_hash = $1 AND nonce = $2`, [session.idHash, nonce]);
+    return row?.id_token ?? null;
+  }
+
   private async start(o: {
-    purpose: 'login' | 'step_up';
+    purpose: 'login' | 'step_up' | 'token';
+    /** The nonce to send (a token login's); otherwise a fresh random one. */
+    nonce?: string;
     acr: AcrLevel;
     returnTo: string;
     /** The origin the browser is on: the login comes back there when it is a configured one. */
@@ -101,7 +126,7 @@ export class LoginService {
     const configuration = await this.oidc.configuration();
     const flowId = randomBytes(32).toString('base64url');
     const state = client.randomState();
-    const nonce = client.randomNonce();
+    const nonce = o.nonce ?? client.randomNonce();
     const codeVerifier = client.randomPKCECodeVerifier();
     // OpenID Connect Core §5.5.1: a claim that cannot be provided is left out, essential or not, and is
     // never an error; eligibility then says what is missing.
@@ -159,6 +184,7 @@ export class LoginService {
     for (const [k, v] of Object.entries(query)) if (typeof v === 'string') currentUrl.searchParams.set(k, v);
 
     let claims: client.IDToken;
+    let idTokenJwe = '';
     try {
       const tokens = await client.authorizationCodeGrant(configuration, currentUrl, {
         pkceCodeVerifier: flow.code_verifier,
@@ -170,6 +196,7 @@ export class LoginService {
       if (typeof tokens.id_token !== 'string' || tokens.id_token.split('.').length !== 5) {
         throw new UnauthenticatedError('id_token_not_encrypted', 'The ID token was not encrypted to this relying party, as the itsme profile requires');
       }
+      idTokenJwe = tokens.id_token;
       const c = tokens.claims();
       if (!c) throw new UnauthenticatedError('id_token_missing', 'The identity provider returned no ID token');
       claims = c;
@@ -184,6 +211,23 @@ export class LoginService {
     const acr = typeof claims.acr === 'string' ? claims.acr.slice(0, 200) : '';
     const level = acrLevel(claims.acr);
     const authTime = typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time) ? new Date(claims.auth_time * 1000) : null;
+
+    if (flow.purpose === 'token') {
+      if (!currentSession || !flow.session_id_hash || !currentSession.idHash.equals(flow.session_id_hash)) {
+        throw new UnauthenticatedError('token_login_session_mismatch', 'The login for ballot tokens was started from another session; start it again');
+      }
+      if (claims.sub !== currentSession.subject) throw new UnauthenticatedError('token_login_subject_mismatch', 'The login for ballot tokens was made by another person than the one logged in');
+      // The issuers verify the identity provider's own signature: they get the inner signed JWS, which only
+      // this relying party can decrypt, as it came (openid-client already checked it and its nonce).
+      const { plaintext } = await compactDecrypt(idTokenJwe, this.rpKeys.decryption.key);
+      await sql(
+        this.db,
+        `INSERT INTO identity_token_assertions (session_id_hash, nonce, id_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+         ON CONFLICT ON CONSTRAINT identity_token_assertions_pk DO UPDATE SET id_token = EXCLUDED.id_token, expires_at = EXCLUDED.expires_at`,
+        [currentSession.idHash, flow.nonce, new TextDecoder().decode(plaintext), TOKEN_ASSERTION_TTL_SECONDS],
+      );
+      return { kind: 'token', returnTo: flow.return_to };
+    }
 
     if (flow.purpose === 'step_up') {
       // Strict: a confirmation rests on acr_advanced and a fresh auth_time; neither is ever assumed.
@@ -221,48 +265,6 @@ export class LoginService {
     });
     return { kind: 'login', sessionId: id, principal, returnTo: flow.return_to };
   }
-}
-
-/**
- * The claims a session needs. What itsme legitimately varies is kept as absent rather than refused, so
- * eligibility can tell the voter why (never a bare `claims_invalid` for these): no national number
- * (an account enrolled with another country's document), `birthdate` absent (then
- * `birthdate_as_string`, where the national register may write an unknown month or day as 00), no
- * or unexpected citizenship text. What would be a provider error is refused: a national number with a
- * wrong check number.
- */
-export function extractClaims(c: client.IDToken): { nationalNumber: string | null; session: SessionClaims } {
-  const nn = c[ITSME_CLAIM.nationalNumber];
-  if (nn !== undefined && nn !== null && (typeof nn !== 'string' || !isValidNationalNumber(nn))) {
-    throw new UnauthenticatedError('claims_invalid', 'The identity provider did not return a valid national number');
-  }
-  const str = (v: unknown, max = 200) => (typeof v === 'string' && v.trim() !== '' && v.length <= max ? v.trim() : null);
-  const iso = c[ITSME_CLAIM.citizenshipIso];
-  return {
-    nationalNumber: typeof nn === 'string' ? nn : null,
-    session: {
-      birthdate: birthdateFrom(c.birthdate, c[ITSME_CLAIM.birthdateAsString]),
-      citizenship: str(c[ITSME_CLAIM.citizenship], 100),
-      citizenshipIso: typeof iso === 'string' && isIsoAlpha3(iso.trim().toUpperCase()) ? iso.trim().toUpperCase() : null,
-      foreignDocument: typeof nn !== 'string',
-      givenName: str(c.given_name),
-      familyName: str(c.family_name),
-    },
-  };
-}
-
-/**
- * The birth date as `YYYY-MM-DD` (month or day possibly 00): `birthdate` when it is a calendar date,
- * else `birthdate_as_string` (`YYYY-MM-DD` or the register's `YYYYMMDD`). An impossible date
- * (2006-02-29) is kept as given, so eligibility refuses it by name; nothing usable gives null.
- */
-export function birthdateFrom(birthdate: unknown, asString: unknown): string | null {
-  if (typeof birthdate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(birthdate) && parseBirthDate(birthdate)?.day) return birthdate;
-  const raw = typeof asString === 'string' ? asString.trim() : '';
-  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(raw);
-  if (m) return `${m[1]}-${m[2]}-${m[3]}`;
-  if (typeof birthdate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(birthdate)) return birthdate;
-  return null;
 }
 
 /** A short reason for a refused answer: openid-client's message or the provider's error code (no token content). */

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createCipheriv, createDecipheriv, createPrivateKey, generateKeyPair, type KeyObject, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ISSUER_MODULUS_BITS, type IssuerPublicKeyJwk, issuerKeyThumbprint } from '../../crypto/tokens/rsa-key';
 import { issuerPublicJwk } from './blind-signer';
+import { unwrapPrivateKey, wrapAad, wrapPrivateKey } from './key-wrap';
 import { type Issuer, IssuerRegistry } from './issuer-registry';
 
 /** One issuer's key pair for one election. */
@@ -14,9 +15,6 @@ export interface ElectionIssuerKey {
   readonly publicJwk: IssuerPublicKeyJwk;
   readonly privateKey: KeyObject;
 }
-
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 /**
  * Per-election issuer keys (protocol §20, §55.2): made fresh for each election, used only for that
@@ -100,21 +98,10 @@ export class IssuerKeyStore {
   }
 }
 
-function aad(electionId: string, keyId: string, issuer: Issuer): Buffer {
-  return Buffer.from(`evote/v2/issuer-election-key|${electionId}|${issuer.name}|${keyId}`);
-}
-
 function wrap(issuer: Issuer, electionId: string, keyId: string, der: Buffer): Buffer {
-  const iv = randomBytes(IV_BYTES);
-  const c = createCipheriv('aes-256-gcm', issuer.wrapKey, iv).setAAD(aad(electionId, keyId, issuer));
-  const body = Buffer.concat([c.update(der), c.final()]);
-  return Buffer.concat([iv, body, c.getAuthTag()]);
+  return wrapPrivateKey(issuer.wrapKey, wrapAad(electionId, issuer.name, keyId), der);
 }
 
 function unwrap(issuer: Issuer, electionId: string, keyId: string, wrapped: Buffer): Buffer {
-  const iv = wrapped.subarray(0, IV_BYTES);
-  const tag = wrapped.subarray(wrapped.length - TAG_BYTES);
-  const d = createDecipheriv('aes-256-gcm', issuer.wrapKey, iv).setAAD(aad(electionId, keyId, issuer));
-  d.setAuthTag(tag);
-  return Buffer.concat([d.update(wrapped.subarray(IV_BYTES, wrapped.length - TAG_BYTES)), d.final()]);
+  return unwrapPrivateKey(issuer.wrapKey, wrapAad(electionId, issuer.name, keyId), wrapped);
 }

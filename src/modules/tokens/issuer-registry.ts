@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, createPrivateKey, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { loadSecret } from '../../common/secrets';
 import { issuerKeyThumbprint } from '../../crypto/tokens/rsa-key';
 import { issuerPublicJwk } from './blind-signer';
+import { deriveWrapKey } from './key-wrap';
 
 /**
  * One ballot-token issuer run by this process. Its long-term key is its identity (`name`, the key's
@@ -28,6 +29,11 @@ export class IssuerRegistry {
   readonly issuers: readonly Issuer[];
 
   constructor(config: AppConfig) {
+    // Separate issuers (ISSUERS=separate) keep their keys in their own processes: this one holds none.
+    if (config.ISSUERS === 'separate') {
+      this.issuers = [];
+      return;
+    }
     const specs = config.ISSUER_KEYS
       ? config.ISSUER_KEYS.split(',').map((value, i) => ({ value, fileName: `issuer-${i + 1}.pem` }))
       : Array.from({ length: config.ISSUER_COUNT }, (_, i) => ({ value: undefined, fileName: `issuer-${i + 1}.pem` }));
@@ -50,11 +56,4 @@ export class IssuerRegistry {
   get(name: string): Issuer | undefined {
     return this.issuers.find((i) => i.name === name);
   }
-}
-
-/** HKDF-SHA-256 over the long-term private key's PKCS#8 bytes: a 32-byte key that exists only in memory. */
-function deriveWrapKey(privateKey: KeyObject, name: string): Buffer {
-  const der = privateKey.export({ type: 'pkcs8', format: 'der' });
-  const salt = createHash('sha256').update('evote/v2/issuer-key-wrap').digest();
-  return Buffer.from(hkdfSync('sha256', der, salt, Buffer.from(name), 32));
 }

@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ForbiddenError, InvalidInputError } from '../../common/errors/domain-error';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../../common/errors/domain-error';
 import { fromBase64Url, toBase64Url } from '../../crypto/encoding';
 import { CryptoError } from '../../crypto/errors';
 import { EligibilityService } from '../eligibility/eligibility.service';
@@ -8,6 +8,8 @@ import { CurrentUser, Roles } from '../identity/roles';
 import type { SessionPrincipal } from '../identity/session.service';
 import { IssuanceService } from './issuance.service';
 import { IssueTokenDto } from './tokens.dto';
+import { ElectionIssuers } from './election-issuers';
+import { RemoteIssuers } from './remote-issuers';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
@@ -21,6 +23,8 @@ export class TokensController {
   constructor(
     private readonly issuance: IssuanceService,
     private readonly eligibility: EligibilityService,
+    private readonly remote: RemoteIssuers,
+    private readonly issuers: ElectionIssuers,
   ) {}
 
   @Post('elections/:id/tokens')
@@ -28,6 +32,9 @@ export class TokensController {
   @Roles('voter')
   @ApiOperation({ summary: 'Blind signature of one issuer on your ballot token (once per election and issuer)' })
   async issue(@Param('id', uuid) electionId: string, @Body() dto: IssueTokenDto, @CurrentUser() voter: SessionPrincipal) {
+    if (this.remote.enabled) {
+      throw new NotFoundError('issuers_separate', "This platform runs no issuer: the booth asks each issuer itself (GET /elections/:id/issuers names them)");
+    }
     const eligibility = await this.eligibility.check(voter, electionId);
     if (!eligibility.eligible) throw new ForbiddenError('not_eligible', 'You may not vote in this election', eligibility.reasons);
     let blinded: Uint8Array;
@@ -41,5 +48,12 @@ export class TokensController {
     if (!voter.nationalNumberHmac) throw new ForbiddenError('not_eligible', 'You may not vote in this election');
     const signature = await this.issuance.issue(electionId, dto.issuerId, new Uint8Array(voter.nationalNumberHmac), blinded);
     return { issuerId: dto.issuerId, blindSignature: toBase64Url(signature) };
+  }
+
+  /** Where the booth sends each issuer's request: this platform (`in-process`), or each issuer at its own URL (`separate`). */
+  @Get('elections/:id/issuers')
+  @ApiOperation({ summary: "The election's issuers: where to send token requests (their keys come from the board)" })
+  async endpoints(@Param('id', uuid) electionId: string) {
+    return this.issuers.endpoints(electionId);
   }
 }

@@ -5,7 +5,17 @@
  * cast it nor what it says.
  */
 import { checkReceiptOnBoard } from '../../client/receipt-check';
-import { auditBody, fetchElection, obtainBallotToken, prepareBallot, type PreparedBallot, type VerifiedElection } from '../../client/voter-client';
+import {
+  auditBody,
+  fetchElection,
+  obtainBallotToken,
+  obtainBallotTokenFromIssuers,
+  type PendingTokenRequest,
+  prepareBallot,
+  type PreparedBallot,
+  prepareTokenRequest,
+  type VerifiedElection,
+} from '../../client/voter-client';
 import { ballotHash, type Election, selectionCountAllowed, trackingCode } from '../../crypto/ballot';
 import { bytesToHex, hexToBytes } from '../../crypto/encoding';
 import { defaultGroup as group } from '../../crypto/group';
@@ -74,6 +84,20 @@ function loadDevice(electionId: string): DeviceState | undefined {
 }
 function saveDevice(electionId: string, d: DeviceState): void {
   sessionStorage.setItem(storageKey(electionId), JSON.stringify(d));
+}
+// A token request to separate issuers waits here (same person, same tab) across its itsme login.
+const pendingKey = (electionId: string) => `${storageKey(electionId)}.pending`;
+
+type IssuerEndpoints = { mode: 'in-process' } | { mode: 'separate'; issuers: Array<{ id: string; url: string }> };
+
+/** The `nonce` an ID token (compact JWS) names, read without checking it: the issuers check the signature. */
+function idTokenNonce(idToken: string): string | undefined {
+  try {
+    const payload = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(idToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
+    return typeof payload.nonce === 'string' ? payload.nonce : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function errorBox(e: unknown) {
@@ -204,6 +228,8 @@ async function showToken(): Promise<void> {
   state.device = loadDevice(view.id);
   // A returning tab shows what it kept first: never a bare ballot form that hides the tracking codes.
   if (state.device) return state.device.receipts.length ? showKept() : showBallot();
+  const pending = sessionStorage.getItem(pendingKey(view.id));
+  if (pending && param('token-login') === '1') return finishSeparateToken(JSON.parse(pending) as PendingTokenRequest);
   state.redraw = () => void showToken();
   render(
     h('h2', {}, view.title),
@@ -300,6 +326,17 @@ async function getToken(): Promise<void> {
   const view = state.view!;
   busy('booth.token.working');
   try {
+    const endpoints = await api<IssuerEndpoints>(`/elections/${view.id}/issuers`);
+    if (endpoints.mode === 'separate') {
+      // Separate issuers judge the voter themselves, from an itsme login made for exactly these blinded
+      // requests (its nonce is their hash): prepare them, keep them in this tab, and log in for them.
+      const pending = prepareTokenRequest(state.election!, view.id, state.verified!.issuers);
+      sessionStorage.setItem(pendingKey(view.id), JSON.stringify(pending));
+      const back = `/booth/?election=${encodeURIComponent(view.id)}${fingerprintParam() ? `&fingerprint=${fingerprintParam()}` : ''}&token-login=1`;
+      const { authorizationUrl } = await api<{ authorizationUrl: string }>('/auth/token-login', { method: 'POST', json: { nonce: pending.nonce, returnTo: back } });
+      location.href = authorizationUrl;
+      return;
+    }
     // This election's own issuer keys, from its board entry (bound into H), never from the issuers' answers.
     const send = (url: string, init?: RequestInit) => fetch(url, { ...init, credentials: 'same-origin', referrerPolicy: 'same-origin' });
     const { token, pseudonym } = await obtainBallotToken('', state.election!, view.id, state.verified!.issuers, send);
@@ -308,6 +345,35 @@ async function getToken(): Promise<void> {
     showBallot();
   } catch (e) {
     // A token was already issued to this voter (on another device, or in a tab since closed): the key is gone.
+    const already = e instanceof Error && e.message.includes('already_issued');
+    render(h('h2', {}, view.title), already ? h('p', { class: 'refused', id: 'token-already', role: 'alert' }, t('booth.token.already')) : null, errorBox(e));
+  }
+}
+
+/** Back from the itsme login for ballot tokens: the ID token goes from this tab to each issuer, directly. */
+async function finishSeparateToken(pending: PendingTokenRequest): Promise<void> {
+  const view = state.view!;
+  busy('booth.token.working');
+  try {
+    const endpoints = await api<IssuerEndpoints>(`/elections/${view.id}/issuers`);
+    if (endpoints.mode !== 'separate') throw new Error('this election has no separate issuers');
+    const { idToken } = await api<{ idToken: string }>(`/auth/token-login/assertion?nonce=${pending.nonce}`);
+    // A platform that swapped the login's nonce (to get the voter's signatures for blinded messages of its
+    // own) is caught here, before anything is sent, and the issuers would refuse it too.
+    if (idTokenNonce(idToken) !== pending.nonce) {
+      sessionStorage.removeItem(pendingKey(view.id));
+      return void render(h('h2', {}, view.title), h('p', { class: 'refused', id: 'token-login-mismatch', role: 'alert' }, t('booth.token.loginMismatch')));
+    }
+    // No cookie and no platform in between: the issuers see this tab's request and the identity provider's signature only.
+    const send = (url: string, init?: RequestInit) => fetch(url, { ...init, credentials: 'omit' });
+    const { token, pseudonym } = await obtainBallotTokenFromIssuers(pending, idToken, endpoints.issuers, state.verified!.issuers, state.verified!.issuerThreshold, send);
+    state.device = { token, pseudonymSecret: bytesToHex(pseudonym.secretKey), receipts: [] };
+    saveDevice(view.id, state.device);
+    sessionStorage.removeItem(pendingKey(view.id));
+    history.replaceState(null, '', returnTo().replace(/&token-login=1/, ''));
+    showBallot();
+  } catch (e) {
+    sessionStorage.removeItem(pendingKey(view.id));
     const already = e instanceof Error && e.message.includes('already_issued');
     render(h('h2', {}, view.title), already ? h('p', { class: 'refused', id: 'token-already', role: 'alert' }, t('booth.token.already')) : null, errorBox(e));
   }

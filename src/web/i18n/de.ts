@@ -211,6 +211,7 @@ export const de: Messages = {
   'check.record.14': "Veröffentlichtes Ergebnis = entschlüsselte Summen",
   'check.record.15': "Anzahlen im Rahmen: Nachweise auf der Tafel ≤ Σ Ausgaben ÷ k, jeder Aussteller ≤ Größe des Verzeichnisses",
   'booth.token.already': "Sie haben für diese Wahl bereits einen Nachweis erhalten, in einem anderen Browser-Tab oder auf einem anderen Gerät. Nur dieser Tab hat den Schlüssel, um (erneut) zu wählen: Fahren Sie dort fort.",
+  'booth.token.loginMismatch': "Die Anmeldung für Ihren Wahlnachweis kam für eine andere Anfrage zurück als die, die dieses Gerät vorbereitet hat. Den Ausstellern wurde nichts gesendet. Melden Sie dies der Wahlkommission und versuchen Sie es erneut.",
   'booth.closed': "Diese Wahl ist für die Stimmabgabe geschlossen (Status: {status}).",
   'booth.closed.checks': "Ihre Quittungen, jetzt an der Tafel geprüft",
   'booth.closed.none': "Dieser Browser-Tab bewahrt keine Quittung für diese Wahl auf. Haben Sie eine Quittungsdatei gespeichert, prüfen Sie sie auf der Beobachterseite.",

@@ -210,6 +210,7 @@ export const en = {
   'check.record.14': "Published result = decrypted totals",
   'check.record.15': "Counts within eligibility: tokens on the board ≤ Σ issuances ÷ k, each issuer ≤ roll size",
   'booth.token.already': "You already received a ballot token for this election, in another browser tab or on another device. Only that tab holds the key to vote (again): continue there.",
+  'booth.token.loginMismatch': "The login for your ballot token came back for another request than the one this device prepared. Nothing was sent to the issuers. Report this to the election commission, and try again.",
   'booth.closed': "This election is closed for voting (status: {status}).",
   'booth.closed.checks': "Your receipts, checked now against the board",
   'booth.closed.none': "This browser tab keeps no receipt for this election. If you saved a receipt file, check it on the observers' page.",

@@ -211,6 +211,7 @@ export const fr: Messages = {
   'check.record.14': "Résultat publié = totaux déchiffrés",
   'check.record.15': "Nombres dans les limites : jetons sur le tableau ≤ Σ émissions ÷ k, chaque émetteur ≤ taille de la liste",
   'booth.token.already': "Vous avez déjà reçu un jeton de vote pour cette élection, dans un autre onglet ou sur un autre appareil. Seul cet onglet détient la clé pour voter (à nouveau) : continuez-y.",
+  'booth.token.loginMismatch': "La connexion pour votre jeton de vote est revenue pour une autre demande que celle préparée par cet appareil. Rien n'a été envoyé aux émetteurs. Signalez-le à la commission électorale et réessayez.",
   'booth.closed': "Cette élection est close pour le vote (statut : {status}).",
   'booth.closed.checks': "Vos reçus, vérifiés maintenant sur le tableau",
   'booth.closed.none': "Cet onglet ne garde aucun reçu pour cette élection. Si vous avez enregistré un fichier de reçu, vérifiez-le sur la page des observateurs.",

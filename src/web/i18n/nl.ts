@@ -211,6 +211,7 @@ export const nl: Messages = {
   'check.record.14': "Gepubliceerde uitslag = ontsleutelde aantallen",
   'check.record.15': "Aantallen binnen het stemrecht: bewijzen op het bord ≤ Σ uitgiften ÷ k, elke uitgever ≤ grootte van de kiezerslijst",
   'booth.token.already': "U hebt voor deze verkiezing al een stembewijs gekregen, in een ander browsertabblad of op een ander toestel. Alleen dat tabblad heeft de sleutel om (opnieuw) te stemmen: ga daar verder.",
+  'booth.token.loginMismatch': "De aanmelding voor uw stembewijs kwam terug voor een ander verzoek dan het verzoek dat dit toestel voorbereidde. Er werd niets naar de uitgevers gestuurd. Meld dit aan de verkiezingscommissie en probeer opnieuw.",
   'booth.closed': "Deze verkiezing is gesloten voor het stemmen (status: {status}).",
   'booth.closed.checks': "Uw ontvangstbewijzen, nu nagekeken tegen het bord",
   'booth.closed.none': "Dit browsertabblad bewaart geen ontvangstbewijs voor deze verkiezing. Hebt u een ontvangstbewijs opgeslagen, controleer het dan op de waarnemerspagina.",

@@ -57,7 +57,7 @@ export async function startIdentityApp(
   extraImports: ModuleImport[] = [],
   logDestination?: DestinationStream,
 ): Promise<IdentityTestApp> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const url = `http://127.0.0.1:${port}`;
   // Secrets go to a folder of this app's own (PGlite's DATA_DIR is already one; PostgreSQL's default is ./data).
   const keysDir = db.env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'evote-identity-'));
