@@ -5,55 +5,32 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SignJWT } from 'jose';
-import { DataSource } from 'typeorm';
 import { obtainBallotTokenFromIssuers, prepareBallot, prepareTokenRequest, tokenRequestParts, type PendingTokenRequest } from '../../src/client/voter-client';
 import { trusteeCeremony } from '../../src/cli/trustee';
 import { trusteeDecrypt } from '../../src/cli/decrypt';
 import { verifyElectionRecord } from '../../src/crypto/record/verify-record';
-import { createIssuerApp } from '../../src/issuer/issuer-app';
-import { loadIssuerConfig } from '../../src/issuer/issuer-config';
-import { ISSUER_DATA_SOURCE } from '../../src/issuer/issuer.service';
 import { sandboxIdentity } from '../../src/modules/sandbox-idp/identities';
 import { IssuerRegistry } from '../../src/modules/tokens/issuer-registry';
 import { NationalNumberHasher } from '../../src/modules/identity/national-number-hasher';
 import { AppConfig } from '../../src/config/app-config';
-import { createPgliteDatabase, createPostgresDatabase, describeEachBackend, type TestDatabase } from '../support/databases';
+import { describeEachBackend } from '../support/databases';
+import { type RunningIssuer, separateIssuersEnv, startIssuers, stopIssuers } from '../support/separate-issuers';
 import { confirmAction, json, openElection, voterSession, type OpenElection } from '../support/scenario';
 import { makeTrusteeKeys } from './key-ceremony.helpers';
 import { approveAtSandbox, CookieJar, freePort, go, login, startIdentityApp, type IdentityTestApp } from './identity/support';
-
-const ADMIN_TOKEN = 'separate-issuers-test-admin-token-0123456789';
 
 describeEachBackend('separate issuers: three issuer services, a platform without issuer keys', (db) => {
   let t: IdentityTestApp;
   let e: OpenElection;
   let keyPaths: string[];
-  const issuers: Array<{ app: NestExpressApplication; url: string; db: TestDatabase; ds: DataSource }> = [];
+  let issuers: RunningIssuer[] = [];
 
   beforeAll(async () => {
     const port = await freePort();
-    const platformUrl = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 3; i++) {
-      // Each issuer has a database of its own (a PostgreSQL database, or a PGlite folder), never the platform's.
-      const own = db().backend === 'postgres' ? await createPostgresDatabase() : await createPgliteDatabase();
-      const config = loadIssuerConfig({
-        NODE_ENV: 'test',
-        ISSUER_PORT: '0',
-        ISSUER_DATA_DIR: own.env.DATA_DIR,
-        ISSUER_DATABASE_URL: own.url,
-        ISSUER_ADMIN_TOKEN: ADMIN_TOKEN,
-        ISSUER_OIDC_ISSUER: `${platformUrl}/sandbox-idp`,
-        ISSUER_OIDC_AUDIENCE: 'evote',
-        ISSUER_ALLOWED_ORIGINS: platformUrl,
-        ISSUER_LOG_LEVEL: 'silent',
-      });
-      const app = await createIssuerApp(config);
-      await app.listen(0, '127.0.0.1');
-      issuers.push({ app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), db: own, ds: app.get(ISSUER_DATA_SOURCE) });
-    }
-    t = await startIdentityApp(db(), { PORT: String(port), ISSUERS: 'separate', ISSUER_URLS: issuers.map((i) => i.url).join(','), ISSUER_ADMIN_TOKEN: ADMIN_TOKEN });
+    // Each issuer has a database of its own (a PostgreSQL database, or a PGlite folder), never the platform's.
+    issuers = await startIssuers(db().backend, `http://127.0.0.1:${port}`);
+    t = await startIdentityApp(db(), { PORT: String(port), ...separateIssuersEnv(issuers) });
     const keys = makeTrusteeKeys(3);
     keyPaths = keys.paths;
     e = await openElection(t, { issuerThreshold: 2 }, {
@@ -65,10 +42,7 @@ describeEachBackend('separate issuers: three issuer services, a platform without
   }, 240_000);
   afterAll(async () => {
     await t?.close();
-    for (const i of issuers) {
-      await i.app.close();
-      await i.db.drop();
-    }
+    await stopIssuers(issuers);
   }, 60_000);
 
   const endpoints = async (electionId = e.id) => (await (await fetch(`${t.url}/elections/${electionId}/issuers`)).json()) as { mode: string; issuers: Array<{ id: string; url: string }> };
@@ -144,32 +118,18 @@ describeEachBackend('separate issuers: what a dishonest platform cannot get from
   let t: IdentityTestApp;
   let e: OpenElection;
   let other: OpenElection;
-  const issuers: Array<{ app: NestExpressApplication; url: string; db: TestDatabase; ds: DataSource }> = [];
+  let issuers: RunningIssuer[] = [];
 
   beforeAll(async () => {
     const port = await freePort();
-    const platformUrl = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 3; i++) {
-      const own = db().backend === 'postgres' ? await createPostgresDatabase() : await createPgliteDatabase();
-      const app = await createIssuerApp(
-        loadIssuerConfig({
-          NODE_ENV: 'test', ISSUER_PORT: '0', ISSUER_DATA_DIR: own.env.DATA_DIR, ISSUER_DATABASE_URL: own.url, ISSUER_ADMIN_TOKEN: ADMIN_TOKEN,
-          ISSUER_OIDC_ISSUER: `${platformUrl}/sandbox-idp`, ISSUER_OIDC_AUDIENCE: 'evote', ISSUER_ALLOWED_ORIGINS: platformUrl, ISSUER_LOG_LEVEL: 'silent',
-        }),
-      );
-      await app.listen(0, '127.0.0.1');
-      issuers.push({ app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), db: own, ds: app.get(ISSUER_DATA_SOURCE) });
-    }
-    t = await startIdentityApp(db(), { PORT: String(port), ISSUERS: 'separate', ISSUER_URLS: issuers.map((i) => i.url).join(','), ISSUER_ADMIN_TOKEN: ADMIN_TOKEN });
+    issuers = await startIssuers(db().backend, `http://127.0.0.1:${port}`);
+    t = await startIdentityApp(db(), { PORT: String(port), ...separateIssuersEnv(issuers) });
     e = await openElection(t, { issuerThreshold: 2 });
     other = await openElection(t, { issuerThreshold: 2 });
   }, 240_000);
   afterAll(async () => {
     await t?.close();
-    for (const i of issuers) {
-      await i.app.close();
-      await i.db.drop();
-    }
+    await stopIssuers(issuers);
   }, 60_000);
 
   const endpointUrl = async (electionId: string, issuerId: string) =>
