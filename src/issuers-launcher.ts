@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import type { AppConfig } from './config/app-config';
+import { type AppConfig, ConfigurationError } from './config/app-config';
 
 export interface LocalIssuers {
   readonly urls: string[];
@@ -21,6 +21,8 @@ export const LOCAL_ISSUER_COUNT = 3;
  * commission's admin token. They stop when this process ends (their standard input closes).
  */
 export async function launchLocalIssuers(config: AppConfig, count = LOCAL_ISSUER_COUNT, timeoutMs = 90_000): Promise<LocalIssuers> {
+  // They must reach the platform's board and identity provider at a known address.
+  if (config.PORT === 0 && config.PUBLIC_URL === undefined) throw new ConfigurationError(['ISSUERS=separate without ISSUER_URLS needs a fixed PORT (or PUBLIC_URL): the local issuers read the board there']);
   const adminToken = randomBytes(32).toString('base64url');
   const entry = join(__dirname, 'issuer', `main${extname(__filename)}`);
   const children: ChildProcess[] = [];
@@ -44,6 +46,7 @@ export async function launchLocalIssuers(config: AppConfig, count = LOCAL_ISSUER
             ISSUER_ADMIN_TOKEN: adminToken,
             ISSUER_OIDC_ISSUER: config.oidcIssuer,
             ISSUER_OIDC_AUDIENCE: config.OIDC_CLIENT_ID,
+            ISSUER_PLATFORM_URL: config.publicUrl,
             ISSUER_ALLOWED_ORIGINS: config.publicOrigins.join(','),
             ISSUER_LOG_LEVEL: 'warn',
             ISSUER_EXIT_WITH_STDIN: '1',

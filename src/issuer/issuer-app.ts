@@ -10,6 +10,7 @@ import { jsonDepthLimit } from '../common/http/json-depth';
 import { DATABASE_CONNECT_TIMEOUT_MS } from '../database/typeorm-options';
 import { EmbeddedPostgres } from '../database/embedded-postgres';
 import { IdTokenVerifier } from './id-token-verifier';
+import { PublishedSetupCheck } from './published-setup';
 import { IssuerConfig } from './issuer-config';
 import { IssuerController } from './issuer.controller';
 import { ISSUER_IDENTITY, loadIssuerIdentity } from './issuer-identity';
@@ -53,6 +54,7 @@ class IssuerAppModule implements OnApplicationShutdown {
         { provide: EMBEDDED, useFactory: () => (config.ISSUER_DATABASE_URL ? null : EmbeddedPostgres.open(config.ISSUER_DATA_DIR)) },
         { provide: ISSUER_DATA_SOURCE, inject: [EMBEDDED], useFactory: (embedded: EmbeddedPostgres | null) => openDatabase(config, embedded) },
         IdTokenVerifier,
+        PublishedSetupCheck,
         IssuerService,
       ],
     };

@@ -53,6 +53,10 @@ export class IssuerConfig {
   @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'ISSUER_OIDC_AUDIENCE must be 1 to 200 printable ASCII characters' })
   ISSUER_OIDC_AUDIENCE!: string;
 
+  /** The platform's public URL: before opening, the issuer reads the election's setup from its board and checks it. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'ISSUER_PLATFORM_URL must be an absolute http(s) URL' })
+  ISSUER_PLATFORM_URL!: string;
+
   /** Origins whose pages may call the token endpoint (the booth's), comma-separated. */
   @IsString()
   @Matches(/^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/, { message: 'ISSUER_ALLOWED_ORIGINS must be a comma-separated list of http(s) origins' })
@@ -79,7 +83,7 @@ export class IssuerConfig {
 }
 
 const VARIABLES = ['NODE_ENV', 'ISSUER_PORT', 'ISSUER_HOST', 'ISSUER_DATA_DIR', 'ISSUER_DATABASE_URL', 'ISSUER_KEY', 'ISSUER_ADMIN_TOKEN',
-  'ISSUER_OIDC_ISSUER', 'ISSUER_OIDC_AUDIENCE', 'ISSUER_ALLOWED_ORIGINS', 'ISSUER_ID_TOKEN_MAX_AGE_SECONDS', 'ISSUER_LOG_LEVEL'];
+  'ISSUER_OIDC_ISSUER', 'ISSUER_OIDC_AUDIENCE', 'ISSUER_PLATFORM_URL', 'ISSUER_ALLOWED_ORIGINS', 'ISSUER_ID_TOKEN_MAX_AGE_SECONDS', 'ISSUER_LOG_LEVEL'];
 
 /** Validates the issuer's environment once; every problem is named (secrets redacted). */
 export function loadIssuerConfig(env: Record<string, string | undefined>): IssuerConfig {

@@ -20,11 +20,13 @@ export class IssuerDatabase1796000000000 implements MigrationInterface {
         key_id text NOT NULL,
         public_jwk text NOT NULL,
         wrapped_key bytea,
+        base_hash bytea,
         CONSTRAINT issuer_elections_pk PRIMARY KEY (election_id),
         CONSTRAINT issuer_elections_status_ck CHECK (status IN ('setup', 'open', 'closed')),
         CONSTRAINT issuer_elections_kind_ck CHECK (kind IN ('federal', 'regional', 'european', 'municipal')),
         CONSTRAINT issuer_elections_key_id_ck CHECK (key_id ~ '^[A-Za-z0-9_-]{43}$'),
-        CONSTRAINT issuer_elections_key_erased_ck CHECK (status = 'closed' OR wrapped_key IS NOT NULL)
+        CONSTRAINT issuer_elections_key_erased_ck CHECK (status = 'closed' OR wrapped_key IS NOT NULL),
+        CONSTRAINT issuer_elections_base_hash_ck CHECK (status <> 'open' OR base_hash IS NOT NULL)
       )`);
     await q.query(`
       CREATE TABLE issuer_roll_entries (

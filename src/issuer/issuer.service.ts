@@ -13,6 +13,7 @@ import { normalizeNationalNumber } from '../modules/identity/national-number';
 import { blindSign, generateIssuerKey } from '../modules/tokens/blind-signer';
 import { unwrapPrivateKey, wrapAad, wrapPrivateKey } from '../modules/tokens/key-wrap';
 import { IdTokenVerifier } from './id-token-verifier';
+import { PublishedSetupCheck } from './published-setup';
 import { ISSUER_IDENTITY, type IssuerIdentity } from './issuer-identity';
 
 export const ISSUER_DATA_SOURCE = Symbol('ISSUER_DATA_SOURCE');
@@ -44,6 +45,7 @@ interface ElectionRow {
   key_id: string;
   public_jwk: string;
   wrapped_key: Buffer | null;
+  base_hash: Buffer | null;
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest();
@@ -63,6 +65,7 @@ export class IssuerService {
     @Inject(ISSUER_DATA_SOURCE) private readonly db: DataSource,
     @Inject(ISSUER_IDENTITY) private readonly identity: IssuerIdentity,
     private readonly idTokens: IdTokenVerifier,
+    private readonly setups: PublishedSetupCheck,
   ) {}
 
   /**
@@ -105,11 +108,20 @@ export class IssuerService {
     return { imported: hashes.length };
   }
 
-  async open(electionId: string): Promise<{ status: string }> {
+  /**
+   * Opens the election here, once this issuer has read the election's setup from the public board and
+   * found there what it was told: its own key in the issuer-keys entry, the rules it enforces in the
+   * manifest's parameters, and the size of its own roll as the roll size H binds. A platform that gave
+   * the issuers other rules or another roll than the ones it published is refused here, before any token.
+   */
+  async open(electionId: string): Promise<{ status: string; baseHash: string }> {
     const row = await this.requireRow(electionId);
     if (row.status === 'closed') throw new StateError('election_closed', 'This election is closed here; it cannot open again');
-    await this.db.query(`UPDATE issuer_elections SET status = 'open' WHERE election_id = $1 AND status = 'setup'`, [electionId]);
-    return { status: 'open' };
+    if (row.status === 'open' && row.base_hash) return { status: 'open', baseHash: row.base_hash.toString('hex') };
+    const [{ n: rollSize }] = await this.db.query(`SELECT count(*)::int AS n FROM issuer_roll_entries WHERE election_id = $1`, [electionId]);
+    const baseHash = await this.setups.check(electionId, { keyId: row.key_id, publicJwk: JSON.parse(row.public_jwk), kind: row.kind, electionDay: row.election_day, constituency: row.constituency, rollSize });
+    await this.db.query(`UPDATE issuer_elections SET status = 'open', base_hash = $2 WHERE election_id = $1 AND status = 'setup'`, [electionId, Buffer.from(baseHash, 'hex')]);
+    return { status: 'open', baseHash };
   }
 
   /**
@@ -226,7 +238,7 @@ export class IssuerService {
 
   private async row(electionId: string): Promise<ElectionRow | undefined> {
     const [row]: ElectionRow[] = await this.db.query(
-      `SELECT status, kind, to_char(election_day, 'YYYY-MM-DD') AS election_day, constituency, key_id, public_jwk, wrapped_key FROM issuer_elections WHERE election_id = $1`,
+      `SELECT status, kind, to_char(election_day, 'YYYY-MM-DD') AS election_day, constituency, key_id, public_jwk, wrapped_key, base_hash FROM issuer_elections WHERE election_id = $1`,
       [electionId],
     );
     return row;

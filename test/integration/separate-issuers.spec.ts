@@ -10,12 +10,15 @@ import { obtainBallotTokenFromIssuers, prepareBallot, prepareTokenRequest, token
 import { trusteeCeremony } from '../../src/cli/trustee';
 import { trusteeDecrypt } from '../../src/cli/decrypt';
 import { verifyElectionRecord } from '../../src/crypto/record/verify-record';
-import { sandboxIdentity } from '../../src/modules/sandbox-idp/identities';
+import { SANDBOX_IDENTITIES, sandboxIdentity } from '../../src/modules/sandbox-idp/identities';
 import { IssuerRegistry } from '../../src/modules/tokens/issuer-registry';
 import { NationalNumberHasher } from '../../src/modules/identity/national-number-hasher';
 import { AppConfig } from '../../src/config/app-config';
 import { describeEachBackend } from '../support/databases';
-import { type RunningIssuer, separateIssuersEnv, startIssuers, stopIssuers } from '../support/separate-issuers';
+import { ISSUER_ADMIN_TOKEN, type RunningIssuer, separateIssuersEnv, startIssuers, stopIssuers } from '../support/separate-issuers';
+import { electionDefinition } from '../support/election-definitions';
+import { completeKeyCeremony, makeTrustees } from '../support/key-ceremony';
+import { BoardService } from '../../src/modules/board/board.service';
 import { confirmAction, json, openElection, voterSession, type OpenElection } from '../support/scenario';
 import { makeTrusteeKeys } from './key-ceremony.helpers';
 import { approveAtSandbox, CookieJar, freePort, go, login, startIdentityApp, type IdentityTestApp } from './identity/support';
@@ -216,6 +219,45 @@ describeEachBackend('separate issuers: what a dishonest platform cannot get from
       }
     }
   });
+
+  it('rules and roll: an issuer given other rules or another roll than the board publishes refuses to open, and the election stays closed to voting', async () => {
+    const official = new CookieJar();
+    await login(t.url, official, 'official');
+    const trustees = makeTrustees(3);
+    const created = await go(official, `${t.url}/elections`, json(electionDefinition(trustees, { issuerThreshold: 2 })));
+    expect(created.status).toBe(201);
+    const { id } = await created.json();
+    const entries = SANDBOX_IDENTITIES.filter((i) => i.roll).map((i) => ({ nationalNumber: i.nationalNumber, constituency: i.roll!.constituency, basis: i.roll!.basis }));
+    expect((await go(official, `${t.url}/elections/${id}/roll`, json({ entries }, 'PUT'))).status).toBe(200);
+    await confirmAction(t, official, id, 'start_key_ceremony');
+    expect((await go(official, `${t.url}/elections/${id}/key-ceremony`, { method: 'POST' })).status).toBe(200);
+    await completeKeyCeremony(t.db, t.app.get(BoardService), id, trustees);
+
+    const openIt = async () => {
+      await confirmAction(t, official, id, 'open');
+      return go(official, `${t.url}/elections/${id}/open`, { method: 'POST' });
+    };
+    // As if the platform had told the first issuer "no constituency" while the board says Leuven.
+    await issuers[0].ds.query(`UPDATE issuer_elections SET constituency = NULL WHERE election_id = $1`, [id]);
+    let res = await openIt();
+    expect(res.status).toBe(503);
+    expect((await res.json()).message).toMatch(/setup_mismatch/);
+    expect((await (await fetch(`${t.url}/elections/${id}`)).json()).status).toBe('key_ceremony');
+    await issuers[0].ds.query(`UPDATE issuer_elections SET constituency = 'Leuven' WHERE election_id = $1`, [id]);
+    // As if the platform had given that issuer (still not open: it refused) one voter more than the roll H binds.
+    // (The others did open: they sign tokens that count nowhere until the election opens.)
+    const extra = { nationalNumber: sandboxIdentity('other-municipality').nationalNumber, constituency: 'Leuven', basis: 'belgian' };
+    const put = await fetch(`${issuers[0].url}/admin/elections/${id}/roll`, { method: 'PUT', headers: { authorization: `Bearer ${ISSUER_ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ entries: [...entries, extra] }) });
+    expect(put.status).toBe(200);
+    res = await openIt();
+    expect(res.status).toBe(503);
+    expect((await res.json()).message).toMatch(/setup_mismatch/);
+    expect((await (await fetch(`${t.url}/elections/${id}`)).json()).status).toBe('key_ceremony');
+    // With the roll the board binds, every issuer opens, and so does the election.
+    await fetch(`${issuers[0].url}/admin/elections/${id}/roll`, { method: 'PUT', headers: { authorization: `Bearer ${ISSUER_ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ entries }) });
+    expect((await openIt()).status).toBe(200);
+    for (const i of issuers) expect((await i.ds.query(`SELECT status FROM issuer_elections WHERE election_id = $1`, [id]))[0].status).toBe('open');
+  }, 120_000);
 
   it('one token per voter and issuer: the same request again gets the same signature, another request 409', async () => {
     const first = await loggedIn('eighteen-day-before');

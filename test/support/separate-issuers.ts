@@ -32,6 +32,7 @@ export async function startIssuers(backend: 'pglite' | 'postgres', platformUrl: 
         ISSUER_ADMIN_TOKEN,
         ISSUER_OIDC_ISSUER: `${platformUrl}/sandbox-idp`,
         ISSUER_OIDC_AUDIENCE: 'evote',
+        ISSUER_PLATFORM_URL: platformUrl,
         ISSUER_ALLOWED_ORIGINS: platformUrl,
         ISSUER_LOG_LEVEL: 'silent',
       }),

@@ -221,6 +221,10 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
    * `session` is null for the server clock's scheduled actions.
    */
   async transition(id: string, action: ElectionAction, session: SessionPrincipal | null): Promise<ElectionRow> {
+    if (action === 'open') {
+      const row = await this.get(id);
+      if (row.status === 'key_ceremony' && row.base_hash) await this.issuers.open(id);
+    }
     await this.dataSource.transaction(async (m) => {
       const row = await this.get(id, m, true);
       let to: ElectionStatus;
@@ -236,7 +240,6 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
       if (action === 'open') {
         const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM voter_roll_entries WHERE election_id = $1`, [id]);
         await this.board.append(m, id, 'open', { rollSize: n, scheduled: session === null });
-        await this.issuers.open(m, id);
       }
       if (action === 'close') {
         for (const log of await this.issuers.close(m, id)) await this.board.append(m, id, 'issuance-log', log);

@@ -104,10 +104,17 @@ export class LoginService {
     return this.start({ purpose: 'token', acr: this.config.OIDC_LOGIN_ACR, returnTo: safeReturnTo(returnTo), origin, sessionIdHash: session.idHash, nonce, extra: { prompt: 'login' } });
   }
 
-  /** The signed ID token of this session's token login with `nonce`, while it is fresh; else null. */
+  /**
+   * The signed ID token of this session's token login with `nonce`, while it is fresh; else null. Handed
+   * out once and deleted: the platform keeps no ID token (nor its time) longer than the booth needs it.
+   */
   async tokenAssertion(session: SessionPrincipal, nonce: string): Promise<string | null> {
     await sql(this.db, `DELETE FROM identity_token_assertions WHERE expires_at <= now()`);
-    const [row] = await sql<{ id_token: string }>(this.db, `SELECT id_token FROM identity_token_assertions WHERE session_id_hash = $1 AND nonce = $2`, [session.idHash, nonce]);
+    const [row] = await sql<{ id_token: string }>(
+      this.db,
+      `DELETE FROM identity_token_assertions WHERE session_id_hash = $1 AND nonce = $2 AND expires_at > now() RETURNING id_token`,
+      [session.idHash, nonce],
+    );
     return row?.id_token ?? null;
   }
 

@@ -67,9 +67,14 @@ export class ElectionIssuers {
     };
   }
 
-  /** Separate issuers start signing for the election (in-process ones follow the election's status). */
-  async open(m: EntityManager, electionId: string): Promise<void> {
-    const remote = await this.remoteRows(m, electionId);
+  /**
+   * Separate issuers start signing for the election (in-process ones follow the election's status).
+   * Called before the opening's transaction: each issuer first reads the election's setup from this
+   * platform's board, which it could not while that transaction held the (embedded) database. An opening
+   * that then fails leaves issuers signing tokens that count nowhere until the election opens.
+   */
+  async open(electionId: string): Promise<void> {
+    const remote = await this.remoteRows(this.db, electionId);
     if (remote.length > 0) await this.remote.open(electionId, remote.map((r) => r.url));
   }
 
