@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run demo:reset`: start the demo over. Removes the embedded database (DATA_DIR/pg) and the demo
-// trustees' key files (DATA_DIR/demo-trustees), so the next `npm start` creates, keys and opens a fresh demo
+// trustees' key files (DATA_DIR/demo-trustees) and the local issuers of ISSUERS=separate (DATA_DIR/issuers), so the next `npm start` creates, keys and opens a fresh demo
 // election. The development keys in DATA_DIR/keys (board, issuers, relying party) are kept. Refuses while a
 // server holds the folder, and with DATABASE_URL (a PostgreSQL server's data is not this script's to delete).
 import { existsSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
@@ -36,7 +36,7 @@ if (existsSync(lockFile)) {
   unlinkSync(lockFile); // stale: its process is gone
 }
 
-const removed = ['pg', 'demo-trustees'].map((name) => join(dataDir, name)).filter((p) => existsSync(p));
+const removed = ['pg', 'demo-trustees', 'issuers'].map((name) => join(dataDir, name)).filter((p) => existsSync(p));
 for (const p of removed) rmSync(p, { recursive: true, force: true });
 console.log(
   removed.length === 0

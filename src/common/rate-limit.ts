@@ -47,6 +47,8 @@ const LIMITED: Record<string, Bucket> = {
   'AuthController.start': 'login',
   'AuthController.callback': 'login',
   'AuthController.stepUp': 'login',
+  'AuthController.tokenLogin': 'tokens',
+  'AuthController.tokenAssertion': 'tokens',
   'TokensController.issue': 'tokens',
   'BallotsController.cast': 'cast',
   'BallotsController.audit': 'cast',
