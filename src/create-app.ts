@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { BadRequestException, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -11,7 +10,7 @@ import { AppModule, type ModuleImport } from './app.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { csrfProtection } from './common/http/csrf';
 import { jsonDepthLimit } from './common/http/json-depth';
-import { flattenValidationErrors } from './common/http/validation-errors';
+import { flattenValidationErrors, strictValidationPipe } from './common/http/validation-errors';
 import { RateLimitGuard } from './common/rate-limit';
 import type { AppConfig } from './config/app-config';
 import { runMigrations } from './database/database.module';
@@ -48,16 +47,7 @@ export async function createApp(
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES, strict: true });
   app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT_BYTES, extended: false });
   app.use(jsonDepthLimit());
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      forbidUnknownValues: true,
-      stopAtFirstError: false,
-      exceptionFactory: (errors) => new BadRequestException({ message: flattenValidationErrors(errors) }),
-    }),
-  );
+  app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalGuards(new RateLimitGuard(config));
 

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { BadRequestException, type LogLevel, Module, type DynamicModule, type OnApplicationShutdown, Inject, ValidationPipe } from '@nestjs/common';
+import { type LogLevel, Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { DataSource } from 'typeorm';
-import { flattenValidationErrors } from '../common/http/validation-errors';
+import { strictValidationPipe } from '../common/http/validation-errors';
 import { AllExceptionsFilter } from '../common/http/all-exceptions.filter';
 import { jsonDepthLimit } from '../common/http/json-depth';
 import { DATABASE_CONNECT_TIMEOUT_MS } from '../database/typeorm-options';
@@ -92,15 +92,7 @@ export async function createIssuerApp(config: IssuerConfig): Promise<NestExpress
   app.enableCors({ origin: config.allowedOrigins, methods: ['GET', 'POST'], allowedHeaders: ['content-type'], maxAge: 600 });
   app.useBodyParser('json', { limit: 64 * 1024, strict: true });
   app.use(jsonDepthLimit());
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      forbidUnknownValues: true,
-      exceptionFactory: (errors) => new BadRequestException({ message: flattenValidationErrors(errors) }),
-    }),
-  );
+  app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   return app;
 }
