@@ -6,6 +6,9 @@ import { fetchElection, obtainBallotTokenFromIssuers, prepareBallot, prepareToke
 import { DEMO_ELECTION_ID } from '../../src/modules/eligibility/demo-election';
 import { approveAtSandbox, CookieJar, freePort, go, login } from '../integration/identity/support';
 import { json } from '../support/scenario';
+import { demoTally } from '../../src/cli/demo-tally';
+import { verifyElectionRecord } from '../../src/crypto/record/verify-record';
+import { actionHash } from '../../src/modules/identity/step-up.service';
 
 const root = join(__dirname, '..', '..');
 
@@ -49,7 +52,7 @@ describe('ISSUERS=separate npm start: the demo with three issuer processes, k = 
   const dataDir = mkdtempSync(join(tmpdir(), 'evote-separate-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('starts three issuers of their own, a voter votes through them, and the platform process holds no issuer key; they stop with it', async () => {
+  it('starts three issuers of their own, a voter votes through them, the election is closed and tallied, and the platform process holds no issuer key; they stop with it', async () => {
     const before = new Set(issuerProcesses().map((p) => p.pid));
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -74,6 +77,19 @@ describe('ISSUERS=separate npm start: the demo with three issuer processes, k = 
       const { token, pseudonym } = await obtainBallotTokenFromIssuers(pending, idToken, endpoints.issuers, issuers, issuerThreshold);
       const cast = await fetch(`${base}/elections/${DEMO_ELECTION_ID}/ballots`, json(prepareBallot(election, DEMO_ELECTION_ID, token, pseudonym, { council: ['list-2'], 'car-free-centre': ['yes'] }).castBody));
       expect(cast.status).toBe(201);
+
+      // The official closes (confirmed at the sandbox); the issuers' logs reach the board; the demo trustees tally.
+      const official = new CookieJar();
+      expect((await login(base, official, 'official')).status).toBe(303);
+      const { message } = await (await fetch(`${base}/elections/${DEMO_ELECTION_ID}/action-message?action=close`)).json();
+      const stepUp = await go(official, `${base}/auth/step-up`, json({ action: message, actionHash: actionHash(message), returnTo: '/' }));
+      const confirmed = await approveAtSandbox(official, (await stepUp.json()).authorizationUrl, { identity: 'official', confirm: true });
+      await go(official, confirmed.callbackUrl);
+      expect((await go(official, `${base}/elections/${DEMO_ELECTION_ID}/close`, { method: 'POST' })).status).toBe(200);
+      const tally = await demoTally({ server: base, dataDir });
+      expect(tally.result).toMatchObject({ results: { council: { 'list-2': 1 }, 'car-free-centre': { yes: 1 } } });
+      const verdict = verifyElectionRecord(await (await fetch(`${base}/elections/${DEMO_ELECTION_ID}/record`)).json());
+      expect(verdict.checks.filter((c) => c.status !== 'pass')).toEqual([]);
 
       // The platform process: no issuer key in its environment or its key folder; each issuer's key is in its own folder.
       const platformEnv = readFileSync(`/proc/${child.pid}/environ`, 'utf8');
