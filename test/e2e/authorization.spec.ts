@@ -38,6 +38,7 @@ const INTENDED: Record<string, Role[]> = {
   'PUT /elections/{electionId}/roll/csv': ['official'],
   'POST /elections/{id}/tokens': LOGGED_IN,
   'POST /auth/step-up': LOGGED_IN,
+  'POST /auth/token-login': LOGGED_IN, // the booth's itsme login for separate issuers (role voter)
   'POST /auth/logout': ALL,
   // Anonymous by design: the ballot token is the authority, not a session.
   'POST /elections/{id}/ballots': ALL,
