@@ -204,7 +204,7 @@ async function confirmAndReturn(id: string, action: Action | OfficialAction): Pr
 async function showElection(id: string): Promise<void> {
   const notice = h('div', { id: 'action-result', 'aria-live': 'polite' });
   const confirmed = param('confirmed');
-  if (confirmed && confirmed in ACTION_PATH) {
+  if (confirmed && Object.hasOwn(ACTION_PATH, confirmed)) {
     history.replaceState(null, '', `/console/?election=${id}`);
     try {
       await api(`/elections/${id}/${ACTION_PATH[confirmed as Action]}`, { method: 'POST' });
