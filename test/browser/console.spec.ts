@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { fetchElection, obtainBallotToken, prepareBallot } from '../../src/client/voter-client';
 import { BoardService } from '../../src/modules/board/board.service';
-import { SANDBOX_IDENTITIES } from '../../src/modules/sandbox-idp/identities';
+import { SANDBOX_IDENTITIES, sandboxIdentity } from '../../src/modules/sandbox-idp/identities';
 import { describeEachBackend } from '../support/databases';
 import { electionDefinition } from '../support/election-definitions';
 import { completeKeyCeremony, makeTrustees } from '../support/key-ceremony';
@@ -64,7 +64,13 @@ describeEachBackend(
       await page.waitForSelector('#roll-imported');
       await shot(page, 'console-1-draft-roll');
 
+      // Starting the key ceremony is confirmed with itsme too (the worded action), then done on return.
       await page.click('#start-ceremony');
+      await page.waitForURL(/\/sandbox-idp\/interaction\//);
+      expect(await page.textContent('body')).toContain('Start the key ceremony');
+      await approveAtSandbox(page, 'official', true);
+      await page.waitForSelector('#status[data-status="key_ceremony"]');
+      await page.waitForSelector('#action-done');
       await page.waitForSelector('#ceremony-state[data-state="dealing"]');
       await completeKeyCeremony(t.db, t.app.get(BoardService), id, trustees);
       await page.waitForSelector('#do-open'); // the console polls the ceremony and offers "open" once the key is there
@@ -93,6 +99,54 @@ describeEachBackend(
       await approveAtSandbox(page, 'official', true);
       await page.waitForSelector('#status[data-status="closed"]');
       await shot(page, 'console-5-closed');
+      expect(failures).toEqual([]);
+      await context.close();
+    }, 120_000);
+
+    it('an official adds a co-official and removes them again, each confirmed with itsme; the last official cannot be removed; the number never goes in a URL', async () => {
+      const trustees = makeTrustees(3);
+      const context = await browser.newContext({ locale: 'en-GB' });
+      const page = await context.newPage();
+      const failures: string[] = [];
+      page.on('pageerror', (err) => failures.push(err.message));
+      const urls: string[] = [];
+      page.on('request', (r) => urls.push(r.url()));
+      await page.goto(`${t.url}/console/`);
+      await page.click('#login');
+      await approveAtSandbox(page, 'official');
+      await page.waitForSelector('#create');
+      const created = await page.evaluate(async (def) => (await fetch('/elections', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(def) })).json(), electionDefinition(trustees));
+      await page.goto(`${t.url}/console/?election=${created.id}`);
+      await page.waitForSelector('#officials');
+      const officials = async () => (await t.db.query(`SELECT count(*)::int AS n FROM election_officials WHERE election_id = $1`, [created.id]))[0].n;
+      const coOfficial = sandboxIdentity('voter').nationalNumber;
+
+      const change = async (button: string, nn: string, result: string) => {
+        await page.fill('#official-nn', nn);
+        await page.click(button);
+        await page.waitForURL(/\/sandbox-idp\/interaction\//);
+        expect(await page.textContent('body')).toContain(button === '#official-add' ? 'Add a co-official to the election' : 'Remove a co-official from the election');
+        await approveAtSandbox(page, 'official', true);
+        await page.waitForSelector(`#official-done[data-result="${result}"], #action-result [role="alert"]`);
+        expect(await page.getAttribute('#official-done', 'data-result')).toBe(result);
+        // Forgotten once back.
+        expect(await page.evaluate(() => sessionStorage.getItem('evote.console.pending-official'))).toBeNull();
+      };
+      await change('#official-add', coOfficial, 'added');
+      expect(await officials()).toBe(2);
+      expect(await page.textContent('#official-done')).toContain('2 officials');
+      await shot(page, 'console-6-co-official-added');
+      await change('#official-remove', coOfficial, 'removed');
+      expect(await officials()).toBe(1);
+      await change('#official-remove', coOfficial, 'not-official');
+      // The last official: refused with a clear message, nothing changes.
+      await page.fill('#official-nn', sandboxIdentity('official').nationalNumber);
+      await page.click('#official-remove');
+      await approveAtSandbox(page, 'official', true);
+      await page.waitForSelector('#action-result [role="alert"]');
+      expect(await page.textContent('#action-result')).toMatch(/409: .*last official/);
+      expect(await officials()).toBe(1);
+      expect(urls.filter((u) => u.includes(coOfficial) || u.includes(sandboxIdentity('official').nationalNumber))).toEqual([]);
       expect(failures).toEqual([]);
       await context.close();
     }, 120_000);

@@ -29,6 +29,7 @@ const IDENTITY: Record<Exclude<Role, 'anonymous'>, string> = {
 const INTENDED: Record<string, Role[]> = {
   'POST /elections': ['official', 'other_official'], // creating needs the platform role only
   'POST /elections/{id}/officials': ['official'],
+  'DELETE /elections/{id}/officials': ['official'],
   'POST /elections/{id}/key-ceremony': ['official'],
   'POST /elections/{id}/open': ['official'],
   'POST /elections/{id}/close': ['official'],
@@ -37,6 +38,7 @@ const INTENDED: Record<string, Role[]> = {
   'PUT /elections/{electionId}/roll/csv': ['official'],
   'POST /elections/{id}/tokens': LOGGED_IN,
   'POST /auth/step-up': LOGGED_IN,
+  'POST /auth/token-login': LOGGED_IN, // the booth's itsme login for separate issuers (role voter)
   'POST /auth/logout': ALL,
   // Anonymous by design: the ballot token is the authority, not a session.
   'POST /elections/{id}/ballots': ALL,
@@ -139,8 +141,11 @@ describeEachBackend(
         [`/elections/${id}/roll/csv`, json({ csv }, 'PUT')],
         [`/elections/${id}/roll`, { method: 'GET' }],
         [`/elections/${id}/officials`, json({ nationalNumber: sandboxIdentity(OTHER_OFFICIAL).nationalNumber })], // making oneself an official
+        [`/elections/${id}/officials`, json({ nationalNumber: sandboxIdentity('official').nationalNumber }, 'DELETE')], // removing its official
         [`/elections/${id}/key-ceremony`, { method: 'POST' }],
       ];
+      // Even holding step-up confirmations of exactly these actions on this election (which stay unspent).
+      for (const action of ['add_official', 'remove_official', 'start_key_ceremony']) await confirmAction(t, other, id, action, OTHER_OFFICIAL);
       const before = await stateOf(id);
       for (const [path, init] of attempts) {
         const res = await go(other, `${t.url}${path}`, init);
@@ -149,6 +154,7 @@ describeEachBackend(
       expect(await stateOf(id)).toEqual(before);
       // The same requests by the election's official do change it (so the refusals above were not vacuous).
       expect((await go(official, `${t.url}/elections/${id}/roll`, json({ entries }, 'PUT'))).status).toBe(200);
+      await confirmAction(t, official, id, 'start_key_ceremony');
       expect((await go(official, `${t.url}/elections/${id}/key-ceremony`, { method: 'POST' })).status).toBe(200);
       expect(await stateOf(id)).toEqual({ ...before, status: 'key_ceremony', roll: entries.length });
 
@@ -172,7 +178,7 @@ describeEachBackend(
       expect((await stateOf(id)).status).toBe('closed');
     }, 60_000);
 
-    it('an official cannot open or close without a step-up confirmation of that exact action (403 step_up_required)', async () => {
+    it('an official cannot start the key ceremony, open or close without a step-up confirmation of that exact action (403 step_up_required)', async () => {
       const official = jars.official!;
       // Open: an election whose key ceremony is complete.
       const trustees = makeTrustees(3);
@@ -181,6 +187,11 @@ describeEachBackend(
       const { id } = await created.json();
       const entries = SANDBOX_IDENTITIES.filter((i) => i.roll).map((i) => ({ nationalNumber: i.nationalNumber, constituency: i.roll!.constituency, basis: i.roll!.basis }));
       expect((await go(official, `${t.url}/elections/${id}/roll`, json({ entries }, 'PUT'))).status).toBe(200);
+      const start = await go(official, `${t.url}/elections/${id}/key-ceremony`, { method: 'POST' });
+      expect(start.status).toBe(403);
+      expect((await start.json()).error).toBe('step_up_required');
+      expect((await (await fetch(`${t.url}/elections/${id}`)).json()).status).toBe('draft');
+      await confirmAction(t, official, id, 'start_key_ceremony');
       expect((await go(official, `${t.url}/elections/${id}/key-ceremony`, { method: 'POST' })).status).toBe(200);
       await completeKeyCeremony(t.db, t.app.get(BoardService), id, trustees);
       const open = await go(official, `${t.url}/elections/${id}/open`, { method: 'POST' });

@@ -11,6 +11,7 @@ import { AppConfig } from '../../src/config/app-config';
 import { ensureDemoElection } from '../../src/modules/demo/demo-election';
 import { DEMO_ELECTION_ID } from '../../src/modules/eligibility/demo-election';
 import { NationalNumberHasher } from '../../src/modules/identity/national-number-hasher';
+import type { SessionPrincipal } from '../../src/modules/identity/session.service';
 import { CookieJar, go, login, startIdentityApp, type IdentityTestApp } from './identity/support';
 
 
@@ -81,6 +82,7 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
     expect((await go(voter, `${t.url}/elections/${e.id}/key-ceremony`, { method: 'POST' })).status).toBe(403);
     const roll = { entries: [{ nationalNumber: '88110223380', constituency: 'Leuven', basis: 'belgian' }] };
     expect((await go(official, `${t.url}/elections/${e.id}/roll`, json(roll, 'PUT'))).status).toBe(200);
+    await confirmAction(t, official, e.id, 'start_key_ceremony');
     expect((await post('key-ceremony')).status).toBe(200);
     expect((await post('key-ceremony')).status).toBe(409);
     const frozen = await go(official, `${t.url}/elections/${e.id}/roll`, json(roll, 'PUT'));
@@ -112,6 +114,7 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
   it('the server clock opens and closes a scheduled election', async () => {
     const e = await (await create(official, electionDefinition(trustees, { opensAt: '2027-05-09T06:00:00Z', closesAt: '2027-05-09T14:00:00Z' }))).json();
     const elections = t.app.get(ElectionsService);
+    await confirmAction(t, official, e.id, 'start_key_ceremony');
     expect((await go(official, `${t.url}/elections/${e.id}/key-ceremony`, { method: 'POST' })).status).toBe(200);
     await completeKeyCeremony(t.app.get(DataSource), t.app.get(BoardService), e.id, trustees);
     await elections.applySchedule(new Date('2027-05-09T05:59:00Z'));
@@ -152,6 +155,7 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
       }
       // And each acts on their own.
       expect((await go(other, `${t.url}/elections/${theirs.id}/roll`, json(roll, 'PUT'))).status).toBe(200);
+      await confirmAction(t, other, theirs.id, 'start_key_ceremony', OTHER_OFFICIAL);
       expect((await go(other, `${t.url}/elections/${theirs.id}/key-ceremony`, { method: 'POST' })).status).toBe(200);
     });
 
@@ -171,14 +175,18 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
       }
       expect(await officialsOf(e.id)).toHaveLength(1);
 
+      await confirmAction(t, official, e.id, 'add_official');
       const added = await add(official, otherNn.replace(/^(\d\d)(\d\d)(\d\d)(\d{3})(\d\d)$/, '$1.$2.$3-$4.$5'));
       expect(added.status).toBe(200);
       expect(await added.json()).toEqual({ electionId: e.id, added: true, officials: 2 });
+      await confirmAction(t, official, e.id, 'add_official');
       expect(await (await add(official, otherNn)).json()).toEqual({ electionId: e.id, added: false, officials: 2 });
       expect(await officialsOf(e.id)).toEqual([await hmacOf(official), await hmacOf(other)].sort());
       expect((await go(other, `${t.url}/elections/${e.id}/roll`, json(roll, 'PUT'))).status).toBe(200);
+      await confirmAction(t, other, e.id, 'start_key_ceremony', OTHER_OFFICIAL);
       expect((await go(other, `${t.url}/elections/${e.id}/key-ceremony`, { method: 'POST' })).status).toBe(200);
       // The co-official still needs the platform role: a voter added as co-official stays a voter.
+      await confirmAction(t, official, e.id, 'add_official');
       expect((await add(official, sandboxIdentity('voter').nationalNumber)).status).toBe(200);
       const r = await go(voter, `${t.url}/elections/${e.id}/roll`);
       expect(r.status).toBe(403);
@@ -191,9 +199,165 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
       expect(r.status).toBe(404);
       expect((await r.json()).error).toBe('election_not_found');
       expect((await go(official, `${t.url}/elections/${missing}/officials`, json({ nationalNumber: sandboxIdentity('voter').nationalNumber }))).status).toBe(404);
+      expect((await go(official, `${t.url}/elections/${missing}/officials`, json({ nationalNumber: sandboxIdentity('voter').nationalNumber }, 'DELETE'))).status).toBe(404);
       const bad = await go(official, `${t.url}/elections/not-a-uuid/open`, { method: 'POST' });
       expect(bad.status).toBe(400);
       expect(await bad.json()).toEqual({ error: 'bad_request', message: expect.any(String) });
+    });
+  });
+  describe("officials' actions need a step-up confirmation of exactly that action on that election", () => {
+    const otherNn = () => sandboxIdentity(OTHER_OFFICIAL).nationalNumber;
+    const roll = { entries: [{ nationalNumber: '88110223380', constituency: 'Leuven', basis: 'belgian' }] };
+    const officialNn = () => sandboxIdentity('official').nationalNumber;
+    const officials = async (id: string): Promise<number> => (await t.db.query(`SELECT count(*)::int AS n FROM election_officials WHERE election_id = $1`, [id]))[0].n;
+    const status = async (id: string): Promise<string> => (await t.app.get(ElectionsService).get(id)).status;
+    const startCeremony = (jar: CookieJar, id: string) => go(jar, `${t.url}/elections/${id}/key-ceremony`, { method: 'POST' });
+    const change = (jar: CookieJar, id: string, nationalNumber: string, method: 'POST' | 'DELETE') => go(jar, `${t.url}/elections/${id}/officials`, json({ nationalNumber }, method));
+    const expectRefused = async (res: Response, code = 'step_up_required') => {
+      expect(res.status).toBe(code === 'step_up_required' || code === 'not_election_official' ? 403 : 409);
+      expect((await res.json()).error).toBe(code);
+    };
+    /** Unspent confirmations of this session's person for `action` on `id`. */
+    const unspent = async (id: string, action: string): Promise<number> => {
+      const { message } = await (await fetch(`${t.url}/elections/${id}/action-message?action=${action}`)).json();
+      const [row] = await t.db.query(`SELECT count(*)::int AS n FROM identity_step_ups WHERE action_hash = $1 AND consumed_at IS NULL`, [Buffer.from(actionHash(message), 'hex')]);
+      return row.n;
+    };
+    /** An election of the fixture official with OTHER_OFFICIAL as co-official. */
+    const withCoOfficial = async () => {
+      const e = await (await create(official, electionDefinition(trustees))).json();
+      await confirmAction(t, official, e.id, 'add_official');
+      expect((await change(official, e.id, otherNn(), 'POST')).status).toBe(200);
+      return e as { id: string };
+    };
+
+    it('each action has its own message naming the election; officials changes do not name the person', async () => {
+      const e = await (await create(official, electionDefinition(trustees))).json();
+      const messages = new Set<string>();
+      for (const action of ['start_key_ceremony', 'open', 'close', 'publish', 'add_official', 'remove_official']) {
+        const r = await (await fetch(`${t.url}/elections/${e.id}/action-message?action=${action}`)).json();
+        expect(r).toEqual({ action, message: expect.stringContaining(e.id), actionHash: actionHash(r.message), stepUpRequired: true });
+        expect(r.message).toContain(e.title);
+        messages.add(r.message);
+      }
+      expect(messages.size).toBe(6);
+      expect((await fetch(`${t.url}/elections/${e.id}/action-message?action=remove_everyone`)).status).toBe(400);
+    });
+
+    it('an official cannot start the key ceremony without a confirmation, with one of another action, or with one of this action on another election', async () => {
+      const e = await (await create(official, electionDefinition(trustees))).json();
+      const elsewhere = await (await create(official, electionDefinition(trustees))).json();
+      await expectRefused(await startCeremony(official, e.id));
+      for (const action of ['open', 'add_official', 'remove_official']) await confirmAction(t, official, e.id, action);
+      await expectRefused(await startCeremony(official, e.id));
+      await confirmAction(t, official, elsewhere.id, 'start_key_ceremony');
+      await expectRefused(await startCeremony(official, e.id));
+      expect(await status(e.id)).toBe('draft');
+      expect(await status(elsewhere.id)).toBe('draft');
+      // The confirmation of the other election is still there, and serves that election only, once.
+      expect(await unspent(elsewhere.id, 'start_key_ceremony')).toBe(1);
+      expect((await startCeremony(official, elsewhere.id)).status).toBe(200);
+      expect(await unspent(elsewhere.id, 'start_key_ceremony')).toBe(0);
+      await confirmAction(t, official, e.id, 'start_key_ceremony');
+      expect((await startCeremony(official, e.id)).status).toBe(200);
+      expect(await status(e.id)).toBe('key_ceremony');
+    });
+
+    it("a co-official cannot start the key ceremony with another official's confirmation, only with their own", async () => {
+      const e = await withCoOfficial();
+      await confirmAction(t, official, e.id, 'start_key_ceremony');
+      await expectRefused(await startCeremony(other, e.id));
+      expect(await status(e.id)).toBe('draft');
+      await confirmAction(t, other, e.id, 'start_key_ceremony', OTHER_OFFICIAL);
+      expect((await startCeremony(other, e.id)).status).toBe(200);
+      expect(await unspent(e.id, 'start_key_ceremony')).toBe(1); // the official's, unused
+    });
+
+    it('adding or removing an official is refused without a confirmation, with one of another action, or with one on another election; nothing changes', async () => {
+      const e = await (await create(official, electionDefinition(trustees))).json();
+      const elsewhere = await (await create(official, electionDefinition(trustees))).json();
+      await expectRefused(await change(official, e.id, otherNn(), 'POST'));
+      await confirmAction(t, official, e.id, 'remove_official');
+      await confirmAction(t, official, e.id, 'start_key_ceremony');
+      await confirmAction(t, official, elsewhere.id, 'add_official');
+      await expectRefused(await change(official, e.id, otherNn(), 'POST'));
+      expect(await officials(e.id)).toBe(1);
+      expect(await officials(elsewhere.id)).toBe(1);
+
+      await confirmAction(t, official, e.id, 'add_official');
+      expect(await (await change(official, e.id, otherNn(), 'POST')).json()).toEqual({ electionId: e.id, added: true, officials: 2 });
+      // Removal: the add confirmation just spent serves nothing more; another add's does not remove.
+      expect(await unspent(e.id, 'remove_official')).toBe(1);
+      await t.db.query(`UPDATE identity_step_ups SET consumed_at = now() WHERE consumed_at IS NULL`); // spend them all
+      await expectRefused(await change(official, e.id, otherNn(), 'DELETE'));
+      await confirmAction(t, official, e.id, 'add_official');
+      await confirmAction(t, official, elsewhere.id, 'remove_official');
+      await expectRefused(await change(official, e.id, otherNn(), 'DELETE'));
+      expect(await officials(e.id)).toBe(2);
+      await confirmAction(t, official, e.id, 'remove_official');
+      expect(await (await change(official, e.id, otherNn(), 'DELETE')).json()).toEqual({ electionId: e.id, removed: true, officials: 1 });
+      // A malformed number: 400, and the confirmation is not spent.
+      await confirmAction(t, official, e.id, 'remove_official');
+      const bad = await change(official, e.id, `${otherNn().slice(0, 9)}${String((Number(otherNn().slice(9)) % 97) + 1).padStart(2, '0')}`, 'DELETE');
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error).toBe('invalid_national_number');
+      expect(await unspent(e.id, 'remove_official')).toBe(1);
+    });
+
+    it('the last official cannot be removed (409 last_official); a number that is not an official: removed false', async () => {
+      const e = await (await create(official, electionDefinition(trustees))).json();
+      await confirmAction(t, official, e.id, 'remove_official');
+      const last = await change(official, e.id, officialNn(), 'DELETE');
+      expect(last.status).toBe(409);
+      expect(await last.json()).toEqual({ error: 'last_official', message: expect.any(String) });
+      expect(await officials(e.id)).toBe(1);
+      expect(await unspent(e.id, 'remove_official')).toBe(1); // refused: the confirmation stays
+      const none = await change(official, e.id, otherNn(), 'DELETE');
+      expect(none.status).toBe(200);
+      expect(await none.json()).toEqual({ electionId: e.id, removed: false, officials: 1 });
+      expect((await go(official, `${t.url}/elections/${e.id}/roll`)).status).toBe(200);
+    });
+
+    it('a removed official can no longer act, not even with confirmations obtained before the removal', async () => {
+      const e = await withCoOfficial();
+      for (const action of ['start_key_ceremony', 'add_official', 'remove_official']) await confirmAction(t, other, e.id, action, OTHER_OFFICIAL);
+      await confirmAction(t, official, e.id, 'remove_official');
+      expect(await (await change(official, e.id, otherNn(), 'DELETE')).json()).toEqual({ electionId: e.id, removed: true, officials: 1 });
+      await expectRefused(await go(other, `${t.url}/elections/${e.id}/roll`, json(roll, 'PUT')), 'not_election_official');
+      await expectRefused(await startCeremony(other, e.id), 'not_election_official');
+      await expectRefused(await change(other, e.id, otherNn(), 'POST'), 'not_election_official');
+      await expectRefused(await change(other, e.id, officialNn(), 'DELETE'), 'not_election_official');
+      expect(await status(e.id)).toBe('draft');
+      expect(await officials(e.id)).toBe(1);
+      expect((await t.db.query(`SELECT count(*)::int AS n FROM voter_roll_entries WHERE election_id = $1`, [e.id]))[0].n).toBe(0);
+    });
+
+    it('a co-official may remove the creator; the creator then can no longer act', async () => {
+      const e = await withCoOfficial();
+      await confirmAction(t, other, e.id, 'remove_official', OTHER_OFFICIAL);
+      expect(await (await change(other, e.id, officialNn(), 'DELETE')).json()).toEqual({ electionId: e.id, removed: true, officials: 1 });
+      await expectRefused(await go(official, `${t.url}/elections/${e.id}/roll`), 'not_election_official');
+      // And the remaining official is now the last one.
+      await confirmAction(t, other, e.id, 'remove_official', OTHER_OFFICIAL);
+      await expectRefused(await change(other, e.id, otherNn(), 'DELETE'), 'last_official');
+    });
+
+    it('the service checks again under the election lock: a request of an official removed after the guard let it through is refused', async () => {
+      const e = await withCoOfficial();
+      const elections = t.app.get(ElectionsService);
+      const [session] = await t.db.query(`SELECT id_hash, subject, national_number_hmac FROM identity_sessions WHERE national_number_hmac = $1 LIMIT 1`, [
+        t.app.get(NationalNumberHasher).hash(otherNn()),
+      ]);
+      const principal = { idHash: session.id_hash, subject: session.subject, nationalNumberHmac: session.national_number_hmac, roles: ['voter', 'official'] } as unknown as SessionPrincipal;
+      await confirmAction(t, other, e.id, 'start_key_ceremony', OTHER_OFFICIAL);
+      await confirmAction(t, official, e.id, 'remove_official');
+      expect((await change(official, e.id, otherNn(), 'DELETE')).status).toBe(200);
+      await expect(elections.transition(e.id, 'start_key_ceremony', principal)).rejects.toMatchObject({ code: 'not_election_official', status: 403 });
+      await expect(elections.addOfficial(e.id, otherNn(), principal)).rejects.toMatchObject({ code: 'not_election_official', status: 403 });
+      expect(await status(e.id)).toBe('draft');
+      // The server's own path (scheduled actions, the demo election) needs no session and no confirmation.
+      await elections.transition(e.id, 'start_key_ceremony', null);
+      expect(await status(e.id)).toBe('key_ceremony');
     });
   });
 });

@@ -51,7 +51,8 @@ function inProcessCeremony(): CeremonyRunner {
 
 /**
  * An official creates an election (Leuven municipal, 3 trustees, k = 2), imports the sandbox identities'
- * roll, has the key ceremony run (by default the in-process stand-in), and opens it with step-up.
+ * roll, starts the key ceremony with step-up, has it run (by default the in-process stand-in), and
+ * opens it with step-up.
  */
 export async function openElection(t: IdentityTestApp, over: Record<string, unknown> = {}, ceremony: CeremonyRunner = inProcessCeremony()): Promise<OpenElection> {
   const official = new CookieJar();
@@ -63,6 +64,7 @@ export async function openElection(t: IdentityTestApp, over: Record<string, unkn
   const entries = SANDBOX_IDENTITIES.filter((i) => i.roll).map((i) => ({ nationalNumber: i.nationalNumber, constituency: i.roll!.constituency, basis: i.roll!.basis }));
   const roll = await go(official, `${t.url}/elections/${id}/roll`, json({ entries }, 'PUT'));
   if (roll.status !== 200) throw new Error(`roll answered ${roll.status}: ${await roll.text()}`);
+  await confirmAction(t, official, id, 'start_key_ceremony');
   if ((await go(official, `${t.url}/elections/${id}/key-ceremony`, { method: 'POST' })).status !== 200) throw new Error('key ceremony did not start');
   await ceremony.run(t, id);
   await confirmAction(t, official, id, 'open');

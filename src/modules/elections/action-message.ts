@@ -1,17 +1,32 @@
 import type { ElectionAction } from './lifecycle';
 
-const VERBS: Record<ElectionAction, string> = {
+/** Changes to an election's officials; like the critical lifecycle actions, each needs a step-up. */
+export const OFFICIAL_ACTIONS = ['add_official', 'remove_official'] as const;
+export type OfficialAction = (typeof OFFICIAL_ACTIONS)[number];
+/** Everything an official may be asked to confirm on an election. */
+export type ConfirmableAction = ElectionAction | OfficialAction;
+
+const VERBS: Record<ConfirmableAction, string> = {
   start_key_ceremony: 'Start the key ceremony of',
   open: 'Open',
   close: 'Close',
   record_tally: 'Record the tally of',
   publish: 'Publish the result of',
+  add_official: 'Add a co-official to',
+  remove_official: 'Remove a co-official from',
 };
 
 /**
  * The message an official confirms with itsme (step-up) before a critical action; its SHA-256 is the
  * action hash the confirmation is bound to. It names the action and the election unambiguously.
+ *
+ * The officials' changes name the election and the kind of change, not the person: the message travels
+ * to the identity provider in the authorization request (a URL: browser history, proxy and provider
+ * logs) and is shown on the phone, and a national number there would hand a third person's identity to
+ * all of them. What binds the confirmation to this change instead: it is bound to this session and
+ * subject, spent once within STEP_UP_TTL_SECONDS, and spent in the same transaction as the change whose
+ * request names the number (so "add" cannot serve a removal, nor one election another, nor twice).
  */
-export function electionActionMessage(action: ElectionAction, election: { id: string; title: string }): string {
+export function electionActionMessage(action: ConfirmableAction, election: { id: string; title: string }): string {
   return `${VERBS[action]} the election "${election.title}" (${election.id})`;
 }

@@ -1,17 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { ForbiddenError } from '../../common/errors/domain-error';
 import { CurrentUser, ElectionOfficial, Roles } from '../identity/roles';
 import type { SessionPrincipal } from '../identity/session.service';
-import { AddOfficialDto, CreateElectionDto } from './elections.dto';
+import { CreateElectionDto, OfficialDto } from './elections.dto';
 import { ElectionsService } from './elections.service';
 import { toElectionView } from './election-view';
-import { TRANSITIONS, type ElectionAction } from './lifecycle';
+import { TRANSITIONS } from './lifecycle';
+import { type ConfirmableAction, OFFICIAL_ACTIONS } from './action-message';
 
 class ActionQuery {
-  @IsIn(Object.keys(TRANSITIONS))
-  action: ElectionAction;
+  @IsIn([...Object.keys(TRANSITIONS), ...OFFICIAL_ACTIONS])
+  action: ConfirmableAction;
 }
 
 const uuid = new ParseUUIDPipe({ version: '4' });
@@ -52,7 +53,7 @@ export class ElectionsController {
   @Post(':id/key-ceremony')
   @HttpCode(200)
   @ElectionOfficial('id')
-  @ApiOperation({ summary: 'Freeze the definition and start the key ceremony' })
+  @ApiOperation({ summary: 'Freeze the definition and start the key ceremony (needs a step-up confirmation of this action)' })
   async startKeyCeremony(@Param('id', uuid) id: string, @CurrentUser() user: SessionPrincipal) {
     return toElectionView(await this.elections.transition(id, 'start_key_ceremony', user));
   }
@@ -84,8 +85,17 @@ export class ElectionsController {
   @Post(':id/officials')
   @HttpCode(200)
   @ElectionOfficial('id')
-  @ApiOperation({ summary: "Add a co-official to this election (by national number; only its keyed hash is kept)" })
-  async addOfficial(@Param('id', uuid) id: string, @Body() dto: AddOfficialDto) {
-    return this.elections.addOfficial(id, dto.nationalNumber);
+  @ApiOperation({ summary: 'Add a co-official to this election (by national number; only its keyed hash is kept; needs a step-up confirmation of add_official)' })
+  async addOfficial(@Param('id', uuid) id: string, @Body() dto: OfficialDto, @CurrentUser() user: SessionPrincipal) {
+    return this.elections.addOfficial(id, dto.nationalNumber, user);
+  }
+
+  // The national number goes in the body, never in the path: URLs end up in access logs.
+  @Delete(':id/officials')
+  @HttpCode(200)
+  @ElectionOfficial('id')
+  @ApiOperation({ summary: 'Remove an official from this election (never the last: 409 last_official; needs a step-up confirmation of remove_official)' })
+  async removeOfficial(@Param('id', uuid) id: string, @Body() dto: OfficialDto, @CurrentUser() user: SessionPrincipal) {
+    return this.elections.removeOfficial(id, dto.nationalNumber, user);
   }
 }

@@ -62,8 +62,9 @@ export class CreateElectionDto {
   contests: object[];
 }
 
-export class AddOfficialDto {
-  @ApiProperty({ description: "The co-official's Belgian national number (11 digits; dots and dashes allowed). Only its keyed hash is stored" })
+/** An official to add to or remove from an election. */
+export class OfficialDto {
+  @ApiProperty({ description: "The official's Belgian national number (11 digits; dots and dashes allowed). Only its keyed hash is stored" })
   @IsString() @Length(11, 32)
   nationalNumber: string;
 }

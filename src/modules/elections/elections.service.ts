@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { ConflictError, InvalidInputError, NotFoundError, StateError } from '../../common/errors/domain-error';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, StateError } from '../../common/errors/domain-error';
 import { createElection, type Election, manifestHash, parseManifest, type Manifest } from '../../crypto/ballot';
 import { bytesToHex } from '../../crypto/encoding';
 import { CryptoError } from '../../crypto/errors';
@@ -16,7 +16,7 @@ import type { SessionPrincipal } from '../identity/session.service';
 import { actionHash, StepUpService } from '../identity/step-up.service';
 import { ElectionIssuers } from '../tokens/election-issuers';
 import type { ElectionKind } from '../eligibility/eligibility';
-import { electionActionMessage } from './action-message';
+import { type ConfirmableAction, electionActionMessage, type OfficialAction } from './action-message';
 import type { CreateElectionDto } from './elections.dto';
 import { type ElectionAction, type ElectionStatus, nextStatus, scheduledAction, TRANSITIONS, TransitionRefused } from './lifecycle';
 
@@ -196,29 +196,78 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Adds a co-official to an election. Any valid national number is accepted, whether or not it holds
-   * the official role yet (refusing would tell the caller who the platform's officials are); acting
-   * still needs that role.
+   * Adds a co-official to an election, spending the acting official's step-up confirmation of
+   * `add_official` on this election (see electionActionMessage for why it does not name the person).
+   * Any valid national number is accepted, whether or not it holds the official role yet (refusing
+   * would tell the caller who the platform's officials are); acting still needs that role.
    */
-  async addOfficial(id: string, nationalNumber: string): Promise<{ electionId: string; added: boolean; officials: number }> {
-    const nn = normalizeNationalNumber(nationalNumber);
-    if (!isValidNationalNumber(nn)) throw new InvalidInputError('invalid_national_number', 'The national number must have 11 digits and a valid check number');
-    await this.get(id);
-    const added = await this.officials.add(id, [this.hasher.hash(nn)]);
-    return { electionId: id, added: added === 1, officials: await this.officials.count(id) };
-  }
-
-  /** The step-up message (and its hash) an official confirms before `action`. */
-  async actionMessage(id: string, action: ElectionAction): Promise<{ action: ElectionAction; message: string; actionHash: string; stepUpRequired: boolean }> {
-    const row = await this.get(id);
-    const message = electionActionMessage(action, row);
-    return { action, message, actionHash: actionHash(message), stepUpRequired: TRANSITIONS[action].stepUp };
+  async addOfficial(id: string, nationalNumber: string, session: SessionPrincipal): Promise<{ electionId: string; added: boolean; officials: number }> {
+    const hmac = this.officialHash(nationalNumber);
+    return this.changeOfficials(id, 'add_official', session, async (m) => {
+      const added = await this.officials.add(id, [hmac], m);
+      return { electionId: id, added: added === 1, officials: await this.officials.count(id, m) };
+    });
   }
 
   /**
-   * Moves the election through its lifecycle. An official's open/close/publish spends a step-up
-   * confirmation of exactly this action (in the same transaction, so a refused action keeps it).
-   * `session` is null for the server clock's scheduled actions.
+   * Removes an official (a co-official or the creator, also oneself) from an election, spending a
+   * step-up confirmation of `remove_official` on it. Never the last one (409 `last_official`): an
+   * election without officials could not be acted on by anyone. A number that is not an official of
+   * it: `removed: false`.
+   */
+  async removeOfficial(id: string, nationalNumber: string, session: SessionPrincipal): Promise<{ electionId: string; removed: boolean; officials: number }> {
+    const hmac = this.officialHash(nationalNumber);
+    return this.changeOfficials(id, 'remove_official', session, async (m) => {
+      if (!(await this.officials.isOfficial(id, hmac, m))) return { electionId: id, removed: false, officials: await this.officials.count(id, m) };
+      if ((await this.officials.count(id, m)) <= 1) {
+        throw new ConflictError('last_official', 'This is the last official of the election: add another official before removing this one');
+      }
+      await this.officials.remove(id, hmac, m);
+      return { electionId: id, removed: true, officials: await this.officials.count(id, m) };
+    });
+  }
+
+  private officialHash(nationalNumber: string): Buffer {
+    const nn = normalizeNationalNumber(nationalNumber);
+    if (!isValidNationalNumber(nn)) throw new InvalidInputError('invalid_national_number', 'The national number must have 11 digits and a valid check number');
+    return this.hasher.hash(nn);
+  }
+
+  /**
+   * Runs a change of the officials under the election's row lock (changes and lifecycle actions are
+   * serialized), after checking again that the acting official still is one, and spends the step-up
+   * confirmation in the same transaction (a refused change keeps it; an answer that changed nothing,
+   * `added: false` or `removed: false`, spends it: every answer needs a confirmation).
+   */
+  private async changeOfficials<T>(id: string, action: OfficialAction, session: SessionPrincipal, change: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (m) => {
+      const row = await this.get(id, m, true);
+      await this.assertStillOfficial(id, session, m);
+      await this.stepUp.consume(session, actionHash(electionActionMessage(action, row)), m);
+      return change(m);
+    });
+  }
+
+  /** The guard checked before the request; a removal may have committed since (checked under the election's lock). */
+  private async assertStillOfficial(id: string, session: SessionPrincipal, m: EntityManager): Promise<void> {
+    if (!(await this.officials.isOfficial(id, session.nationalNumberHmac, m))) {
+      throw new ForbiddenError('not_election_official', 'Only an official of this election may do this; you are not one of its officials');
+    }
+  }
+
+  /** The step-up message (and its hash) an official confirms before `action`. */
+  async actionMessage(id: string, action: ConfirmableAction): Promise<{ action: ConfirmableAction; message: string; actionHash: string; stepUpRequired: boolean }> {
+    const row = await this.get(id);
+    const message = electionActionMessage(action, row);
+    return { action, message, actionHash: actionHash(message), stepUpRequired: action in TRANSITIONS ? TRANSITIONS[action as ElectionAction].stepUp : true };
+  }
+
+  /**
+   * Moves the election through its lifecycle. An official's start of the key ceremony, open, close and
+   * publish spends a step-up confirmation of exactly this action on this election (in the same
+   * transaction, so a refused action keeps it), after checking under the election's lock that the
+   * official still is one (not removed since the guard's check). `session` is null for the server's
+   * own actions: the clock's scheduled ones and the demo election's setup.
    */
   async transition(id: string, action: ElectionAction, session: SessionPrincipal | null): Promise<ElectionRow> {
     if (action === 'open') {
@@ -227,6 +276,7 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
     }
     await this.dataSource.transaction(async (m) => {
       const row = await this.get(id, m, true);
+      if (session) await this.assertStillOfficial(id, session, m);
       let to: ElectionStatus;
       try {
         to = nextStatus(row.status, action);

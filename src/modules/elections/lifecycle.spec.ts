@@ -21,8 +21,8 @@ describe('election lifecycle', () => {
     expect(() => nextStatus('closed', 'open')).toThrow(/Cannot open an election that is closed \(it must be key ceremony\)/);
   });
 
-  it('requires step-up for open, close and publish only', () => {
-    expect(Object.entries(TRANSITIONS).filter(([, t]) => t.stepUp).map(([a]) => a).sort()).toEqual(['close', 'open', 'publish']);
+  it('requires step-up for every official action but recording the tally (the trustees\' decryption)', () => {
+    expect(Object.entries(TRANSITIONS).filter(([, t]) => t.stepUp).map(([a]) => a).sort()).toEqual(['close', 'open', 'publish', 'start_key_ceremony']);
   });
 
   it('lets the manifest change only in draft', () => {

@@ -8,7 +8,7 @@ export type ElectionStatus = (typeof ELECTION_STATUSES)[number];
 
 /** Official actions that change the state, each with the state it needs and the state it leads to. */
 export const TRANSITIONS = {
-  start_key_ceremony: { from: 'draft', to: 'key_ceremony', stepUp: false },
+  start_key_ceremony: { from: 'draft', to: 'key_ceremony', stepUp: true },
   open: { from: 'key_ceremony', to: 'open', stepUp: true },
   close: { from: 'open', to: 'closed', stepUp: true },
   record_tally: { from: 'closed', to: 'tallied', stepUp: false },

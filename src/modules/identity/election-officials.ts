@@ -7,16 +7,18 @@ export type ElectionOfficialStanding = 'official' | 'not_official' | 'no_electio
 
 /**
  * The officials of each election (table election_officials), identified like the role lists:
- * HMAC(ROLL_HMAC_KEY, national number). Membership only grows (no removal), so a check made before an
- * action stays true while it runs.
+ * HMAC(ROLL_HMAC_KEY, national number). Officials can be added and removed (never the last one); the
+ * services that change the officials or the election's state lock the election row and check the
+ * acting official again under that lock (isOfficial), so a removal and an action of the removed
+ * official are serialized and the removed official's action is refused.
  */
 @Injectable()
 export class ElectionOfficials {
   constructor(private readonly db: DataSource) {}
 
-  async standing(electionId: string, nationalNumberHmac: Buffer): Promise<ElectionOfficialStanding> {
+  async standing(electionId: string, nationalNumberHmac: Buffer, manager?: EntityManager): Promise<ElectionOfficialStanding> {
     const [row] = await sql<{ election: boolean; official: boolean }>(
-      this.db,
+      manager ?? this.db,
       `SELECT EXISTS (SELECT 1 FROM elections WHERE id = $1) AS election,
               EXISTS (SELECT 1 FROM election_officials WHERE election_id = $1 AND national_number_hmac = $2) AS official`,
       [electionId, nationalNumberHmac],
@@ -35,6 +37,21 @@ export class ElectionOfficials {
       [electionId, nationalNumberHmacs.map((h) => h.toString('hex'))],
     );
     return rows.length;
+  }
+
+  /** Whether this keyed hash is an official of this election (in `manager`'s transaction, when given). */
+  async isOfficial(electionId: string, nationalNumberHmac: Buffer | null, manager?: EntityManager): Promise<boolean> {
+    return nationalNumberHmac !== null && (await this.standing(electionId, nationalNumberHmac, manager)) === 'official';
+  }
+
+  /** Removes one official of an election; returns whether it was one. The caller keeps at least one. */
+  async remove(electionId: string, nationalNumberHmac: Buffer, manager?: EntityManager): Promise<boolean> {
+    const rows = await sql(
+      manager ?? this.db,
+      `DELETE FROM election_officials WHERE election_id = $1 AND national_number_hmac = $2 RETURNING 1`,
+      [electionId, nationalNumberHmac],
+    );
+    return rows.length === 1;
   }
 
   async count(electionId: string, manager?: EntityManager): Promise<number> {

@@ -1,7 +1,8 @@
 /**
  * The officials' console: create an election (form or definition file), import the roll (CSV), start and
- * watch the key ceremony, open / close / publish with a step-up confirmation at the identity provider
- * (the browser goes there and comes back with ?confirmed=<action>), and watch turnout (a count, from the board).
+ * watch the key ceremony, open / close / publish, add and remove officials, each with a step-up
+ * confirmation at the identity provider (the browser goes there and comes back with ?confirmed=<action>),
+ * and watch turnout (a count, from the board).
  */
 import { api, ApiError, type ElectionView, type Me, param } from '../common/api';
 import { h, render } from '../common/dom';
@@ -30,6 +31,7 @@ function errorBox(e: unknown) {
 }
 
 async function logout(): Promise<void> {
+  sessionStorage.removeItem(PENDING_OFFICIAL);
   await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', referrerPolicy: 'same-origin' });
   location.href = '/console/';
 }
@@ -172,10 +174,25 @@ async function showHome(): Promise<void> {
   );
 }
 
-type Action = 'open' | 'close' | 'publish';
+type Action = 'start_key_ceremony' | 'open' | 'close' | 'publish';
+type OfficialAction = 'add_official' | 'remove_official';
+/** Where each confirmed lifecycle action is sent once the official is back. */
+const ACTION_PATH: Record<Action, string> = { start_key_ceremony: 'key-ceremony', open: 'open', close: 'close', publish: 'publish' };
+
+/**
+ * The officials' change waiting for its confirmation: the national number must survive the trip to the
+ * identity provider, and never in a URL (history, logs): in this tab's sessionStorage, removed as soon as
+ * the console is back (or at logout).
+ */
+const PENDING_OFFICIAL = 'evote.console.pending-official';
+interface PendingOfficial {
+  electionId: string;
+  action: OfficialAction;
+  nationalNumber: string;
+}
 
 /** Step-up: the server words the action; the official confirms it at the identity provider and comes back. */
-async function confirmAndReturn(id: string, action: Action): Promise<void> {
+async function confirmAndReturn(id: string, action: Action | OfficialAction): Promise<void> {
   const { message, actionHash } = await api<{ message: string; actionHash: string }>(`/elections/${id}/action-message?action=${action}`);
   const { authorizationUrl } = await api<{ authorizationUrl: string }>('/auth/step-up', {
     method: 'POST',
@@ -186,15 +203,19 @@ async function confirmAndReturn(id: string, action: Action): Promise<void> {
 
 async function showElection(id: string): Promise<void> {
   const notice = h('div', { id: 'action-result', 'aria-live': 'polite' });
-  const confirmed = param('confirmed') as Action | null;
-  if (confirmed && ['open', 'close', 'publish'].includes(confirmed)) {
+  const confirmed = param('confirmed');
+  if (confirmed && Object.hasOwn(ACTION_PATH, confirmed)) {
     history.replaceState(null, '', `/console/?election=${id}`);
     try {
-      await api(`/elections/${id}/${confirmed}`, { method: 'POST' });
+      await api(`/elections/${id}/${ACTION_PATH[confirmed as Action]}`, { method: 'POST' });
       notice.append(h('p', { class: 'ok', id: 'action-done' }, t(`console.done.${confirmed}` as MessageKey)));
     } catch (e) {
       notice.append(errorBox(e));
     }
+  }
+  if (confirmed === 'add_official' || confirmed === 'remove_official') {
+    history.replaceState(null, '', `/console/?election=${id}`);
+    notice.append(await applyOfficialChange(id, confirmed));
   }
   const view = await api<ElectionView>(`/elections/${id}`);
   redraw = () => void showElection(id);
@@ -240,13 +261,38 @@ async function showElection(id: string): Promise<void> {
     {
       type: 'button',
       id: 'start-ceremony',
-      onclick: () =>
-        void api(`/elections/${id}/key-ceremony`, { method: 'POST' })
-          .then(() => showElection(id))
-          .catch((e) => notice.replaceChildren(errorBox(e))),
+      onclick: () => {
+        notice.replaceChildren(h('p', { role: 'status' }, t('console.stepUp.going')));
+        confirmAndReturn(id, 'start_key_ceremony').catch((e) => notice.replaceChildren(errorBox(e)));
+      },
     },
     t('console.ceremony.start'),
   );
+
+  const officialNn = h('input', { id: 'official-nn', inputmode: 'numeric', autocomplete: 'off', required: true });
+  const officialsOut = h('div', { id: 'officials-result', 'aria-live': 'polite' });
+  const changeOfficial = (action: OfficialAction) => {
+    const nationalNumber = officialNn.value.trim();
+    if (!nationalNumber) return officialNn.focus();
+    sessionStorage.setItem(PENDING_OFFICIAL, JSON.stringify({ electionId: id, action, nationalNumber } satisfies PendingOfficial));
+    officialsOut.replaceChildren(h('p', { role: 'status' }, t('console.stepUp.going')));
+    confirmAndReturn(id, action).catch((e) => {
+      sessionStorage.removeItem(PENDING_OFFICIAL);
+      officialsOut.replaceChildren(errorBox(e));
+    });
+  };
+  const officialsForm = h(
+    'form',
+    { id: 'officials' },
+    field('console.officials.nn', officialNn),
+    h('button', { type: 'submit', id: 'official-add' }, t('console.officials.add')),
+    ' ',
+    h('button', { type: 'button', id: 'official-remove', onclick: () => changeOfficial('remove_official') }, t('console.officials.remove')),
+  );
+  officialsForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    changeOfficial('add_official');
+  });
 
   const actions = h(
     'div',
@@ -266,6 +312,7 @@ async function showElection(id: string): Promise<void> {
     h('section', { 'aria-labelledby': 'turnout-h' }, h('h3', { id: 'turnout-h' }, t('console.turnout')), turnout, h('p', { class: 'hint' }, t('console.turnout.explain'))),
     h('section', { 'aria-labelledby': 'ceremony-h' }, h('h3', { id: 'ceremony-h' }, t('console.ceremony')), ceremony),
     view.status === 'draft' ? h('section', { 'aria-labelledby': 'roll-h' }, h('h3', { id: 'roll-h' }, t('console.roll')), rollForm, rollOut) : null,
+    h('section', { 'aria-labelledby': 'officials-h' }, h('h3', { id: 'officials-h' }, t('console.officials')), h('p', { class: 'hint' }, t('console.officials.hint')), officialsForm, officialsOut),
   );
 
   const refresh = async () => {
@@ -298,6 +345,32 @@ async function showElection(id: string): Promise<void> {
   await refresh();
   window.clearInterval(timer);
   if (view.status === 'key_ceremony' || view.status === 'open') timer = window.setInterval(() => void refresh(), 2000);
+}
+
+/** Back from confirming an officials' change: make it with the national number kept for the trip, then forget that number. */
+async function applyOfficialChange(id: string, action: OfficialAction): Promise<HTMLElement> {
+  const raw = sessionStorage.getItem(PENDING_OFFICIAL);
+  sessionStorage.removeItem(PENDING_OFFICIAL);
+  let pending: PendingOfficial | null = null;
+  try {
+    pending = raw ? (JSON.parse(raw) as PendingOfficial) : null;
+  } catch {
+    pending = null;
+  }
+  if (!pending || pending.electionId !== id || pending.action !== action) return h('p', { class: 'error', role: 'alert' }, t('console.officials.lost'));
+  try {
+    const json = { nationalNumber: pending.nationalNumber };
+    if (action === 'add_official') {
+      const r = await api<{ added: boolean; officials: number }>(`/elections/${id}/officials`, { method: 'POST', json });
+      return h('p', { class: 'ok', id: 'official-done', 'data-result': r.added ? 'added' : 'already' }, t(r.added ? 'console.officials.added' : 'console.officials.already', { n: r.officials }));
+    }
+    const r = await api<{ removed: boolean; officials: number }>(`/elections/${id}/officials`, { method: 'DELETE', json });
+    return r.removed
+      ? h('p', { class: 'ok', id: 'official-done', 'data-result': 'removed' }, t('console.officials.removed', { n: r.officials }))
+      : h('p', { class: 'refused', id: 'official-done', 'data-result': 'not-official' }, t('console.officials.notOfficial'));
+  } catch (e) {
+    return errorBox(e);
+  }
 }
 
 /** Ballots on the board and distinct pseudonyms: counts only (board entries, paged). */
