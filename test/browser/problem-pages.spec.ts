@@ -48,9 +48,11 @@ describeEachBackend(
         await page.goto(`${t.url}${booth()}`);
         await page.click('#login');
         await page.waitForURL(/\/sandbox-idp\/interaction\//);
+        // The booth asked itsme for its own language first: the (sandbox) itsme page speaks it.
+        expect(await page.getAttribute('html', 'lang')).toBe(lang);
         await page.click('button[value="deny"]');
         await expectProblem(page, lang, 'login_cancelled');
-        expect(await page.getAttribute('#problem-retry', 'href')).toBe(`/auth/login?returnTo=${encodeURIComponent(booth())}`);
+        expect(await page.getAttribute('#problem-retry', 'href')).toBe(`/auth/login?returnTo=${encodeURIComponent(booth())}&lang=${lang}`);
         // The next step works: log in again, and the booth of the same election opens.
         await page.click('#problem-retry');
         await approveAtSandbox(page, 'voter');
