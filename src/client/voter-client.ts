@@ -24,6 +24,49 @@ import { blindFromCode, prepareBallotTokenFromCode } from '../crypto/tokens/voti
 import { blindedMessageHash, tokenRequestNonce } from '../crypto/tokens/token-request';
 
 /**
+ * A server's refusal (the platform's or an issuer's): its HTTP status and the `error` code of its JSON
+ * answer (`{ error, message }`), so that a page can word it in its own language; `serverMessage` is the
+ * server's own (English) text. The Error's message stays the full technical account.
+ */
+export class ServerRefusal extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly serverMessage: string,
+  ) {
+    super(message);
+    this.name = 'ServerRefusal';
+  }
+}
+
+/** The refusal `res` answers, its message starting with `what` (e.g. "issuer x answered"). */
+async function refusal(res: Response, what: string, limit = Infinity): Promise<ServerRefusal> {
+  const text = await res.text();
+  let code: string | undefined;
+  let serverMessage = text.slice(0, 500);
+  try {
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
+    if (typeof body.error === 'string') code = body.error;
+    if (typeof body.message === 'string') serverMessage = body.message;
+  } catch {
+    /* not JSON: the text is the message */
+  }
+  return new ServerRefusal(`${what} ${res.status}: ${text.slice(0, limit)}`, res.status, code, serverMessage);
+}
+
+/** Too few issuers signed: every issuer's reason, with the refusal's code where an issuer answered one. */
+export class TokenRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly refused: ReadonlyArray<{ issuerId: string; reason: string; code?: string; status?: number }>,
+  ) {
+    super(message);
+    this.name = 'TokenRefusedError';
+  }
+}
+
+/**
  * The election as the device trusts it: manifest, election key, H and this election's issuers, all read
  * from the board's setup entries and checked against a signed head (protocol §55.9), never from a
  * convenience endpoint. `pins` are what the voter got out of band (the fingerprint H, the board key).
@@ -114,12 +157,12 @@ export async function completeTokenRequest(
   issuers: readonly TokenIssuer[],
   threshold: number,
   askIssuer: (issuerId: string, blindedMessage: string) => Promise<string>,
-): Promise<{ token: BallotToken; pseudonym: PseudonymKeyPair; refused: Array<{ issuerId: string; reason: string }> }> {
+): Promise<{ token: BallotToken; pseudonym: PseudonymKeyPair; refused: Array<{ issuerId: string; reason: string; code?: string; status?: number }> }> {
   const secretKey = hexToBytes(pending.pseudonymSecret, 32, 'pseudonym seed');
   const pseudonym = { secretKey, publicKey: pseudonymPublicKey(secretKey) };
   const preparedMsg = fromBase64Url(pending.preparedMsg);
   const signatures: Array<{ issuerId: string; signature: Uint8Array }> = [];
-  const refused: Array<{ issuerId: string; reason: string }> = [];
+  const refused: Array<{ issuerId: string; reason: string; code?: string; status?: number }> = [];
   for (const part of pending.parts) {
     const issuer = issuers.find((i) => i.id === part.issuerId);
     if (!issuer) {
@@ -130,11 +173,11 @@ export async function completeTokenRequest(
       const blindSignature = await askIssuer(part.issuerId, part.blindedMessage);
       signatures.push({ issuerId: part.issuerId, signature: finalize(issuer.publicKey, preparedMsg, fromBase64Url(blindSignature), fromBase64Url(part.inv)) });
     } catch (e) {
-      refused.push({ issuerId: part.issuerId, reason: e instanceof Error ? e.message : String(e) });
+      refused.push({ issuerId: part.issuerId, reason: e instanceof Error ? e.message : String(e), ...(e instanceof ServerRefusal ? { code: e.code, status: e.status } : {}) });
     }
   }
   if (signatures.length < threshold) {
-    throw new Error(`only ${signatures.length} of the ${threshold} issuer signatures needed came: ${refused.map((r) => `${r.issuerId}: ${r.reason}`).join('; ')}`);
+    throw new TokenRefusedError(`only ${signatures.length} of the ${threshold} issuer signatures needed came: ${refused.map((r) => `${r.issuerId}: ${r.reason}`).join('; ')}`, refused);
   }
   const token = assembleBallotToken({ electionId: pending.electionId, pseudonym: pseudonym.publicKey, prefix: fromBase64Url(pending.prefix), signatures });
   return { token, pseudonym, refused };
@@ -163,7 +206,7 @@ export async function obtainBallotToken(
       body: JSON.stringify({ issuerId, blindedMessage }),
     });
     if (res.status !== 200) {
-      firstRefusal ??= new Error(`issuer ${issuerId} answered ${res.status}: ${await res.text()}`);
+      firstRefusal ??= await refusal(res, `issuer ${issuerId} answered`);
       throw firstRefusal;
     }
     return ((await res.json()) as { blindSignature: string }).blindSignature;
@@ -195,7 +238,7 @@ export async function obtainBallotTokenFromIssuers(
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ idToken, issuerId, blindedMessage, requests }),
     });
-    if (res.status !== 200) throw new Error(`answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
+    if (res.status !== 200) throw await refusal(res, 'answered', 500);
     return ((await res.json()) as { blindSignature: string }).blindSignature;
   });
 }

@@ -3,8 +3,8 @@ import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { CATALOGS, type Lang, type MessageKey } from '../../src/web/i18n';
 import { describeEachBackend } from '../support/databases';
-import { openElection, type OpenElection } from '../support/scenario';
-import { startIdentityApp, type IdentityTestApp } from '../integration/identity/support';
+import { confirmAction, openElection, type OpenElection } from '../support/scenario';
+import { go, startIdentityApp, type IdentityTestApp } from '../integration/identity/support';
 import { approveAtSandbox, buildWeb, launch } from './support';
 
 const LOCALE: Record<Lang, string> = { nl: 'nl-BE', fr: 'fr-BE', de: 'de-BE', en: 'en-GB' };
@@ -48,9 +48,11 @@ describeEachBackend(
         await page.goto(`${t.url}${booth()}`);
         await page.click('#login');
         await page.waitForURL(/\/sandbox-idp\/interaction\//);
+        // The booth asked itsme for its own language first: the (sandbox) itsme page speaks it.
+        expect(await page.getAttribute('html', 'lang')).toBe(lang);
         await page.click('button[value="deny"]');
         await expectProblem(page, lang, 'login_cancelled');
-        expect(await page.getAttribute('#problem-retry', 'href')).toBe(`/auth/login?returnTo=${encodeURIComponent(booth())}`);
+        expect(await page.getAttribute('#problem-retry', 'href')).toBe(`/auth/login?returnTo=${encodeURIComponent(booth())}&lang=${lang}`);
         // The next step works: log in again, and the booth of the same election opens.
         await page.click('#problem-retry');
         await approveAtSandbox(page, 'voter');
@@ -115,6 +117,41 @@ describeEachBackend(
       expect((await page.textContent('#problem-text'))!.trim()).toBe(CATALOGS.nl['problem.election_unknown.text']);
       await context.close();
     }, 60_000);
+
+    it("a server's refusal in the booth is worded in the page language by its code (nl-BE): no English, no status", async () => {
+      // An election of this test's own: it is closed under the voter, between encrypting and casting.
+      const e2 = await openElection(t);
+      const context = await browser.newContext({ locale: 'nl-BE' });
+      const page = await context.newPage();
+      await page.goto(`${t.url}/booth/?election=${e2.id}`);
+      await page.click('#login');
+      // The booth asked itsme for Dutch first.
+      await page.waitForURL(/\/sandbox-idp\/interaction\//);
+      expect(await page.getAttribute('html', 'lang')).toBe('nl');
+      expect(await page.textContent('button[value="approve"]')).toBe('Goedkeuren');
+      await approveAtSandbox(page, 'voter');
+      await page.click('#get-token');
+      await page.waitForSelector('form#ballot');
+      await page.check('#opt-council-list-a');
+      await page.check('#opt-referendum-yes');
+      await page.click('#encrypt');
+      await page.waitForSelector('#tracking-code');
+      await confirmAction(t, e2.official, e2.id, 'close');
+      expect((await go(e2.official, `${t.url}/elections/${e2.id}/close`, { method: 'POST' })).status).toBe(200);
+      const answer = page.waitForResponse((r) => r.url().endsWith(`/elections/${e2.id}/ballots`) && r.request().method() === 'POST');
+      await page.click('#cast');
+      const refused = await answer;
+      const code = ((await refused.json()) as { error: string; message: string });
+      expect(refused.status()).toBeGreaterThanOrEqual(400);
+      const shown = page.locator(`[role="alert"] .refusal[data-code="${code.error}"]`);
+      await shown.waitFor();
+      expect((await shown.textContent())!.trim()).toBe(CATALOGS.nl[`error.code.${code.error}` as MessageKey]);
+      const alert = (await page.textContent('[role="alert"]'))!;
+      expect(alert).not.toContain(code.message);
+      expect(alert).not.toContain(String(refused.status()));
+      expect(alert).not.toContain(CATALOGS.en[`error.code.${code.error}` as MessageKey]);
+      await context.close();
+    }, 90_000);
 
     it('the API keeps JSON: the same failures without Accept: text/html are JSON errors', async () => {
       const cb = await fetch(`${t.url}/auth/callback?error=access_denied`, { redirect: 'manual' });

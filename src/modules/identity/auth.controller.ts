@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Allow, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
 import { NotFoundError } from '../../common/errors/domain-error';
@@ -13,6 +13,8 @@ import { SessionService, type SessionPrincipal } from './session.service';
 
 class LoginQuery {
   @IsOptional() @IsString() @MaxLength(500) returnTo?: string;
+  /** The page's language, asked of the identity provider first (nl, fr, de, en; anything else is ignored). */
+  @Allow() lang?: unknown;
 }
 
 class StepUpDto {
@@ -21,12 +23,16 @@ class StepUpDto {
   /** SHA-256 (hex) of the UTF-8 message: the later action presents the same hash. */
   @IsString() @Matches(/^[0-9a-f]{64}$/, { message: 'actionHash must be 64 lower-case hex digits (SHA-256 of action)' }) actionHash: string;
   @IsOptional() @IsString() @MaxLength(500) returnTo?: string;
+  /** The page's language, asked of the identity provider first (nl, fr, de, en; anything else is ignored). */
+  @Allow() lang?: unknown;
 }
 
 class TokenLoginDto {
   /** The token request hash (protocol §20 "Separate issuers"): base64url SHA-256 over the election and the blinded requests. */
   @IsString() @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'nonce must be 43 base64url characters (the token request hash)' }) nonce: string;
   @IsOptional() @IsString() @MaxLength(500) returnTo?: string;
+  /** The page's language, asked of the identity provider first (nl, fr, de, en; anything else is ignored). */
+  @Allow() lang?: unknown;
 }
 
 class TokenAssertionQuery {
@@ -65,7 +71,7 @@ export class AuthController {
       res.redirect(303, `${this.config.publicUrl}${req.originalUrl}`);
       return;
     }
-    const { flowId, url } = await this.login.startLogin(query.returnTo, origin);
+    const { flowId, url } = await this.login.startLogin(query.returnTo, origin, query.lang);
     res.cookie(cookieNames(this.config).login, flowId, cookieOptions(this.config, LOGIN_FLOW_TTL_SECONDS));
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(303, url);
@@ -124,7 +130,7 @@ export class AuthController {
   @HttpCode(200)
   @Roles()
   async stepUp(@CurrentUser() user: SessionPrincipal, @Body() dto: StepUpDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const { flowId, url } = await this.login.startStepUp(user, dto.action, dto.actionHash, dto.returnTo, requestOrigin(req));
+    const { flowId, url } = await this.login.startStepUp(user, dto.action, dto.actionHash, dto.returnTo, requestOrigin(req), dto.lang);
     res.cookie(cookieNames(this.config).login, flowId, cookieOptions(this.config, LOGIN_FLOW_TTL_SECONDS));
     res.setHeader('Cache-Control', 'no-store');
     return { authorizationUrl: url };
@@ -138,7 +144,7 @@ export class AuthController {
   @HttpCode(200)
   @Roles('voter')
   async tokenLogin(@CurrentUser() user: SessionPrincipal, @Body() dto: TokenLoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const { flowId, url } = await this.login.startTokenLogin(user, dto.nonce, dto.returnTo, requestOrigin(req));
+    const { flowId, url } = await this.login.startTokenLogin(user, dto.nonce, dto.returnTo, requestOrigin(req), dto.lang);
     res.cookie(cookieNames(this.config).login, flowId, cookieOptions(this.config, LOGIN_FLOW_TTL_SECONDS));
     res.setHeader('Cache-Control', 'no-store');
     return { authorizationUrl: url };

@@ -44,6 +44,18 @@ const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 const equal = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** Only same-origin relative paths, so the callback cannot be turned into an open redirect. */
+/** The languages itsme's pages come in, in this platform's order of preference. */
+export const UI_LOCALES = ['nl', 'fr', 'de', 'en'] as const;
+
+/**
+ * The `ui_locales` to send: the page's language first (when it is one of ours), then the others. Anything
+ * else (missing, misspelt, an array from a repeated query parameter) is ignored, never an error.
+ */
+export function uiLocales(lang?: unknown): string {
+  const first = UI_LOCALES.find((l) => l === lang);
+  return (first ? [first, ...UI_LOCALES.filter((l) => l !== first)] : [...UI_LOCALES]).join(' ');
+}
+
 export function safeReturnTo(value: string | undefined): string {
   if (!value || !/^\/(?![/\\])[\x21-\x7e]*$/.test(value)) return '/';
   return value;
@@ -70,16 +82,16 @@ export class LoginService {
   ) {}
 
   /** Starts a login; returns the flow id for the cookie and the identity provider's authorization URL. */
-  async startLogin(returnTo?: string, origin?: string): Promise<{ flowId: string; url: string }> {
+  async startLogin(returnTo?: string, origin?: string, lang?: unknown): Promise<{ flowId: string; url: string }> {
     await this.sessions.purgeExpired();
-    return this.start({ purpose: 'login', acr: this.config.OIDC_LOGIN_ACR, returnTo: safeReturnTo(returnTo), origin });
+    return this.start({ purpose: 'login', acr: this.config.OIDC_LOGIN_ACR, returnTo: safeReturnTo(returnTo), origin, lang });
   }
 
   /**
    * Starts a step-up confirmation of `action` for this session: acr_advanced, prompt=login, max_age=0,
    * the action's message shown by the identity provider, and the action's hash bound to the flow.
    */
-  async startStepUp(session: SessionPrincipal, action: string, actionHashHex: string, returnTo?: string, origin?: string): Promise<{ flowId: string; url: string }> {
+  async startStepUp(session: SessionPrincipal, action: string, actionHashHex: string, returnTo?: string, origin?: string, lang?: unknown): Promise<{ flowId: string; url: string }> {
     if (hashAction(action) !== actionHashHex) {
       throw new InvalidInputError('action_hash_mismatch', 'actionHash must be the SHA-256 (hex) of the UTF-8 action message');
     }
@@ -88,6 +100,7 @@ export class LoginService {
       acr: 'advanced',
       returnTo: safeReturnTo(returnTo),
       origin,
+      lang,
       sessionIdHash: session.idHash,
       actionHash: Buffer.from(actionHashHex, 'hex'),
       extra: { prompt: 'login', max_age: '0', [BINDING_MESSAGE_PARAM]: action },
@@ -99,9 +112,9 @@ export class LoginService {
    * the booth's, the hash of the booth's blinded requests, so its ID token can serve only those. It
    * belongs to the session (the same person must log in) and always asks itsme again (prompt=login).
    */
-  async startTokenLogin(session: SessionPrincipal, nonce: string, returnTo?: string, origin?: string): Promise<{ flowId: string; url: string }> {
+  async startTokenLogin(session: SessionPrincipal, nonce: string, returnTo?: string, origin?: string, lang?: unknown): Promise<{ flowId: string; url: string }> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(nonce)) throw new InvalidInputError('invalid_nonce', 'nonce must be the token request hash: 43 base64url characters');
-    return this.start({ purpose: 'token', acr: this.config.OIDC_LOGIN_ACR, returnTo: safeReturnTo(returnTo), origin, sessionIdHash: session.idHash, nonce, extra: { prompt: 'login' } });
+    return this.start({ purpose: 'token', acr: this.config.OIDC_LOGIN_ACR, returnTo: safeReturnTo(returnTo), origin, lang, sessionIdHash: session.idHash, nonce, extra: { prompt: 'login' } });
   }
 
   /**
@@ -126,6 +139,8 @@ export class LoginService {
     returnTo: string;
     /** The origin the browser is on: the login comes back there when it is a configured one. */
     origin?: string;
+    /** The page's language, sent first in ui_locales (uiLocales). */
+    lang?: unknown;
     sessionIdHash?: Buffer;
     actionHash?: Buffer;
     extra?: Record<string, string>;
@@ -149,7 +164,7 @@ export class LoginService {
       code_challenge_method: 'S256',
       acr_values: ACR[o.acr],
       claims: JSON.stringify({ id_token: idTokenClaims }),
-      ui_locales: 'nl fr de en',
+      ui_locales: uiLocales(o.lang),
       ...o.extra,
     });
     await sql(

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { ACR, BINDING_MESSAGE_PARAM, ID_TOKEN_CLAIMS } from '../identity/itsme';
 import { SANDBOX_IDENTITIES, type SandboxIdentity } from './identities';
-import { CONFIRM_SCRIPT, renderLoginPage } from './login-page';
+import { CONFIRM_SCRIPT, renderLoginPage, type SandboxTextKey } from './login-page';
 import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -46,7 +46,7 @@ export class SandboxIdpController {
     }
     const identity = SANDBOX_IDENTITIES.find((i) => i.key === dto.identity);
     if (!identity) {
-      res.status(400).type('html').send(this.render(details, 'Pick one of the test identities'));
+      res.status(400).type('html').send(this.render(details, 'pick'));
       return;
     }
     // A different person than the one the provider's browser session remembers: forget the previous
@@ -96,7 +96,7 @@ export class SandboxIdpController {
     return details;
   }
 
-  private render(details: Interaction, error?: string): string {
+  private render(details: Interaction, error?: SandboxTextKey): string {
     const params = details.params as Record<string, string | undefined>;
     return renderLoginPage({
       uid: details.uid,
@@ -108,6 +108,8 @@ export class SandboxIdpController {
       // Preselect the person this browser last approved as (a confirmation is made by the same person).
       selected: details.session?.accountId ? SANDBOX_IDENTITIES.find((i) => i.sub === details.session?.accountId)?.key : undefined,
       error,
+      // itsme's pages speak the first of the requested languages they have.
+      uiLocales: params.ui_locales,
     });
   }
 }

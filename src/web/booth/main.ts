@@ -29,8 +29,10 @@ import { checkInclusion } from '../common/inclusion';
 import { laterReceipts, onBoardVerdict, receiptButtons, trackingCodeBlock } from '../common/receipts';
 import { type ReceiptVerdict, verifyReceipt } from '../../crypto/record/receipt';
 import { type CastAnswer, receiptFile, type ReceiptFile } from '../../crypto/record/receipt-file';
-import { CATALOGS, initPage, t, type MessageKey } from '../i18n';
+import { initPage, lang, loginHref, t, type MessageKey } from '../i18n';
 import { problemView } from '../common/problem';
+import { refusalView } from '../common/refusal-view';
+import { eligibilityReasonText, refusalsOf } from '../i18n/refusal';
 
 /** Election ids are UUIDs (the API's ParseUUIDPipe). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -103,9 +105,14 @@ function idTokenNonce(idToken: string): string | undefined {
 function errorBox(e: unknown) {
   // The session ended under the voter (it expires): say so and offer the login, not an HTTP status.
   if (e instanceof ApiError && e.status === 401) return h('div', { class: 'error', role: 'alert' }, ...problemView('session_expired', returnTo()));
-  const detail = e instanceof ApiError ? `${e.status}: ${e.message}` : e instanceof Error ? e.message : String(e);
-  return h('div', { class: 'error', role: 'alert' }, h('p', {}, t('error.generic')), h('p', { class: 'detail' }, detail));
+  // The server's refusal in the page's language, by its code; its English message only for a code this page does not know.
+  return h('div', { class: 'error', role: 'alert' }, ...refusalView(e, 'error.generic'));
 }
+
+/** Whether the issuers refused because a token was already issued to this voter (another device, or a tab since closed). */
+const alreadyIssued = (e: unknown) => refusalsOf(e).some((r) => r.code === 'already_issued');
+/** A token refusal: that the key stays with the first tab when a token was already issued (said once), else the refusal. */
+const tokenRefusal = (e: unknown) => (alreadyIssued(e) ? h('p', { class: 'refused', id: 'token-already', role: 'alert' }, t('booth.token.already')) : errorBox(e));
 
 function busy(key: MessageKey) {
   render(h('h2', {}, t(key)), h('p', { class: 'busy', role: 'status', 'aria-live': 'polite' }, t('common.working')));
@@ -151,7 +158,7 @@ function showLogin(): void {
   render(
     h('h2', {}, t('booth.login.title')),
     h('p', {}, t('booth.login.intro')),
-    h('a', { class: 'button primary', id: 'login', href: `/auth/login?returnTo=${encodeURIComponent(returnTo())}` }, t('booth.login.button')),
+    h('a', { class: 'button primary', id: 'login', href: loginHref(returnTo()) }, t('booth.login.button')),
   );
 }
 
@@ -211,8 +218,7 @@ async function showEligibility(): Promise<void> {
 
 /** A refusal in the page's language: the reason's code with its parameters; the rule's general text for a code this page does not know. */
 function reasonText(r: { rule: string; code?: string; params?: Record<string, string | number>; message: string }): string {
-  const key = `reason.${r.code ?? ''}`;
-  return key in CATALOGS.en ? t(key as MessageKey, r.params ?? {}) : `${t(`reason.${r.rule}` as MessageKey)} (${r.message})`;
+  return eligibilityReasonText(r, lang());
 }
 
 async function showToken(): Promise<void> {
@@ -333,7 +339,7 @@ async function getToken(): Promise<void> {
       const pending = prepareTokenRequest(state.election!, view.id, state.verified!.issuers);
       sessionStorage.setItem(pendingKey(view.id), JSON.stringify(pending));
       const back = `/booth/?election=${encodeURIComponent(view.id)}${fingerprintParam() ? `&fingerprint=${fingerprintParam()}` : ''}&token-login=1`;
-      const { authorizationUrl } = await api<{ authorizationUrl: string }>('/auth/token-login', { method: 'POST', json: { nonce: pending.nonce, returnTo: back } });
+      const { authorizationUrl } = await api<{ authorizationUrl: string }>('/auth/token-login', { method: 'POST', json: { nonce: pending.nonce, returnTo: back, lang: lang() } });
       location.href = authorizationUrl;
       return;
     }
@@ -345,8 +351,7 @@ async function getToken(): Promise<void> {
     showBallot();
   } catch (e) {
     // A token was already issued to this voter (on another device, or in a tab since closed): the key is gone.
-    const already = e instanceof Error && e.message.includes('already_issued');
-    render(h('h2', {}, view.title), already ? h('p', { class: 'refused', id: 'token-already', role: 'alert' }, t('booth.token.already')) : null, errorBox(e));
+    render(h('h2', {}, view.title), tokenRefusal(e));
   }
 }
 
@@ -374,8 +379,7 @@ async function finishSeparateToken(pending: PendingTokenRequest): Promise<void> 
     showBallot();
   } catch (e) {
     sessionStorage.removeItem(pendingKey(view.id));
-    const already = e instanceof Error && e.message.includes('already_issued');
-    render(h('h2', {}, view.title), already ? h('p', { class: 'refused', id: 'token-already', role: 'alert' }, t('booth.token.already')) : null, errorBox(e));
+    render(h('h2', {}, view.title), tokenRefusal(e));
   }
 }
 

@@ -2,7 +2,7 @@
  * "What happened and what next", for the error page and the booth's own refusals (a malformed or unknown
  * election, an expired session): one wording per reason, from the catalog (`problem.<reason>.*`).
  */
-import { t, type MessageKey } from '../i18n';
+import { loginHref, t, type MessageKey } from '../i18n';
 import { h } from './dom';
 
 const LOGIN_REASONS = ['login_cancelled', 'login_failed', 'login_state_missing', 'login_acr', 'claims_invalid', 'session_expired'];
@@ -16,7 +16,7 @@ export function problemView(rawReason: string, rawNext: string | null) {
   const next = safePath(rawNext) ?? '/booth/';
   const actions = [];
   // A failed login is retried by logging in again, back to where it started; anything else goes back.
-  if (LOGIN_REASONS.includes(reason)) actions.push(h('a', { class: 'button primary', id: 'problem-retry', href: `/auth/login?returnTo=${encodeURIComponent(next)}` }, t('problem.retry')));
+  if (LOGIN_REASONS.includes(reason)) actions.push(h('a', { class: 'button primary', id: 'problem-retry', href: loginHref(next) }, t('problem.retry')));
   if (reason === 'not_found' || reason === 'election_malformed' || reason === 'election_unknown') actions.push(h('a', { class: 'button primary', id: 'problem-list', href: '/booth/' }, t('problem.electionList')));
   else actions.push(h('a', { class: 'button', id: 'problem-back', href: next }, t('problem.back')));
   return [

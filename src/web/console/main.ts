@@ -7,7 +7,8 @@
 import { api, ApiError, type ElectionView, type Me, param } from '../common/api';
 import { h, render } from '../common/dom';
 import { whoAmILine } from '../common/whoami';
-import { initPage, t, type MessageKey } from '../i18n';
+import { refusalView } from '../common/refusal-view';
+import { initPage, lang, loginHref, t, type MessageKey } from '../i18n';
 
 let redraw: () => void = () => void start();
 /** The logged-in official, for the header line of every view. */
@@ -18,13 +19,13 @@ let timer: number | undefined;
 const MAX_LISTED_PROBLEMS = 50;
 
 function errorBox(e: unknown) {
-  const detail = e instanceof ApiError ? `${e.status}: ${e.message}` : e instanceof Error ? e.message : String(e);
   const problems = e instanceof ApiError && Array.isArray(e.body?.details) ? e.body.details.map(String) : [];
-  if (problems.length === 0) return h('p', { class: 'error', role: 'alert' }, detail);
+  // The refusal in the page's language, by its code (the server's English message only for a code this page does not know).
+  if (problems.length === 0) return h('div', { class: 'error', role: 'alert' }, ...refusalView(e));
   return h(
     'div',
     { class: 'error', role: 'alert' },
-    h('p', {}, detail),
+    ...refusalView(e),
     h('ul', { class: 'problems' }, ...problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => h('li', {}, p))),
     problems.length > MAX_LISTED_PROBLEMS ? h('p', {}, t('console.problems.more', { n: problems.length - MAX_LISTED_PROBLEMS })) : null,
   );
@@ -45,7 +46,7 @@ async function start(): Promise<void> {
       return render(
         h('h2', {}, t('console.login.title')),
         h('p', {}, t('console.login.intro')),
-        h('a', { class: 'button primary', id: 'login', href: `/auth/login?returnTo=${encodeURIComponent('/console/' + location.search)}` }, t('common.login')),
+        h('a', { class: 'button primary', id: 'login', href: loginHref('/console/' + location.search) }, t('common.login')),
       );
     }
     if (!me.roles.includes('official')) {
@@ -196,7 +197,7 @@ async function confirmAndReturn(id: string, action: Action | OfficialAction): Pr
   const { message, actionHash } = await api<{ message: string; actionHash: string }>(`/elections/${id}/action-message?action=${action}`);
   const { authorizationUrl } = await api<{ authorizationUrl: string }>('/auth/step-up', {
     method: 'POST',
-    json: { action: message, actionHash, returnTo: `/console/?election=${id}&confirmed=${action}` },
+    json: { action: message, actionHash, returnTo: `/console/?election=${id}&confirmed=${action}`, lang: lang() },
   });
   location.href = authorizationUrl;
 }

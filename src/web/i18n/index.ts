@@ -44,6 +44,9 @@ export function setLanguage(l: Lang): void {
   }
 }
 
+/** The itsme login link back to `returnTo`, asking itsme for this page's language first (`lang`). */
+export const loginHref = (returnTo: string): string => `/auth/login?returnTo=${encodeURIComponent(returnTo)}&lang=${current}`;
+
 /** The message `key` in the current language, with `{name}` placeholders and plural choices filled from `vars`. */
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
   const text: string = CATALOGS[current][key] ?? en[key] ?? key;

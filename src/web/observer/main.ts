@@ -16,6 +16,7 @@ import { downloadFile, h, render, svg } from '../common/dom';
 import { fingerprintParam, groupedFingerprint } from '../common/fingerprint';
 import { checkInclusion } from '../common/inclusion';
 import { laterReceipts, onBoardVerdict } from '../common/receipts';
+import { refusalView } from '../common/refusal-view';
 import { resultsCsv, summarizeResults, type ResultSummary } from './results';
 import { initPage, lang, t, type MessageKey } from '../i18n';
 import type { Check, HeldOptions, Progress, Record_, Verification } from './verify';
@@ -25,8 +26,8 @@ const anonFetch = (url: string, init?: RequestInit) => fetch(url, { ...init, ...
 let redraw: () => void = () => void start();
 
 function errorBox(e: unknown) {
-  const detail = e instanceof ApiError ? `${e.status}: ${e.message}` : e instanceof Error ? e.message : String(e);
-  return h('p', { class: 'error', role: 'alert' }, detail);
+  // The refusal in the page's language, by its code (the server's English message only for a code this page does not know).
+  return h('div', { class: 'error', role: 'alert' }, ...refusalView(e));
 }
 
 async function start(): Promise<void> {

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sandboxIdentity } from '../../../src/modules/sandbox-idp/identities';
 import { describeEachBackend } from '../../support/databases';
-import { approveAtSandbox, CookieJar, countRows, go, location, login, startIdentityApp, type IdentityTestApp } from './support';
+import { approveAtSandbox, CookieJar, countRows, follow, go, location, login, startIdentityApp, type IdentityTestApp } from './support';
 
 const ACR_BASIC = 'http://itsme.services/v2/claim/acr_basic';
 
@@ -62,6 +62,51 @@ describeEachBackend('identity: login with the sandbox identity provider', (db) =
         'family_name',
       ].sort(),
     );
+  });
+
+  it("asks the identity provider for the page's language first (?lang=), and ignores a bad one", async () => {
+    const uiLocales = async (query: string) => {
+      const res = await go(new CookieJar(), `${t.url}/auth/login${query}`);
+      expect(res.status).toBe(303);
+      return new URL(location(res, t.url)).searchParams.get('ui_locales');
+    };
+    expect(await uiLocales('?lang=fr')).toBe('fr nl de en');
+    expect(await uiLocales('?lang=de&returnTo=%2Fbooth%2F')).toBe('de nl fr en');
+    expect(await uiLocales('')).toBe('nl fr de en');
+    // Not one of ours: ignored, never an error (a login must not fail over its language).
+    for (const bad of ['?lang=xx', '?lang=FR-be', '?lang=', '?lang=fr&lang=de', `?lang=${'a'.repeat(600)}`]) expect(await uiLocales(bad)).toBe('nl fr de en');
+  });
+
+  it("the token login (separate issuers) too asks for the page's language first, and ignores a bad one", async () => {
+    const jar = new CookieJar();
+    expect((await login(t.url, jar, 'voter')).status).toBe(303);
+    const start = async (lang: unknown) => {
+      const res = await go(jar, `${t.url}/auth/token-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nonce: 'n'.repeat(43), returnTo: '/booth/', lang }) });
+      expect(res.status).toBe(200);
+      return new URL(((await res.json()) as { authorizationUrl: string }).authorizationUrl).searchParams.get('ui_locales');
+    };
+    expect(await start('fr')).toBe('fr nl de en');
+    expect(await start('fr-BE')).toBe('nl fr de en');
+    expect(await start(42)).toBe('nl fr de en');
+  });
+
+  it('the sandbox login page speaks the first language of ui_locales it has (lang="fr"), Dutch without a page language', async () => {
+    const page = async (query: string) => {
+      const jar = new CookieJar();
+      const start = await go(jar, `${t.url}/auth/login${query}`);
+      const toPage = await follow(jar, location(start, t.url), (u) => new URL(u).pathname.includes('/sandbox-idp/interaction/'));
+      const res = await go(jar, toPage.url);
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const fr = await page('?lang=fr');
+    expect(fr).toContain('<html lang="fr">');
+    expect(fr).toContain('>Approuver</button>');
+    expect(fr).not.toContain('>Approve</button>');
+    expect(fr).toMatch(/name="identity" value="voter"/);
+    const nl = await page('?lang=nonsense');
+    expect(nl).toContain('<html lang="nl">'); // no page language: the platform's own order, nl first
+    expect(nl).toContain('>Goedkeuren</button>');
   });
 
   it('serves the discovery document of the itsme profile', async () => {

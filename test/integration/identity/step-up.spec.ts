@@ -65,6 +65,21 @@ describeEachBackend('identity: step-up confirmation', (db) => {
     expect(res.headers.get('location')).toBe('/done');
   });
 
+  it("passes the page's language to the identity provider first (lang), and ignores one that is not ours", async () => {
+    const jar = await official();
+    const start = async (lang: unknown) => {
+      const message = openMessage('e-lang');
+      const res = await go(jar, `${t.url}/auth/step-up`, json({ action: message, actionHash: actionHash(message), returnTo: '/done', lang }));
+      expect(res.status).toBe(200);
+      return new URL(((await res.json()) as { authorizationUrl: string }).authorizationUrl).searchParams.get('ui_locales');
+    };
+    expect(await start('de')).toBe('de nl fr en');
+    expect(await start('en')).toBe('en nl fr de');
+    expect(await start('klingon')).toBe('nl fr de en');
+    expect(await start(['fr'])).toBe('nl fr de en');
+    expect(await start(undefined)).toBe('nl fr de en');
+  });
+
   it('is single-use', async () => {
     const jar = await official();
     const sessions = await countRows(t.db, 'identity_sessions');
