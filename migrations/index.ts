@@ -14,6 +14,7 @@ import { PerElectionIssuerKeys1795620000000 } from './1795620000000-PerElectionI
 import { SubmissionCounters1795630000000 } from './1795630000000-SubmissionCounters';
 import { SessionsWithoutNationalNumber1795631000000 } from './1795631000000-SessionsWithoutNationalNumber';
 import { SeparateIssuers1795640000000 } from './1795640000000-SeparateIssuers';
+import { ArchivedDrafts1795650000000 } from './1795650000000-ArchivedDrafts';
 
 export const allMigrations = [
   PlatformMetadata1764010000000,
@@ -30,4 +31,5 @@ export const allMigrations = [
   SubmissionCounters1795630000000,
   SessionsWithoutNationalNumber1795631000000,
   SeparateIssuers1795640000000,
+  ArchivedDrafts1795650000000,
 ];

@@ -111,6 +111,45 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
     expect(kinds).toEqual(['manifest', 'issuer-keys', 'election-key', 'open', 'issuance-log', 'issuance-log', 'close']);
   });
 
+  it('archive: a draft set aside for good needs a confirmation of exactly that; it leaves the lists, its issuer keys are erased, it cannot go on', async () => {
+    const e = await (await create(official, electionDefinition(trustees))).json();
+    const archive = (jar: CookieJar, id = e.id) => go(jar, `${t.url}/elections/${id}/archive`, { method: 'POST' });
+    // Attacks: no confirmation; a confirmation of another action; a confirmation for another election; another election's official.
+    expect((await archive(official)).status).toBe(403);
+    await confirmAction(t, official, e.id, 'start_key_ceremony');
+    expect((await archive(official)).status).toBe(403);
+    const elsewhere = await (await create(official, electionDefinition(trustees))).json();
+    await confirmAction(t, official, elsewhere.id, 'archive');
+    expect((await archive(official)).status).toBe(403);
+    await confirmAction(t, other, e.id, 'archive', OTHER_OFFICIAL);
+    expect([(await archive(other)).status]).toEqual([403]);
+    expect((await (await fetch(`${t.url}/elections/${e.id}`)).json()).status).toBe('draft');
+
+    await confirmAction(t, official, e.id, 'archive');
+    const done = await archive(official);
+    expect(done.status).toBe(200);
+    expect((await done.json()).status).toBe('archived');
+    const listed = (await (await fetch(`${t.url}/elections`)).json()) as Array<{ id: string }>;
+    expect(listed.map((x) => x.id)).not.toContain(e.id);
+    expect(((await (await fetch(`${t.url}/elections?archived=true`)).json()) as Array<{ id: string }>).map((x) => x.id)).toContain(e.id);
+    expect((await fetch(`${t.url}/elections?archived=yes`)).status).toBe(400);
+    const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM issuer_election_keys WHERE election_id = $1 AND wrapped_key IS NOT NULL`, [e.id]);
+    expect(n).toBe(0);
+    // It cannot go on: no ceremony, no roll, no second archive; and a non-draft cannot be archived.
+    await confirmAction(t, official, e.id, 'start_key_ceremony');
+    const start = await go(official, `${t.url}/elections/${e.id}/key-ceremony`, { method: 'POST' });
+    expect([start.status, (await start.json()).error]).toEqual([409, 'invalid_transition']);
+    const roll = await go(official, `${t.url}/elections/${e.id}/roll`, json({ entries: [{ nationalNumber: sandboxIdentity('voter').nationalNumber, constituency: 'Leuven', basis: 'belgian' }] }, 'PUT'));
+    expect([roll.status, (await roll.json()).error]).toEqual([409, 'roll_frozen']);
+    await confirmAction(t, official, e.id, 'archive');
+    expect((await archive(official)).status).toBe(409);
+    await confirmAction(t, official, elsewhere.id, 'start_key_ceremony');
+    expect((await go(official, `${t.url}/elections/${elsewhere.id}/key-ceremony`, { method: 'POST' })).status).toBe(200);
+    await confirmAction(t, official, elsewhere.id, 'archive');
+    const late = await archive(official, elsewhere.id);
+    expect([late.status, (await late.json()).error]).toEqual([409, 'invalid_transition']);
+  });
+
   it('the server clock opens and closes a scheduled election', async () => {
     const e = await (await create(official, electionDefinition(trustees, { opensAt: '2027-05-09T06:00:00Z', closesAt: '2027-05-09T14:00:00Z' }))).json();
     const elections = t.app.get(ElectionsService);

@@ -12,6 +12,7 @@ const VERBS: Record<ConfirmableAction, string> = {
   close: 'Close',
   record_tally: 'Record the tally of',
   publish: 'Publish the result of',
+  archive: 'Archive (set aside for good) the draft',
   add_official: 'Add a co-official to',
   remove_official: 'Remove a co-official from',
 };

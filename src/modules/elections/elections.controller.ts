@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { ForbiddenError } from '../../common/errors/domain-error';
 import { CurrentUser, ElectionOfficial, Roles } from '../identity/roles';
 import type { SessionPrincipal } from '../identity/session.service';
@@ -9,6 +9,11 @@ import { ElectionsService } from './elections.service';
 import { toElectionView } from './election-view';
 import { TRANSITIONS } from './lifecycle';
 import { type ConfirmableAction, OFFICIAL_ACTIONS } from './action-message';
+
+class ListQuery {
+  /** `true`: archived drafts too (they are left out otherwise). */
+  @IsOptional() @IsIn(['true', 'false'], { message: 'archived must be true or false' }) archived?: 'true' | 'false';
+}
 
 class ActionQuery {
   @IsIn([...Object.keys(TRANSITIONS), ...OFFICIAL_ACTIONS])
@@ -33,9 +38,9 @@ export class ElectionsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'All elections (public)' })
-  async list() {
-    return (await this.elections.list()).map((e) => toElectionView(e));
+  @ApiOperation({ summary: 'All elections (public); archived drafts only with ?archived=true' })
+  async list(@Query() q: ListQuery) {
+    return (await this.elections.list(q.archived === 'true')).map((e) => toElectionView(e));
   }
 
   @Get(':id')
@@ -72,6 +77,14 @@ export class ElectionsController {
   @ApiOperation({ summary: 'Close the election (needs a step-up confirmation of this action)' })
   async close(@Param('id', uuid) id: string, @CurrentUser() user: SessionPrincipal) {
     return toElectionView(await this.elections.transition(id, 'close', user));
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  @ElectionOfficial('id')
+  @ApiOperation({ summary: 'Archive a draft: set aside for good, out of the lists; its issuer keys are erased (needs a step-up confirmation of this action)' })
+  async archive(@Param('id', uuid) id: string, @CurrentUser() user: SessionPrincipal) {
+    return toElectionView(await this.elections.transition(id, 'archive', user));
   }
 
   @Post(':id/publish')

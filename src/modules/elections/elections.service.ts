@@ -164,8 +164,8 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
     return this.get(id);
   }
 
-  async list(): Promise<ElectionRow[]> {
-    return this.dataSource.query(`SELECT ${ELECTION_COLUMNS} FROM elections ORDER BY election_day DESC, slug`);
+  async list(withArchived = false): Promise<ElectionRow[]> {
+    return this.dataSource.query(`SELECT ${ELECTION_COLUMNS} FROM elections ${withArchived ? '' : `WHERE status <> 'archived' `}ORDER BY election_day DESC, slug`);
   }
 
   async get(id: string, manager: EntityManager | DataSource = this.dataSource, lock = false): Promise<ElectionRow> {
@@ -291,6 +291,8 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
         const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM voter_roll_entries WHERE election_id = $1`, [id]);
         await this.board.append(m, id, 'open', { rollSize: n, scheduled: session === null });
       }
+      // An archived draft will never issue a token: its issuers' keys go now.
+      if (action === 'archive') await this.issuers.discard(m, id);
       if (action === 'close') {
         for (const log of await this.issuers.close(m, id)) await this.board.append(m, id, 'issuance-log', log);
         const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM ballots WHERE election_id = $1 AND NOT audited`, [id]);

@@ -1,9 +1,10 @@
 /**
- * The election lifecycle: draft → key_ceremony → open → closed → tallied → published. Pure rules, used
+ * The election lifecycle: draft → key_ceremony → open → closed → tallied → published, and a draft may
+ * be archived instead (set aside for good, out of the lists; its board stays, as every board does). Pure rules, used
  * by the service before every state change and by the tests; the database CHECK constraint holds the
  * same list of states.
  */
-export const ELECTION_STATUSES = ['draft', 'key_ceremony', 'open', 'closed', 'tallied', 'published'] as const;
+export const ELECTION_STATUSES = ['draft', 'key_ceremony', 'open', 'closed', 'tallied', 'published', 'archived'] as const;
 export type ElectionStatus = (typeof ELECTION_STATUSES)[number];
 
 /** Official actions that change the state, each with the state it needs and the state it leads to. */
@@ -13,6 +14,7 @@ export const TRANSITIONS = {
   close: { from: 'open', to: 'closed', stepUp: true },
   record_tally: { from: 'closed', to: 'tallied', stepUp: false },
   publish: { from: 'tallied', to: 'published', stepUp: true },
+  archive: { from: 'draft', to: 'archived', stepUp: true },
 } as const satisfies Record<string, { from: ElectionStatus; to: ElectionStatus; stepUp: boolean }>;
 export type ElectionAction = keyof typeof TRANSITIONS;
 

@@ -98,6 +98,13 @@ export class ElectionIssuers {
     return logs.map((l) => ({ issuerId: l.issuerId, count: l.count, blindedHashes: l.blindedHashes }));
   }
 
+  /** A draft set aside: every issuer erases its key for it (separate ones close it, with an empty log). */
+  async discard(m: EntityManager, electionId: string): Promise<void> {
+    const remote = await this.remoteRows(m, electionId);
+    if (remote.length === 0) return this.local.destroy(m, electionId);
+    await this.remote.close(electionId, remote.map((r) => r.url));
+  }
+
   async afterClose(): Promise<void> {
     if (!this.remote.enabled) await this.issuance.vacuumIssuances();
   }

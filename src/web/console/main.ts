@@ -175,10 +175,10 @@ async function showHome(): Promise<void> {
   );
 }
 
-type Action = 'start_key_ceremony' | 'open' | 'close' | 'publish';
+type Action = 'start_key_ceremony' | 'open' | 'close' | 'publish' | 'archive';
 type OfficialAction = 'add_official' | 'remove_official';
 /** Where each confirmed lifecycle action is sent once the official is back. */
-const ACTION_PATH: Record<Action, string> = { start_key_ceremony: 'key-ceremony', open: 'open', close: 'close', publish: 'publish' };
+const ACTION_PATH: Record<Action, string> = { start_key_ceremony: 'key-ceremony', open: 'open', close: 'close', publish: 'publish', archive: 'archive' };
 
 /**
  * The officials' change waiting for its confirmation: the national number must survive the trip to the
@@ -299,6 +299,11 @@ async function showElection(id: string): Promise<void> {
     'div',
     { class: 'actions' },
     view.status === 'draft' ? startCeremony : null,
+    // A draft that will not go on: set aside for good (out of the lists), confirmed like every action.
+    view.status === 'draft' ? h('button', { type: 'button', id: 'do-archive', onclick: () => {
+      notice.replaceChildren(h('p', { role: 'status' }, t('console.stepUp.going')));
+      confirmAndReturn(id, 'archive').catch((e) => notice.replaceChildren(errorBox(e)));
+    } }, t('console.action.archive')) : null,
     view.status === 'open' ? act('close') : null,
     view.status === 'tallied' ? act('publish') : null,
   );
