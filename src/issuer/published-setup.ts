@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { StateError } from '../common/errors/domain-error';
+import { DependencyUnavailableError, StateError } from '../common/errors/domain-error';
 import { bytesToHex } from '../crypto/encoding';
 import { defaultGroup } from '../crypto/group';
 import { verifyElectionSetup } from '../crypto/record/election-setup';
 import type { IssuerPublicKeyJwk } from '../crypto/tokens/rsa-key';
-import { IdentityProviderUnavailableError } from '../modules/identity/errors';
 import { IssuerConfig } from './issuer-config';
 
 /** What this issuer was told about an election, to be found on its public board. */
@@ -34,7 +33,7 @@ export class PublishedSetupCheck {
       if (res.status !== 200) throw new Error(`the board's setup answered ${res.status}`);
       proof = await res.json();
     } catch (e) {
-      throw new IdentityProviderUnavailableError('platform_unavailable', `This issuer cannot read the election's board (${e instanceof Error ? e.message : String(e)}); try again`);
+      throw new DependencyUnavailableError('platform_unavailable', `This issuer cannot read the election's board (${e instanceof Error ? e.message : String(e)}); try again`);
     }
     const r = verifyElectionSetup(defaultGroup, proof, electionId);
     const refuse = (why: string) => new StateError('setup_mismatch', `This issuer does not open the election: ${why}`);

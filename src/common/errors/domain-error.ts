@@ -37,3 +37,7 @@ export class StateError extends DomainError {
 export class UnprocessableError extends DomainError {
   readonly status = 422;
 }
+/** A service this one depends on cannot be reached or refused: nothing was done, try again later. */
+export class DependencyUnavailableError extends DomainError {
+  readonly status = 503;
+}

@@ -1,5 +1,5 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import { DomainError } from '../../common/errors/domain-error';
+import { DependencyUnavailableError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import type { IssuerPublicKeyJwk } from '../../crypto/tokens/rsa-key';
 import type { EligibilityPolicy } from '../eligibility/eligibility';
@@ -7,9 +7,7 @@ import type { RollInputEntry } from '../eligibility/roll.service';
 import type { IssuanceLog } from './issuance.service';
 
 /** A separate issuer did not answer, or answered with an error: the commission's action did not happen. */
-export class IssuerUnavailableError extends DomainError {
-  readonly status = 503;
-}
+export class IssuerUnavailableError extends DependencyUnavailableError {}
 
 export interface RemoteElectionKey {
   url: string;
