@@ -88,6 +88,7 @@ describeEachBackend(
       const context = await browser.newContext({ locale: 'en-GB' });
       const page = await context.newPage();
       await loginAs(page, 'eighteen-on-day');
+      const codeA = (await page.textContent('#voting-code'))!.trim();
       await page.click('#get-token');
       await page.waitForSelector('form#ballot');
       const tokenA = await heldPseudonym(page);
@@ -96,7 +97,10 @@ describeEachBackend(
       await approveAtSandbox(page, 'eighteen-day-before');
       await page.waitForSelector('#get-token');
       expect(JSON.stringify(await boothState(page))).not.toContain(tokenA);
-      expect(await boothState(page)).toEqual({});
+      // Nothing of A's is left: only the voting code shown to B (B's own, not A's).
+      const codeB = (await page.textContent('#voting-code'))!.trim();
+      expect(codeB).not.toBe(codeA);
+      expect(Object.values(await boothState(page))).toEqual([codeB]);
       await context.close();
     }, 120_000);
 

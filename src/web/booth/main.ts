@@ -21,8 +21,10 @@ import { bytesToHex, hexToBytes } from '../../crypto/encoding';
 import { defaultGroup as group } from '../../crypto/group';
 import type { BallotToken } from '../../crypto/tokens/ballot-token';
 import { pseudonymPublicKey } from '../../crypto/tokens/pseudonym';
+import { formatVotingCode, generateVotingCode, parseVotingCode } from '../../crypto/tokens/voting-code';
+import { entryPseudonym } from '../../crypto/record/counting';
 import { api, ApiError, type BoardEntry, type ElectionView, type Me, param, type SignedHead } from '../common/api';
-import { h, render } from '../common/dom';
+import { downloadFile, h, render } from '../common/dom';
 import { whoAmILine } from '../common/whoami';
 import { fingerprintParam, groupedFingerprint } from '../common/fingerprint';
 import { checkInclusion } from '../common/inclusion';
@@ -52,6 +54,10 @@ interface DeviceState {
   /** The last submission counter used with this pseudonym. */
   counter?: number;
   receipts: KeptReceipt[];
+  /** The voting code the token was derived from (docs/protocol.md §20 "Voting code"), as shown. */
+  votingCode?: string;
+  /** Set when the token was rebuilt from a code the voter entered: how many ballots the board already held for it. */
+  recovered?: { earlier: number };
 }
 
 const state: {
@@ -89,6 +95,23 @@ function saveDevice(electionId: string, d: DeviceState): void {
 }
 // A token request to separate issuers waits here (same person, same tab) across its itsme login.
 const pendingKey = (electionId: string) => `${storageKey(electionId)}.pending`;
+// With it, the code it was derived from and whether the voter entered it (a recovery) or was just shown it.
+const pendingCodeKey = (electionId: string) => `${pendingKey(electionId)}.code`;
+// The voting code shown to this person before their token: the same one on a redraw or reload, until the token is derived from it.
+const shownCodeKey = (electionId: string) => `${storageKey(electionId)}.code`;
+
+/** The code this tab shows the voter for this election (made once, then kept until the token is obtained). */
+function shownCode(electionId: string): string {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(shownCodeKey(electionId)) ?? 'null') as unknown;
+    if (typeof kept === 'string' && parseVotingCode(kept).ok) return kept;
+  } catch {
+    /* not ours: replaced below */
+  }
+  const code = formatVotingCode(generateVotingCode());
+  sessionStorage.setItem(shownCodeKey(electionId), JSON.stringify(code));
+  return code;
+}
 
 type IssuerEndpoints = { mode: 'in-process' } | { mode: 'separate'; issuers: Array<{ id: string; url: string }> };
 
@@ -111,8 +134,16 @@ function errorBox(e: unknown) {
 
 /** Whether the issuers refused because a token was already issued to this voter (another device, or a tab since closed). */
 const alreadyIssued = (e: unknown) => refusalsOf(e).some((r) => r.code === 'already_issued');
-/** A token refusal: that the key stays with the first tab when a token was already issued (said once), else the refusal. */
-const tokenRefusal = (e: unknown) => (alreadyIssued(e) ? h('p', { class: 'refused', id: 'token-already', role: 'alert' }, t('booth.token.already')) : errorBox(e));
+/**
+ * A token refusal. already_issued for a code the voter entered: not the code of their token. For a code
+ * only shown here: a token was issued before (another tab or device, with or without a code), so the voter
+ * is offered to enter the code they kept. Anything else: the refusal.
+ */
+function tokenRefusal(e: unknown, recovering = false) {
+  if (!alreadyIssued(e)) return [errorBox(e)];
+  if (recovering) return [h('p', { class: 'refused', id: 'code-not-yours', role: 'alert' }, t('booth.code.notYours')), haveCodeForm()];
+  return [h('p', { class: 'refused', id: 'token-already', role: 'alert' }, t('booth.token.already')), haveCodeForm()];
+}
 
 function busy(key: MessageKey) {
   render(h('h2', {}, t(key)), h('p', { class: 'busy', role: 'status', 'aria-live': 'polite' }, t('common.working')));
@@ -237,15 +268,60 @@ async function showToken(): Promise<void> {
   const pending = sessionStorage.getItem(pendingKey(view.id));
   if (pending && param('token-login') === '1') return finishSeparateToken(JSON.parse(pending) as PendingTokenRequest);
   state.redraw = () => void showToken();
+  const code = shownCode(view.id);
   render(
     h('h2', {}, view.title),
     whoAmI(),
     h('p', { class: 'eligible', id: 'eligible' }, t('booth.eligible')),
     h('p', {}, t('booth.token.explain')),
+    h(
+      'section',
+      { class: 'voting-code', id: 'voting-code-box', 'aria-labelledby': 'voting-code-title' },
+      h('h3', { id: 'voting-code-title' }, t('booth.code.title')),
+      trackingCodeBlock(code, 'voting-code'),
+      h('p', {}, t('booth.code.explain')),
+      h(
+        'div',
+        { class: 'actions no-print' },
+        h('button', { type: 'button', id: 'download-code', onclick: () => downloadFile(`voting-code-${view.id}.txt`, 'text/plain', t('booth.code.file', { election: view.title, code })) }, t('booth.code.download')),
+        h('button', { type: 'button', id: 'print-code', onclick: () => window.print() }, t('booth.code.print')),
+      ),
+    ),
     h('p', { class: 'hint' }, t('booth.device.explain')),
     fingerprintLine(),
-    h('button', { type: 'button', class: 'primary', id: 'get-token', onclick: () => void getToken() }, t('booth.token.button')),
+    h('button', { type: 'button', class: 'primary no-print', id: 'get-token', onclick: () => void getToken(code, false) }, t('booth.token.button')),
+    haveCodeForm(),
   );
+}
+
+/** "I already have a voting code": the code as typed (case, spaces, dashes, O/I/L tolerated), checked before anything is sent. */
+function haveCodeForm() {
+  const error = h('p', { class: 'error-inline', id: 'code-error', role: 'alert' });
+  const input = h('input', { type: 'text', id: 'code-input', name: 'voting-code', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', class: 'mono', 'aria-describedby': 'code-error' });
+  const form = h(
+    'form',
+    { id: 'have-code', class: 'no-print', novalidate: true },
+    h('h3', {}, t('booth.code.have.title')),
+    h('p', { class: 'hint' }, t('booth.code.have.explain')),
+    h('label', { for: 'code-input' }, t('booth.code.have.label')),
+    ' ',
+    input,
+    ' ',
+    h('button', { type: 'submit', id: 'use-code' }, t('booth.code.have.button')),
+    error,
+  );
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const parsed = parseVotingCode(input.value);
+    if (!parsed.ok) {
+      error.textContent = t(`booth.code.problem.${parsed.problem}`);
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      return;
+    }
+    void getToken(formatVotingCode(parsed.secret), true);
+  });
+  return form;
 }
 
 /** H in groups of four, for the voter to compare with the published fingerprint. */
@@ -328,16 +404,24 @@ async function showClosed(): Promise<void> {
   checks.replaceChildren(...items);
 }
 
-async function getToken(): Promise<void> {
+/**
+ * Gets the token derived from `code` (docs/protocol.md §20 "Voting code"): the code shown here, or one the
+ * voter entered (`recovering`), for which every issuer answers the identical request with the signature it gave.
+ */
+async function getToken(code: string, recovering: boolean): Promise<void> {
   const view = state.view!;
+  const parsed = parseVotingCode(code);
+  if (!parsed.ok) throw new Error('getToken: not a voting code');
+  const votingCode = parsed.secret;
   busy('booth.token.working');
   try {
     const endpoints = await api<IssuerEndpoints>(`/elections/${view.id}/issuers`);
     if (endpoints.mode === 'separate') {
       // Separate issuers judge the voter themselves, from an itsme login made for exactly these blinded
       // requests (its nonce is their hash): prepare them, keep them in this tab, and log in for them.
-      const pending = prepareTokenRequest(state.election!, view.id, state.verified!.issuers);
+      const pending = prepareTokenRequest(state.election!, view.id, state.verified!.issuers, { votingCode });
       sessionStorage.setItem(pendingKey(view.id), JSON.stringify(pending));
+      sessionStorage.setItem(pendingCodeKey(view.id), JSON.stringify({ code, recovering }));
       const back = `/booth/?election=${encodeURIComponent(view.id)}${fingerprintParam() ? `&fingerprint=${fingerprintParam()}` : ''}&token-login=1`;
       const { authorizationUrl } = await api<{ authorizationUrl: string }>('/auth/token-login', { method: 'POST', json: { nonce: pending.nonce, returnTo: back, lang: lang() } });
       location.href = authorizationUrl;
@@ -345,19 +429,65 @@ async function getToken(): Promise<void> {
     }
     // This election's own issuer keys, from its board entry (bound into H), never from the issuers' answers.
     const send = (url: string, init?: RequestInit) => fetch(url, { ...init, credentials: 'same-origin', referrerPolicy: 'same-origin' });
-    const { token, pseudonym } = await obtainBallotToken('', state.election!, view.id, state.verified!.issuers, send);
-    state.device = { token, pseudonymSecret: bytesToHex(pseudonym.secretKey), receipts: [] };
-    saveDevice(view.id, state.device);
+    const { token, pseudonym } = await obtainBallotToken('', state.election!, view.id, state.verified!.issuers, send, { votingCode });
+    await keepToken({ token, pseudonymSecret: bytesToHex(pseudonym.secretKey), receipts: [], votingCode: code }, recovering);
     showBallot();
   } catch (e) {
-    // A token was already issued to this voter (on another device, or in a tab since closed): the key is gone.
-    render(h('h2', {}, view.title), tokenRefusal(e));
+    // A token was already issued to this voter (on another device, or in a tab since closed), for another code or none.
+    render(h('h2', {}, view.title), ...tokenRefusal(e, recovering));
+  }
+}
+
+/**
+ * Keeps a new token on this device. A token rebuilt from an entered code may have cast before, elsewhere:
+ * its next submission counter must exceed every earlier one on the board (check 9; the server refuses
+ * `stale_counter` otherwise). We read that counter from the public board rather than retrying on
+ * `stale_counter`: a retry would re-encrypt the ballot after the voter saw (and maybe audited) its
+ * tracking code, so the ballot cast would not be the one reviewed. The whole board is read, without the
+ * cookie, so the server does not learn which pseudonym this device looks for. (A board that hides an
+ * entry only makes the cast fail with `stale_counter`, on which {@link cast} reads the board again.)
+ */
+async function keepToken(d: DeviceState, recovering: boolean): Promise<void> {
+  const view = state.view!;
+  if (recovering) {
+    const seen = await lastSubmission(view.id, bytesToHex(pseudonymPublicKey(hexToBytes(d.pseudonymSecret, 32))));
+    d.counter = seen.counter;
+    d.recovered = { earlier: seen.ballots };
+  }
+  state.device = d;
+  saveDevice(view.id, d);
+  sessionStorage.removeItem(shownCodeKey(view.id));
+}
+
+/** The highest submission counter of a pseudonym on the board (ballots and audits) and how many ballots it cast, read page by page. */
+async function lastSubmission(electionId: string, pseudonym: string): Promise<{ counter: number; ballots: number }> {
+  const PAGE = 1000;
+  let counter = 0;
+  let ballots = 0;
+  for (let from = 0; ; ) {
+    const entries = await api<BoardEntry[]>(`/elections/${electionId}/board/entries?from=${from}&limit=${PAGE}`, { credentials: 'omit' });
+    for (const e of entries) {
+      if (e.kind !== 'ballot' && e.kind !== 'audit') continue;
+      let payload: { counter?: unknown } | undefined;
+      try {
+        payload = (JSON.parse(e.entry) as { payload?: { counter?: unknown } }).payload;
+      } catch {
+        continue;
+      }
+      if (entryPseudonym(payload) !== pseudonym) continue;
+      if (typeof payload?.counter === 'number' && Number.isSafeInteger(payload.counter)) counter = Math.max(counter, payload.counter);
+      if (e.kind === 'ballot') ballots++;
+    }
+    if (entries.length < PAGE) return { counter, ballots };
+    from = entries[entries.length - 1].seq + 1;
   }
 }
 
 /** Back from the itsme login for ballot tokens: the ID token goes from this tab to each issuer, directly. */
 async function finishSeparateToken(pending: PendingTokenRequest): Promise<void> {
   const view = state.view!;
+  const code = JSON.parse(sessionStorage.getItem(pendingCodeKey(view.id)) ?? 'null') as { code: string; recovering: boolean } | null;
+  const recovering = code?.recovering === true;
   busy('booth.token.working');
   try {
     const endpoints = await api<IssuerEndpoints>(`/elections/${view.id}/issuers`);
@@ -372,14 +502,16 @@ async function finishSeparateToken(pending: PendingTokenRequest): Promise<void> 
     // No cookie and no platform in between: the issuers see this tab's request and the identity provider's signature only.
     const send = (url: string, init?: RequestInit) => fetch(url, { ...init, credentials: 'omit' });
     const { token, pseudonym } = await obtainBallotTokenFromIssuers(pending, idToken, endpoints.issuers, state.verified!.issuers, state.verified!.issuerThreshold, send);
-    state.device = { token, pseudonymSecret: bytesToHex(pseudonym.secretKey), receipts: [] };
-    saveDevice(view.id, state.device);
+    await keepToken({ token, pseudonymSecret: bytesToHex(pseudonym.secretKey), receipts: [], votingCode: code?.code }, recovering);
     sessionStorage.removeItem(pendingKey(view.id));
+    sessionStorage.removeItem(pendingCodeKey(view.id));
     history.replaceState(null, '', returnTo().replace(/&token-login=1/, ''));
     showBallot();
   } catch (e) {
     sessionStorage.removeItem(pendingKey(view.id));
-    render(h('h2', {}, view.title), tokenRefusal(e));
+    sessionStorage.removeItem(pendingCodeKey(view.id));
+    history.replaceState(null, '', returnTo().replace(/&token-login=1/, ''));
+    render(h('h2', {}, view.title), ...tokenRefusal(e, recovering));
   }
 }
 
@@ -438,10 +570,14 @@ function showBallot(): void {
     state.choices = choices;
     encryptAndReview();
   });
-  const revoting = state.device!.receipts.length > 0;
+  const recovered = state.device!.recovered;
+  const revoting = state.device!.receipts.length > 0 || (recovered?.earlier ?? 0) > 0;
   render(
     h('h2', {}, view.title),
     whoAmI(),
+    recovered
+      ? h('p', { class: 'notice', id: 'code-recovered' }, t('booth.code.recovered'), recovered.earlier > 0 ? ` ${t('booth.code.earlier', { count: recovered.earlier })}` : '')
+      : null,
     revoting ? h('p', { class: 'notice', id: 'revote-note' }, view.revoting === 'last' ? t('booth.revote.allowed') : t('booth.revote.notAllowed')) : null,
     h('p', { class: 'hint' }, t('booth.device.explain')),
     fingerprintLine(),
@@ -556,6 +692,18 @@ async function cast(): Promise<void> {
     saveDevice(view.id, d);
     showReceipt(file, verdict, earlier?.file.trackingCode);
   } catch (e) {
+    // Another device with the same code cast meanwhile (or the board hid an entry at recovery): take the
+    // board's counter, so that the ballot encrypted next (the voter reviews it again) is sent after it.
+    if (refusalsOf(e).some((r) => r.code === 'stale_counter')) {
+      const d = state.device!;
+      try {
+        const seen = await lastSubmission(view.id, bytesToHex(pseudonymPublicKey(hexToBytes(d.pseudonymSecret, 32))));
+        d.counter = Math.max(d.counter ?? 0, seen.counter);
+        saveDevice(view.id, d);
+      } catch {
+        /* the refusal below is shown either way */
+      }
+    }
     render(h('h2', {}, t('booth.cast')), errorBox(e), h('button', { type: 'button', onclick: () => showBallot() }, t('booth.change')));
   }
 }
