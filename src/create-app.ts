@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
@@ -15,6 +16,7 @@ import { RateLimitGuard } from './common/rate-limit';
 import type { AppConfig } from './config/app-config';
 import { runMigrations } from './database/database.module';
 import { installNodeAccelerators } from './parallel/node-accelerators';
+import { SANDBOX_MOUNT_PATH } from './modules/sandbox-idp/sandbox-provider';
 
 /**
  * Builds the configured application (not yet listening): security headers, body limits, validation,
@@ -44,8 +46,12 @@ export async function createApp(
     }),
   );
   app.use(csrfProtection(config.publicUrl));
-  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES, strict: true });
-  app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT_BYTES, extended: false });
+  // The sandbox identity provider (oidc-provider, mounted under SANDBOX_MOUNT_PATH) parses its own
+  // requests; a body parsed before it only earns a warning per request. Its login page is ours (Nest).
+  const json = express.json({ limit: config.BODY_LIMIT_BYTES, strict: true });
+  const form = express.urlencoded({ limit: config.BODY_LIMIT_BYTES, extended: false });
+  const providerOwn = (path: string) => path.startsWith(`${SANDBOX_MOUNT_PATH}/`) && !path.startsWith(`${SANDBOX_MOUNT_PATH}/interaction/`);
+  app.use((req: Request, res: Response, next: NextFunction) => (providerOwn(req.path) ? next() : json(req, res, (e?: unknown) => (e ? next(e) : form(req, res, next)))));
   app.use(jsonDepthLimit());
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
