@@ -11,7 +11,9 @@ import { checkRollEntries, type RollInputEntry } from '../modules/eligibility/ro
 import { extractClaims } from '../modules/identity/claims';
 import { normalizeNationalNumber } from '../modules/identity/national-number';
 import { blindSign, generateIssuerKey } from '../modules/tokens/blind-signer';
+import type { IssuanceLog } from '../modules/tokens/issuance.service';
 import { unwrapPrivateKey, wrapAad, wrapPrivateKey } from '../modules/tokens/key-wrap';
+import { rewriteInRandomOrder } from '../modules/tokens/no-order-at-rest';
 import { IdTokenVerifier } from './id-token-verifier';
 import { PublishedSetupCheck } from './published-setup';
 import { ISSUER_IDENTITY, type IssuerIdentity } from './issuer-identity';
@@ -24,11 +26,6 @@ export interface IssuerElectionKey {
   publicKey: IssuerPublicKeyJwk;
 }
 
-export interface IssuerLog {
-  issuerId: string;
-  count: number;
-  blindedHashes: string[];
-}
 
 export interface TokenRequest {
   idToken: string;
@@ -119,7 +116,7 @@ export class IssuerService {
     if (row.status === 'closed') throw new StateError('election_closed', 'This election is closed here; it cannot open again');
     if (row.status === 'open' && row.base_hash) return { status: 'open', baseHash: row.base_hash.toString('hex') };
     const [{ n: rollSize }] = await this.db.query(`SELECT count(*)::int AS n FROM issuer_roll_entries WHERE election_id = $1`, [electionId]);
-    const baseHash = await this.setups.check(electionId, { keyId: row.key_id, publicJwk: JSON.parse(row.public_jwk), kind: row.kind, electionDay: row.election_day, constituency: row.constituency, rollSize });
+    const baseHash = await this.setups.check(electionId, { keyId: row.key_id, kind: row.kind, electionDay: row.election_day, constituency: row.constituency, rollSize });
     await this.db.query(`UPDATE issuer_elections SET status = 'open', base_hash = $2 WHERE election_id = $1 AND status = 'setup'`, [electionId, Buffer.from(baseHash, 'hex')]);
     return { status: 'open', baseHash };
   }
@@ -129,14 +126,12 @@ export class IssuerService {
    * and the issuance rows are rewritten in random order, so neither their physical order nor their
    * transaction ids say when a voter got a token. Idempotent: a repeated close answers the same log.
    */
-  async close(electionId: string): Promise<IssuerLog> {
+  async close(electionId: string): Promise<IssuanceLog> {
     await this.db.transaction(async (m) => {
       const [row] = await m.query(`SELECT status FROM issuer_elections WHERE election_id = $1 FOR UPDATE`, [electionId]);
       if (!row) throw new NotFoundError('election_not_found', 'This issuer has no such election');
       if (row.status === 'closed') return;
-      await m.query(`CREATE TEMPORARY TABLE retired_issuances ON COMMIT DROP AS SELECT * FROM issuer_issuances WHERE election_id = $1`, [electionId]);
-      await m.query(`DELETE FROM issuer_issuances WHERE election_id = $1`, [electionId]);
-      await m.query(`INSERT INTO issuer_issuances SELECT * FROM retired_issuances ORDER BY random()`);
+      await rewriteInRandomOrder(m, 'issuer_issuances', electionId);
       await m.query(`UPDATE issuer_elections SET status = 'closed', wrapped_key = NULL WHERE election_id = $1`, [electionId]);
     });
     this.keys.delete(electionId);
@@ -145,7 +140,7 @@ export class IssuerService {
   }
 
   /** Count and sorted hashes of the blinded requests signed (published only once closed: live counts would show turnout). */
-  async log(electionId: string): Promise<IssuerLog> {
+  async log(electionId: string): Promise<IssuanceLog> {
     const row = await this.requireRow(electionId);
     if (row.status !== 'closed') throw new StateError('election_not_closed', 'The issuance log is published once the election is closed');
     const rows: Array<{ blinded_hash: Buffer }> = await this.db.query(`SELECT blinded_hash FROM issuer_issuances WHERE election_id = $1 ORDER BY blinded_hash`, [electionId]);

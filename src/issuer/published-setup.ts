@@ -3,13 +3,12 @@ import { DependencyUnavailableError, StateError } from '../common/errors/domain-
 import { bytesToHex } from '../crypto/encoding';
 import { defaultGroup } from '../crypto/group';
 import { verifyElectionSetup } from '../crypto/record/election-setup';
-import type { IssuerPublicKeyJwk } from '../crypto/tokens/rsa-key';
 import { IssuerConfig } from './issuer-config';
 
 /** What this issuer was told about an election, to be found on its public board. */
 export interface ExpectedSetup {
+  /** This issuer's key id in the election: the key's thumbprint, which verifyElectionSetup recomputes for every listed key. */
   keyId: string;
-  publicJwk: IssuerPublicKeyJwk;
   kind: string;
   electionDay: string;
   constituency: string | null;

@@ -6,6 +6,7 @@ import { ConflictError, InvalidInputError, NotFoundError, StateError } from '../
 import { CryptoError } from '../../crypto/errors';
 import { blindSign } from './blind-signer';
 import { IssuerKeyStore } from './issuer-keys.service';
+import { rewriteInRandomOrder } from './no-order-at-rest';
 
 export interface IssuanceLog {
   issuerId: string;
@@ -77,9 +78,7 @@ export class IssuanceService {
    * disk until vacuum: `vacuumIssuances` after the commit.
    */
   async retire(m: EntityManager, electionId: string): Promise<void> {
-    await m.query(`CREATE TEMPORARY TABLE retired_issuances ON COMMIT DROP AS SELECT * FROM token_issuances WHERE election_id = $1`, [electionId]);
-    await m.query(`DELETE FROM token_issuances WHERE election_id = $1`, [electionId]);
-    await m.query(`INSERT INTO token_issuances SELECT * FROM retired_issuances ORDER BY random()`);
+    await rewriteInRandomOrder(m, 'token_issuances', electionId);
     await this.keys.destroy(m, electionId);
   }
 

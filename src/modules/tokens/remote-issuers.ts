@@ -41,7 +41,7 @@ export class RemoteIssuers {
    */
   async urlFor(issuerName: string, urlAtCreation: string): Promise<string> {
     this.names ??= Promise.all(
-      this.urls.map(async (url) => [((await this.call<{ name: string }>(url, 'GET', '/issuer')) as { name: string }).name, url] as const),
+      this.urls.map(async (url) => [(await this.call<{ name: string }>(url, 'GET', '/issuer')).name, url] as const),
     ).then((pairs) => new Map(pairs), (e: unknown) => {
       this.names = undefined;
       throw e;

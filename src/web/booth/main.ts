@@ -17,7 +17,7 @@ import {
   type VerifiedElection,
 } from '../../client/voter-client';
 import { ballotHash, type Election, selectionCountAllowed, trackingCode } from '../../crypto/ballot';
-import { bytesToHex, hexToBytes } from '../../crypto/encoding';
+import { bytesToHex, bytesToUtf8, fromBase64Url, hexToBytes } from '../../crypto/encoding';
 import { defaultGroup as group } from '../../crypto/group';
 import type { BallotToken } from '../../crypto/tokens/ballot-token';
 import { pseudonymPublicKey } from '../../crypto/tokens/pseudonym';
@@ -118,7 +118,7 @@ type IssuerEndpoints = { mode: 'in-process' } | { mode: 'separate'; issuers: Arr
 /** The `nonce` an ID token (compact JWS) names, read without checking it: the issuers check the signature. */
 function idTokenNonce(idToken: string): string | undefined {
   try {
-    const payload = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(idToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
+    const payload = JSON.parse(bytesToUtf8(fromBase64Url(idToken.split('.')[1] ?? '')));
     return typeof payload.nonce === 'string' ? payload.nonce : undefined;
   } catch {
     return undefined;
