@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import { CATALOGS, type Lang, type MessageKey } from '../../src/web/i18n';
 import { describeEachBackend } from '../support/databases';
 import { openElection, type OpenElection } from '../support/scenario';
 import { startIdentityApp, type IdentityTestApp } from '../integration/identity/support';
@@ -31,6 +32,31 @@ async function noSidewaysScroll(page: Page): Promise<void> {
   expect({ scroll, wide }).toEqual({ scroll: client, wide: [] });
 }
 
+/**
+ * English catalog text on a page in another language: every English message that the page's catalog words
+ * differently is cut at its placeholders, and each fragment of two words or more is looked for in what the
+ * page shows (text, button labels, placeholders, aria labels and titles). Data (the manifest's titles) is
+ * not catalog text and is not looked at.
+ */
+async function englishOnPage(page: Page, lang: Exclude<Lang, 'en'>): Promise<string[]> {
+  const shown = await page.evaluate(() => {
+    const attrs = [...document.querySelectorAll('[placeholder], [aria-label], [title], input[type="submit"], input[type="button"]')].flatMap((e) =>
+      ['placeholder', 'aria-label', 'title', 'value'].map((a) => e.getAttribute(a) ?? ''),
+    );
+    return [document.title, document.body.innerText, ...attrs].join('\n');
+  });
+  const found: string[] = [];
+  for (const key of Object.keys(CATALOGS.en) as MessageKey[]) {
+    const english = CATALOGS.en[key];
+    if (english === CATALOGS[lang][key]) continue;
+    for (const fragment of english.split(/\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/)) {
+      const words = fragment.trim().replace(/[.,:;!?()]+$/, '');
+      if (words.split(/\s+/).length >= 2 && shown.includes(words)) found.push(`${key}: "${words}"`);
+    }
+  }
+  return found;
+}
+
 // One backend: the layout is tested, not the database.
 describeEachBackend(
   'browser: phones first (issue 18): a vote at 360×740 with touch',
@@ -52,7 +78,7 @@ describeEachBackend(
     });
 
     for (const lang of ['nl', 'fr'] as const) {
-      it(`logs in, gets a token, votes, casts and checks inclusion by touch, never scrolling sideways (${lang})`, async () => {
+      it(`logs in, gets a token, votes, casts and checks inclusion by touch, never scrolling sideways, with no English on any page (${lang})`, async () => {
         const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2, locale: `${lang}-BE` });
         const page = await context.newPage();
         const errors: string[] = [];
@@ -64,9 +90,11 @@ describeEachBackend(
         await page.locator(`input[name="identity"][value="${lang === 'nl' ? 'voter' : 'eighteen-on-day'}"]`).tap();
         await page.locator('button[value="approve"]').tap();
         await page.waitForSelector('#eligible');
+        const english: string[] = await englishOnPage(page, lang);
         await tapOnScreen(page, '#get-token');
         await page.waitForSelector('form#ballot');
         await shot(page, `phone-${lang}-ballot`);
+        english.push(...(await englishOnPage(page, lang)));
         await tapOnScreen(page, 'label:has(#opt-council-list-a)');
         await tapOnScreen(page, 'label:has(#opt-referendum-yes)');
         expect(await page.isChecked('#opt-council-list-a')).toBe(true);
@@ -75,10 +103,18 @@ describeEachBackend(
         await tapOnScreen(page, '#cast');
         await page.waitForSelector('#receipt-verified');
         await shot(page, `phone-${lang}-receipt`);
+        english.push(...(await englishOnPage(page, lang)));
         await tapOnScreen(page, '#check');
         await page.waitForSelector('#inclusion-verdict.ok');
         await noSidewaysScroll(page);
+        english.push(...(await englishOnPage(page, lang)));
+        // A whole vote in the voter's language: no English catalog text on any page it passed (issue 18).
+        expect([...new Set(english)]).toEqual([]);
         expect(errors).toEqual([]);
+        // The check sees English where there is some: the same booth in English is full of it.
+        await page.goto(`${t.url}/booth/?election=${e.id}&lang=en`);
+        await page.waitForSelector('#kept-receipts, #revote, #eligible, #ballot');
+        expect((await englishOnPage(page, lang)).length).toBeGreaterThan(3);
         await context.close();
       }, 120_000);
     }
