@@ -15,6 +15,7 @@ import { SubmissionCounters1795630000000 } from './1795630000000-SubmissionCount
 import { SessionsWithoutNationalNumber1795631000000 } from './1795631000000-SessionsWithoutNationalNumber';
 import { SeparateIssuers1795640000000 } from './1795640000000-SeparateIssuers';
 import { ArchivedDrafts1795650000000 } from './1795650000000-ArchivedDrafts';
+import { CeremonyDeadlines1795670000000 } from './1795670000000-CeremonyDeadlines';
 
 export const allMigrations = [
   PlatformMetadata1764010000000,
@@ -32,4 +33,5 @@ export const allMigrations = [
   SessionsWithoutNationalNumber1795631000000,
   SeparateIssuers1795640000000,
   ArchivedDrafts1795650000000,
+  CeremonyDeadlines1795670000000,
 ];

@@ -107,6 +107,10 @@ export interface CeremonyView {
   setupHash: string;
   dealt: number[];
   dealings: unknown[];
+  /** When the dealing round closed (every trustee dealt, or its deadline passed); null while it is open. */
+  dealingsClosedAt: string | null;
+  deadlines: { dealing: string | null; verdicts: string | null };
+  progress: Array<{ index: number; dealt: boolean; verdictsPosted: boolean; disqualified: 'no_dealing' | 'faulty_dealing' | null }>;
   verdictsFrom: number[];
   verdicts: Array<{ trustee: number; dealer: number; verdict: 'ok' | 'complaint'; complaint?: unknown; judgment?: string; reason?: string }>;
   qualified: number[] | null;
@@ -213,11 +217,13 @@ export async function trusteeCeremony(o: CeremonyOptions): Promise<CeremonyResul
     throw new Error(`dealing ${l} is on the server but its secret polynomial is not in ${filePath}; this trustee cannot finish`);
   }
 
-  // Round 2: every dealing is in; check our shares.
-  view = await waitFor('every dealing', (v) => v.dealings.length === n);
+  // Round 2: the dealing round has closed (every trustee dealt, or its deadline passed); check our shares.
+  view = await waitFor(`the dealing round to close (deadline ${view.deadlines?.dealing ?? 'none'})`, (v) => v.dealingsClosedAt !== null || v.state === 'complete');
   const dealings = view.dealings.map((j) => dealingFromJSON(group, j));
   const mine = dealings.find((d) => d.dealer === l);
-  if (!mine || JSON.stringify(dealingToJSON(group, mine)) !== JSON.stringify(file?.dealing)) throw new Error('the server shows a dealing of ours that we did not make');
+  // The server took our dealing in time: leaving it out would form the key without us (§35.6).
+  if (!mine) throw new Error('the server left our dealing out of the ceremony although it accepted it before the dealing round closed');
+  if (JSON.stringify(dealingToJSON(group, mine)) !== JSON.stringify(file?.dealing)) throw new Error('the server shows a dealing of ours that we did not make');
   const received = new Map<number, bigint>();
   const verdicts: Array<{ dealer: number; verdict: 'ok' | 'complaint'; complaint?: unknown }> = [];
   for (const d of dealings) {
@@ -231,7 +237,7 @@ export async function trusteeCeremony(o: CeremonyOptions): Promise<CeremonyResul
       verdicts.push({ dealer: d.dealer, verdict: 'complaint', complaint: complaintToJSON(group, r.complaint) });
     }
   }
-  if (n > 1 && view.state === 'checking' && !view.verdictsFrom.includes(l)) {
+  if (dealings.length > 1 && view.state === 'checking' && !view.verdictsFrom.includes(l)) {
     await api.signedPost(`${path}/verdicts`, { verdicts }, signer);
     log(`posted verdicts (${verdicts.filter((v) => v.verdict === 'complaint').length} complaints)`);
   }

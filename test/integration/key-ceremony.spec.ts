@@ -15,6 +15,12 @@ import {
   type DkgDealing,
 } from '../../src/crypto/threshold/dkg';
 import { TRUSTEE_MEDIA_TYPE, trusteeAuthHeaders } from '../../src/crypto/threshold/trustee-auth';
+import { KeyCeremonyService } from '../../src/modules/key-ceremony/key-ceremony.service';
+import { BoardKey } from '../../src/modules/board/board-key';
+import { leafHash, treeRoot } from '../../src/crypto/record/merkle';
+import { signTreeHead } from '../../src/crypto/record/tree-head';
+import { verifyElectionRecord } from '../../src/crypto/record/verify-record';
+import { deriveElectionKeys, electionKeySetToJSON, dealingFromJSON as parseDealing } from '../../src/crypto/threshold/dkg';
 import { readSecretShare, readTrusteeKey, trusteeCeremony, type CeremonyView } from '../../src/cli/trustee';
 import { describeEachBackend } from '../support/databases';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -304,5 +310,133 @@ describeEachBackend('key ceremony', (db) => {
     }
     expect((await fetch(`${t.url}/elections/00000000-0000-4000-8000-000000000000/key-ceremony`)).status).toBe(404);
     expect((await fetch(`${t.url}/elections/not-a-uuid/key-ceremony`)).status).toBe(400);
+  });
+  // ------------------------------------------------------------------ deadlines (§35.6): nobody can stall it
+
+  const HOUR = 3_600_000;
+  /** Gives the election's ceremony round deadlines an hour and two hours from now. */
+  async function setDeadlines(id: string, dealing = new Date(Date.now() + HOUR), verdicts = new Date(Date.now() + 2 * HOUR)) {
+    await ds.query(`UPDATE elections SET dealing_deadline = $2, verdict_deadline = $3 WHERE id = $1`, [id, dealing, verdicts]);
+    return { dealing, verdicts };
+  }
+  /** The server's clock, at `at`: closes the rounds due by then (as its timer does every few seconds). */
+  const clockAt = (at: Date) => t.app.get(KeyCeremonyService).applyDeadlines(at);
+  const after = (d: Date) => new Date(d.getTime() + 1000);
+  async function until(what: string, done: (v: CeremonyView) => boolean, id: string): Promise<CeremonyView> {
+    for (let i = 0; i < 1200; i++) {
+      const v = await view(id);
+      if (done(v)) return v;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+  async function dealAs(e: { id: string; paths: string[] }, trustee: number) {
+    const key = readTrusteeKey(e.paths[trustee - 1]);
+    const s = await view(e.id);
+    const params = createDkgParameters(group, hexToBytes(s.manifestHash, 32), s.threshold, s.trustees.map((x) => group.fromHex(x.publicKey)));
+    return signedPost(e.id, 'dealings', { dealing: dealingToJSON(group, createDealing(group, params, trustee).dealing) }, { trustee, secretKey: key.secretKey });
+  }
+
+  it('attack: a trustee who never deals cannot stall the ceremony: at the deadline 2-of-3 goes on with dealers 1 and 2, the key works, and the absent one is out', async () => {
+    const e = await setup(2, 3);
+    const d = await setDeadlines(e.id);
+    const running = [run(e.id, e.paths[0]), run(e.id, e.paths[1])];
+    await until('dealings 1 and 2', (v) => v.dealt.length === 2, e.id);
+    expect(await clockAt(new Date(d.dealing.getTime() - 1000))).toBe(0); // not yet: the round stays open
+    expect((await view(e.id)).dealings).toEqual([]); // no dealing is shown before the round closes
+    expect(await clockAt(after(d.dealing))).toBe(1);
+    const results = await Promise.all(running);
+    expect(results.map((r) => r.qualified)).toEqual([[1, 2], [1, 2]]);
+    const v = await view(e.id);
+    expect([v.state, v.qualified, v.dealt]).toEqual(['complete', [1, 2], [1, 2]]);
+    expect(v.progress.map((p) => p.disqualified)).toEqual([null, null, 'no_dealing']);
+    expect(v.dealingsClosedAt).not.toBeNull();
+    // The board has the two dealings and the key formed from them alone.
+    const entries = (await boardEntries(e.id)).slice(2);
+    expect(entries.map((x) => x.kind)).toEqual(['trustee-commitments', 'trustee-commitments', 'election-key']);
+    expect(entries[2].payload.qualified).toEqual([1, 2]);
+    // Trustees 1 and 2 decrypt together; the absent trustee's late dealing is refused.
+    const keySet = electionKeySetFromJSON(group, v.keySet);
+    const ct = encrypt(group, prepareElectionKey(group, keySet.jointKey), 4).ciphertext;
+    const H = hexToBytes(v.baseHash!, 32);
+    const shares = [0, 1].map((i) => {
+      const sh = readSecretShare(e.paths[i], e.id);
+      return computeDecryptionShare(group, H, sh.keySet, sh.trustee, sh.secretShare, [ct]);
+    });
+    expect(combineDecryptionShares(group, H, keySet, [ct], shares, { max: 10 }).results).toEqual([4]);
+    expect((await dealAs(e, 3)).body.error).toBe('ceremony_finished');
+
+    // An observer's verifier accepts the key formed from two dealings of three (checks 3 and 4)...
+    const record = await (await fetch(`${t.url}/elections/${e.id}/record`)).json();
+    const status = (r: unknown) => Object.fromEntries(verifyElectionRecord(r).checks.filter((c) => ['1', '3', '4'].includes(c.id)).map((c) => [c.id, c.status === 'fail' ? (c.failures ?? [c.reason]).join(' | ') : c.status]));
+    expect(status(record)).toEqual({ '1': 'pass', '3': 'pass', '4': 'pass' });
+    // ...but not a dishonest server's board (signed with the real board key) on which one dealer alone formed
+    // the key: dealer 1 would know the whole secret key.
+    const board = t.app.get(BoardKey);
+    const real = (record.entries as string[]).map((x) => JSON.parse(x));
+    const keyEntry = real.find((x) => x.kind === 'election-key');
+    const params = createDkgParameters(group, hexToBytes(v.manifestHash, 32), 2, v.trustees.map((x) => group.fromHex(x.publicKey)));
+    const alone = deriveElectionKeys(group, params, [parseDealing(group, v.dealings[0])], [1]);
+    const kept = real.filter((x) => !(x.kind === 'trustee-commitments' && x.payload.dealing.dealer === 2)).filter((x) => x.seq <= keyEntry.seq);
+    const forged = kept.map((x, seq) =>
+      JSON.stringify({ v: 1, electionId: e.id, seq, kind: x.kind, payload: x.kind === 'election-key' ? { ...x.payload, qualified: [1], keySet: electionKeySetToJSON(group, alone) } : x.payload }),
+    );
+    const leaves = forged.map((x) => leafHash(new TextEncoder().encode(x)));
+    const head = signTreeHead({ electionId: e.id, size: forged.length, root: bytesToHex(treeRoot(leaves, forged.length)), timestamp: Math.floor(Date.now() / 60_000) * 60_000 }, board.secretKey);
+    const verdict = status({ ...record, head, entries: forged });
+    expect(verdict['1']).toBe('pass');
+    expect(verdict['3']).toMatch(/^1 dealings on the board, for 3 trustees with threshold 2/);
+    expect(verdict['4']).toMatch(/only 1 qualified dealers \(1\), fewer than the threshold 2/);
+  });
+
+  it('a dealing after the deadline is refused even before the clock closes the round; with fewer than k dealings the ceremony fails with its reason', async () => {
+    const e = await setup(2, 3);
+    await setDeadlines(e.id);
+    const first = run(e.id, e.paths[0]);
+    await until('dealing 1', (v) => v.dealt.length === 1, e.id);
+    // The deadline passes; the server's clock has not run yet.
+    const past = await setDeadlines(e.id, new Date(Date.now() - 1000), new Date(Date.now() + HOUR));
+    const late = await dealAs(e, 2);
+    expect([late.status, late.body.error]).toEqual([409, 'dealing_round_closed']);
+    expect((await view(e.id)).dealt).toEqual([1]);
+    expect(await clockAt(after(past.dealing))).toBe(1);
+    await expect(first).rejects.toThrow(/key ceremony failed: only 1 of 3 trustees dealt by the deadline .*the threshold is 2; no dealing from 2, 3/);
+    const v = await view(e.id);
+    expect([v.state, v.keySet, v.dealings]).toEqual(['failed', null, []]);
+    // Nothing of a failed ceremony is on the board, and it takes nothing more.
+    expect((await boardEntries(e.id)).map((x) => x.kind)).toEqual(['manifest', 'issuer-keys']);
+    expect((await dealAs(e, 3)).body.error).toBe('ceremony_finished');
+  });
+
+  it('a dealer who never posts its verdicts does not stall it either: at the verdict deadline silence is no complaint', async () => {
+    const e = await setup(2, 3);
+    const d = await setDeadlines(e.id);
+    expect((await dealAs(e, 3)).status).toBe(200); // trustee 3 deals, then falls silent
+    const results = await Promise.all([run(e.id, e.paths[0]), run(e.id, e.paths[1]), (async () => {
+      await until('verdicts of 1 and 2', (v) => v.verdictsFrom.length === 2, e.id);
+      expect((await view(e.id)).state).toBe('checking'); // still waiting for trustee 3
+      expect(await clockAt(after(d.verdicts))).toBe(1);
+      return null;
+    })()]);
+    expect(results[0]!.qualified).toEqual([1, 2, 3]);
+    const v = await view(e.id);
+    expect([v.state, v.verdictsFrom]).toEqual(['complete', [1, 2]]);
+    expect(v.progress.map((p) => [p.dealt, p.verdictsPosted, p.disqualified])).toEqual([[true, true, null], [true, true, null], [true, false, null]]);
+  });
+
+  it('a trustee out of the ceremony posts no verdicts; verdicts wait for the dealing round to close', async () => {
+    const e = await setup(2, 3);
+    const d = await setDeadlines(e.id);
+    const k3 = readTrusteeKey(e.paths[2]);
+    expect((await signedPost(e.id, 'verdicts', { verdicts: [] }, { trustee: 3, secretKey: k3.secretKey })).body.error).toBe('dealings_incomplete');
+    expect((await dealAs(e, 1)).status).toBe(200);
+    expect((await dealAs(e, 2)).status).toBe(200);
+    expect(await clockAt(after(d.dealing))).toBe(1);
+    const r = await signedPost(e.id, 'verdicts', { verdicts: [{ dealer: 1, verdict: 'ok' }, { dealer: 2, verdict: 'ok' }] }, { trustee: 3, secretKey: k3.secretKey });
+    expect([r.status, r.body.error]).toEqual([409, 'trustee_disqualified']);
+    // Dealer 1 owes a verdict on dealer 2 only (3 is not a dealer).
+    const k1 = readTrusteeKey(e.paths[0]);
+    const wrong = await signedPost(e.id, 'verdicts', { verdicts: [{ dealer: 2, verdict: 'ok' }, { dealer: 3, verdict: 'ok' }] }, { trustee: 1, secretKey: k1.secretKey });
+    expect([wrong.status, wrong.body.error]).toEqual([422, 'verdicts_incomplete']);
   });
 });

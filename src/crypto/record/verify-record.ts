@@ -151,7 +151,7 @@ const SUBMISSION_CHUNK = 256;
 export const RECORD_CHECKS = [
   { id: '1', title: 'Board log: entry framing, tree hash, signed tree head', section: '50' },
   { id: '2', title: 'Manifest and election parameters, manifest hash', section: '40.1–40.2' },
-  { id: '3', title: 'Trustee commitments and proofs (every dealing), complaints judged', section: '30.3–30.4, 35.4' },
+  { id: '3', title: 'Trustee commitments and proofs (every dealing on the board, at least k), complaints judged', section: '30.3–30.4, 35.4, 35.6' },
   { id: '4', title: 'Joint key, verification keys and election base hash recomputed', section: '30.5, 40.3' },
   { id: '5', title: 'Issuer keys and issuance logs', section: '20' },
   { id: '6', title: 'Every ballot token: k-of-n distinct issuers, bound to the base hash', section: '20' },
@@ -318,7 +318,9 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
   run('3', (fail) => {
     if (!params) throw new CheckSkip('no valid election parameters (check 2)');
     const es = ofKind('trustee-commitments');
-    if (es.length !== params.trustees) fail(`${es.length} dealings on the board, ${params.trustees} trustees`);
+    // A trustee who did not deal by the deadline has no dealing on the board and is not a dealer (§35.6); with
+    // fewer than k dealings no key can be formed, so such a record has no election key at all.
+    if (es.length < params.threshold || es.length > params.trustees) fail(`${es.length} dealings on the board, for ${params.trustees} trustees with threshold ${params.threshold}`);
     const seen = new Set<number>();
     for (const e of es) {
       const p = obj(e.payload);
@@ -377,6 +379,7 @@ export function verifyElectionRecord(record: unknown, options: VerifyRecordOptio
     try {
       const q = qualifiedDealers(group, params, dealings, complaints);
       if (!sameJSON([...q], p.qualified)) fail(`qualified dealers recomputed as ${q.join(', ')}, the board says ${JSON.stringify(p.qualified)}`);
+      if (q.length < params.threshold) fail(`only ${q.length} qualified dealers (${q.join(', ')}), fewer than the threshold ${params.threshold}`);
       const derived = deriveElectionKeys(group, params, dealings, q);
       if (!electionKeySetEquals(group, derived, published)) fail('the key set (joint key, verification keys) is not the one derived from the dealings');
     } catch (x) {

@@ -13,6 +13,7 @@ const VERBS: Record<ConfirmableAction, string> = {
   record_tally: 'Record the tally of',
   publish: 'Publish the result of',
   archive: 'Archive (set aside for good) the draft',
+  abandon_ceremony: 'Abandon the failed key ceremony and archive',
   add_official: 'Add a co-official to',
   remove_official: 'Remove a co-official from',
 };

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { ForbiddenError } from '../../common/errors/domain-error';
 import { CurrentUser, ElectionOfficial, Roles } from '../identity/roles';
 import type { SessionPrincipal } from '../identity/session.service';
@@ -18,6 +18,12 @@ class ListQuery {
 class ActionQuery {
   @IsIn([...Object.keys(TRANSITIONS), ...OFFICIAL_ACTIONS])
   action: ConfirmableAction;
+}
+
+/** Optional deadlines of the ceremony's two rounds (§35.6); by default three days to deal, two more for verdicts. */
+class StartCeremonyBody {
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'dealingDeadline must be an ISO 8601 date and time' }) dealingDeadline?: string;
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'verdictDeadline must be an ISO 8601 date and time' }) verdictDeadline?: string;
 }
 
 const uuid = new ParseUUIDPipe({ version: '4' });
@@ -59,8 +65,16 @@ export class ElectionsController {
   @HttpCode(200)
   @ElectionOfficial('id')
   @ApiOperation({ summary: 'Freeze the definition and start the key ceremony (needs a step-up confirmation of this action)' })
-  async startKeyCeremony(@Param('id', uuid) id: string, @CurrentUser() user: SessionPrincipal) {
-    return toElectionView(await this.elections.transition(id, 'start_key_ceremony', user));
+  async startKeyCeremony(@Param('id', uuid) id: string, @CurrentUser() user: SessionPrincipal, @Body() body: StartCeremonyBody) {
+    return toElectionView(await this.elections.transition(id, 'start_key_ceremony', user, body));
+  }
+
+  @Post(':id/abandon-ceremony')
+  @HttpCode(200)
+  @ElectionOfficial('id')
+  @ApiOperation({ summary: 'Archive an election whose key ceremony failed, to start again with other trustees in a new election (needs a step-up confirmation of this action)' })
+  async abandonCeremony(@Param('id', uuid) id: string, @CurrentUser() user: SessionPrincipal) {
+    return toElectionView(await this.elections.transition(id, 'abandon_ceremony', user));
   }
 
   @Post(':id/open')

@@ -17,6 +17,8 @@ import { actionHash, StepUpService } from '../identity/step-up.service';
 import { ElectionIssuers } from '../tokens/election-issuers';
 import type { ElectionKind } from '../eligibility/eligibility';
 import { type ConfirmableAction, electionActionMessage, type OfficialAction } from './action-message';
+import type { CeremonyDeadlines } from './ceremony-deadlines';
+import { ceremonyDeadlines } from './ceremony-deadlines';
 import type { CreateElectionDto } from './elections.dto';
 import { type ElectionAction, type ElectionStatus, nextStatus, scheduledAction, TRANSITIONS, TransitionRefused } from './lifecycle';
 
@@ -269,7 +271,7 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
    * official still is one (not removed since the guard's check). `session` is null for the server's
    * own actions: the clock's scheduled ones and the demo election's setup.
    */
-  async transition(id: string, action: ElectionAction, session: SessionPrincipal | null): Promise<ElectionRow> {
+  async transition(id: string, action: ElectionAction, session: SessionPrincipal | null, deadlines?: CeremonyDeadlines): Promise<ElectionRow> {
     if (action === 'open') {
       const row = await this.get(id);
       if (row.status === 'key_ceremony' && row.base_hash) await this.issuers.open(id);
@@ -285,14 +287,20 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
         throw e;
       }
       if (action === 'open' && !row.base_hash) throw new StateError('key_ceremony_incomplete', 'The election cannot open before its key ceremony is complete');
+      if (action === 'abandon_ceremony') {
+        const [outcome] = await m.query(`SELECT state FROM dkg_outcomes WHERE election_id = $1`, [id]);
+        if (outcome?.state !== 'failed') throw new StateError('ceremony_not_failed', 'Only a key ceremony that has failed can be abandoned; this one is still running or complete');
+      }
+      const ceremony = action === 'start_key_ceremony' ? ceremonyDeadlines(deadlines, new Date()) : null;
       if (session && TRANSITIONS[action].stepUp) await this.stepUp.consume(session, actionHash(electionActionMessage(action, row)), m);
       await m.query(`UPDATE elections SET status = $2 WHERE id = $1`, [id, to]);
+      if (ceremony) await m.query(`UPDATE elections SET dealing_deadline = $2, verdict_deadline = $3 WHERE id = $1`, [id, ceremony.dealing, ceremony.verdicts]);
       if (action === 'open') {
         const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM voter_roll_entries WHERE election_id = $1`, [id]);
         await this.board.append(m, id, 'open', { rollSize: n, scheduled: session === null });
       }
       // An archived draft will never issue a token: its issuers' keys go now.
-      if (action === 'archive') await this.issuers.discard(m, id);
+      if (action === 'archive' || action === 'abandon_ceremony') await this.issuers.discard(m, id);
       if (action === 'close') {
         for (const log of await this.issuers.close(m, id)) await this.board.append(m, id, 'issuance-log', log);
         const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM ballots WHERE election_id = $1 AND NOT audited`, [id]);

@@ -22,7 +22,7 @@ describe('election lifecycle', () => {
   });
 
   it('requires step-up for every official action but recording the tally (the trustees\' decryption)', () => {
-    expect(Object.entries(TRANSITIONS).filter(([, t]) => t.stepUp).map(([a]) => a).sort()).toEqual(['archive', 'close', 'open', 'publish', 'start_key_ceremony']);
+    expect(Object.entries(TRANSITIONS).filter(([, t]) => t.stepUp).map(([a]) => a).sort()).toEqual(['abandon_ceremony', 'archive', 'close', 'open', 'publish', 'start_key_ceremony']);
   });
 
   it('lets the manifest change only in draft', () => {

@@ -15,6 +15,9 @@ export const TRANSITIONS = {
   record_tally: { from: 'closed', to: 'tallied', stepUp: false },
   publish: { from: 'tallied', to: 'published', stepUp: true },
   archive: { from: 'draft', to: 'archived', stepUp: true },
+  // Only once the key ceremony has failed (too few trustees dealt or qualified): the way to start again
+  // with another trustee list is a new election; this one is set aside with its board (§35.6).
+  abandon_ceremony: { from: 'key_ceremony', to: 'archived', stepUp: true },
 } as const satisfies Record<string, { from: ElectionStatus; to: ElectionStatus; stepUp: boolean }>;
 export type ElectionAction = keyof typeof TRANSITIONS;
 

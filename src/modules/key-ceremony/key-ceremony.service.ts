@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError, StateError, UnprocessableError } from '../../common/errors/domain-error';
@@ -47,6 +47,9 @@ export interface CeremonySetup {
 
 interface ElectionRow {
   status: string;
+  dealing_deadline: Date | null;
+  verdict_deadline: Date | null;
+  dealings_closed_at: Date | null;
   manifest: string;
   manifest_hash: Buffer;
   trustee_threshold: number;
@@ -67,6 +70,11 @@ interface VerdictRow {
 
 /** How long a request nonce is remembered: beyond twice the accepted clock skew, a replay is stale anyway. */
 const NONCE_RETENTION_MS = 15 * 60_000;
+/** How often the server looks for ceremony rounds whose deadline has passed. */
+export const CEREMONY_TICK_MS = 5_000;
+
+/** A deadline has passed at `now` (no deadline never passes). */
+const passed = (deadline: Date | null, now: Date): boolean => deadline !== null && now.getTime() >= new Date(deadline).getTime();
 
 /**
  * The key ceremony (Pedersen DKG) run through the server: trustees post dealings and verdicts, the server
@@ -75,16 +83,56 @@ const NONCE_RETENTION_MS = 15 * 60_000;
  * recipients. Every state change locks the election row, so concurrent posts are serialised.
  */
 @Injectable()
-export class KeyCeremonyService {
+export class KeyCeremonyService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(KeyCeremonyService.name);
+  private timer: NodeJS.Timeout | undefined;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly board: BoardService,
   ) {}
 
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.applyDeadlines().catch((e) => this.logger.error(`ceremony deadlines: ${String(e)}`)), CEREMONY_TICK_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Closes every ceremony round whose deadline has passed (§35.6): a dealing round with at least k dealings
+   * goes on without the missing dealers, one with fewer fails; a verdict round ends, a missing verdict
+   * counting as no complaint. @returns how many ceremonies moved on.
+   */
+  async applyDeadlines(now = new Date()): Promise<number> {
+    const due: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT e.id FROM elections e
+        WHERE e.status = 'key_ceremony' AND NOT EXISTS (SELECT 1 FROM dkg_outcomes o WHERE o.election_id = e.id)
+          AND ((e.dealings_closed_at IS NULL AND e.dealing_deadline <= $1) OR (e.dealings_closed_at IS NOT NULL AND e.verdict_deadline <= $1))`,
+      [now],
+    );
+    let moved = 0;
+    for (const { id } of due) {
+      const changed = await this.dataSource.transaction(async (m) => {
+        const s = await this.setup(id, m, true);
+        if (s.status !== 'key_ceremony' || (await this.outcome(m, id))) return false; // another instance got there first
+        return this.closeRounds(m, s, now);
+      });
+      if (changed) {
+        moved++;
+        this.logger.log(`key ceremony of election ${id}: a round closed at its deadline`);
+      }
+    }
+    return moved;
+  }
+
   /** The election's ceremony parameters. @throws NotFoundError, StateError if the trustee list is inconsistent. */
   async setup(electionId: string, manager: EntityManager | DataSource = this.dataSource, lock = false): Promise<CeremonySetup & { row: ElectionRow }> {
     const rows: ElectionRow[] = await manager.query(
-      `SELECT status, manifest, manifest_hash, trustee_threshold, trustee_count, setup_hash, key_set, base_hash
+      `SELECT status, manifest, manifest_hash, trustee_threshold, trustee_count, setup_hash, key_set, base_hash,
+              dealing_deadline, verdict_deadline, dealings_closed_at
          FROM elections WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
       [electionId],
     );
@@ -148,9 +196,11 @@ export class KeyCeremonyService {
     );
     const verdictRows = await this.verdictRows(m, electionId);
     const outcome = await this.outcome(m, electionId);
-    const n = s.trustees.length;
-    const allDealt = dealingRows.length === n;
-    const state = this.state(s.status, dealingRows.length, n, outcome);
+    const closed = s.row.dealings_closed_at !== null;
+    const state = this.state(s.status, closed, outcome);
+    const dealers = new Set(dealingRows.map((r) => Number(r.dealer)));
+    const verdictsFrom = new Set(verdictRows.map((v) => Number(v.trustee)));
+    const faulty = new Set(verdictRows.filter((v) => v.judgment === 'dealer-faulty').map((v) => Number(v.dealer)));
     let manifest: unknown = null;
     try {
       manifest = JSON.parse(s.manifest);
@@ -166,10 +216,23 @@ export class KeyCeremonyService {
       manifest,
       manifestHash: bytesToHex(s.manifestHash),
       setupHash: bytesToHex(s.params.setupHash),
+      deadlines: {
+        dealing: s.row.dealing_deadline ? new Date(s.row.dealing_deadline).toISOString() : null,
+        verdicts: s.row.verdict_deadline ? new Date(s.row.verdict_deadline).toISOString() : null,
+      },
+      dealingsClosedAt: closed ? new Date(s.row.dealings_closed_at!).toISOString() : null,
       dealt: dealingRows.map((r) => Number(r.dealer)),
-      // Dealings are revealed only once all are in, so no dealer can choose its polynomial after seeing others' (§30.5).
-      dealings: allDealt ? dealingRows.map((r) => JSON.parse(r.dealing) as unknown) : [],
-      verdictsFrom: [...new Set(verdictRows.map((v) => Number(v.trustee)))].sort((a, b) => a - b),
+      // Dealings are revealed only once the dealing round has closed, so no dealer can choose its polynomial
+      // after seeing others' (§30.5).
+      dealings: closed ? dealingRows.map((r) => JSON.parse(r.dealing) as unknown) : [],
+      verdictsFrom: [...verdictsFrom].sort((a, b) => a - b),
+      // Where each trustee stands, round by round (the console shows it).
+      progress: s.trustees.map((t) => ({
+        index: t.index,
+        dealt: dealers.has(t.index),
+        verdictsPosted: verdictsFrom.has(t.index),
+        disqualified: closed && !dealers.has(t.index) ? 'no_dealing' : faulty.has(t.index) ? 'faulty_dealing' : null,
+      })),
       verdicts: verdictRows.map((v) => this.verdictView(v)),
       qualified: outcome?.state === 'complete' ? outcome.qualified : null,
       failure: outcome?.state === 'failed' ? outcome.reason : null,
@@ -190,23 +253,18 @@ export class KeyCeremonyService {
       const failures = checkDealing(group, s.params, dealing);
       if (failures.length > 0) throw new UnprocessableError('dealing_invalid', 'The dealing fails its public check', [...failures]);
       const existing: Array<{ dealing: string }> = await m.query(`SELECT dealing FROM dkg_dealings WHERE election_id = $1 AND dealer = $2`, [electionId, trustee]);
-      const n = s.trustees.length;
+      const now = new Date();
       if (existing.length > 0) {
         if (existing[0].dealing !== canonical) throw new ConflictError('dealing_exists', `Trustee ${trustee} has already posted a different dealing`);
       } else {
-        await m.query(`INSERT INTO dkg_dealings (election_id, dealer, dealing) VALUES ($1, $2, $3)`, [electionId, trustee, canonical]);
-      }
-      const all: Array<{ dealer: number; dealing: string }> = await m.query(
-        `SELECT dealer, dealing FROM dkg_dealings WHERE election_id = $1 ORDER BY dealer`,
-        [electionId],
-      );
-      if (existing.length === 0 && all.length === n) {
-        for (const r of all) {
-          await this.board.append(m, electionId, 'trustee-commitments', { setupHash: bytesToHex(s.params.setupHash), dealing: JSON.parse(r.dealing) });
+        // Past the deadline the round is closed even before the clock has closed it: no late dealing.
+        if (s.row.dealings_closed_at || passed(s.row.dealing_deadline, now)) {
+          throw new StateError('dealing_round_closed', `The dealing round has closed (deadline ${this.iso(s.row.dealing_deadline)}): trustee ${trustee} is not a dealer of this ceremony`);
         }
-        // A lone trustee has nobody's shares to check: its dealing ends the ceremony.
-        if (n === 1) await this.finish(m, s, await this.dealings(m, electionId));
+        await m.query(`INSERT INTO dkg_dealings (election_id, dealer, dealing) VALUES ($1, $2, $3)`, [electionId, trustee, canonical]);
+        await this.closeRounds(m, s, now);
       }
+      const all: Array<{ dealer: number }> = await m.query(`SELECT dealer FROM dkg_dealings WHERE election_id = $1 ORDER BY dealer`, [electionId]);
       return { dealer: trustee, created: existing.length === 0, dealt: all.map((r) => Number(r.dealer)), state: await this.stateIn(m, s) };
     });
   }
@@ -230,13 +288,19 @@ export class KeyCeremonyService {
     return this.dataSource.transaction(async (m) => {
       const s = await this.requireCeremony(m, electionId);
       const n = s.trustees.length;
-      const expected = Array.from({ length: n }, (_, i) => i + 1).filter((i) => i !== trustee);
+      const dealings = await this.dealings(m, electionId);
+      if (!s.row.dealings_closed_at) {
+        throw new StateError('dealings_incomplete', `Only ${dealings.length} of ${n} dealings are in and the dealing round is open; verdicts come after it closes`);
+      }
+      const dealers = dealings.map((d) => d.dealer);
+      if (!dealers.includes(trustee)) {
+        throw new StateError('trustee_disqualified', `Trustee ${trustee} did not deal before the dealing round closed: it is not a dealer of this ceremony and posts no verdicts`);
+      }
+      const expected = dealers.filter((i) => i !== trustee);
       const got = parsed.map((p) => p.dealer).sort((a, b) => a - b);
       if (got.length !== expected.length || got.some((d, i) => d !== expected[i])) {
-        throw new UnprocessableError('verdicts_incomplete', `Post exactly one verdict for each other dealer: ${expected.join(', ') || '(none)'}`);
+        throw new UnprocessableError('verdicts_incomplete', `Post exactly one verdict for each other dealer of this ceremony: ${expected.join(', ') || '(none)'}`);
       }
-      const dealings = await this.dealings(m, electionId);
-      if (dealings.length < n) throw new StateError('dealings_incomplete', `Only ${dealings.length} of ${n} dealings are in; verdicts come after all dealings`);
       const rows: VerdictRow[] = parsed
         .sort((a, b) => a.dealer - b.dealer)
         .map((p) => {
@@ -263,16 +327,66 @@ export class KeyCeremonyService {
         if (!same) throw new ConflictError('verdicts_exist', `Trustee ${trustee} has already posted different verdicts`);
         return { trustee, created: false, verdicts: existing.map((v) => this.verdictView(v)), state: await this.stateIn(m, s) };
       }
+      const now = new Date();
+      if (passed(s.row.verdict_deadline, now)) {
+        throw new StateError('verdict_round_closed', `The verdict round has closed (deadline ${this.iso(s.row.verdict_deadline)}); the ceremony ends without trustee ${trustee}'s verdicts`);
+      }
       for (const r of rows) {
         await m.query(
           `INSERT INTO dkg_verdicts (election_id, trustee, dealer, verdict, complaint, judgment, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
           [electionId, r.trustee, r.dealer, r.verdict, r.complaint, r.judgment, r.reason],
         );
       }
-      const from: Array<{ c: string }> = await m.query(`SELECT count(DISTINCT trustee) AS c FROM dkg_verdicts WHERE election_id = $1`, [electionId]);
-      if (Number(from[0].c) === n) await this.finish(m, s, dealings);
+      await this.closeRounds(m, s, now);
       return { trustee, created: true, verdicts: rows.map((v) => this.verdictView(v)), state: await this.stateIn(m, s) };
     });
+  }
+
+  /**
+   * Moves the ceremony on as far as it goes at `now`, under the election's lock (§35.6). The dealing round
+   * closes when every trustee has dealt, or at its deadline: then the dealings in go on the board and the
+   * trustees without one are out (with fewer than k dealings the ceremony fails). The ceremony finishes when
+   * every dealer has posted its verdicts on the others, or at the verdict deadline (a missing verdict is no
+   * complaint: a recipient who does not complain accepts its share). @returns whether anything changed.
+   */
+  private async closeRounds(m: EntityManager, s: CeremonySetup & { row: ElectionRow }, now: Date): Promise<boolean> {
+    const n = s.trustees.length;
+    const rows: Array<{ dealer: number; dealing: string }> = await m.query(
+      `SELECT dealer, dealing FROM dkg_dealings WHERE election_id = $1 ORDER BY dealer`,
+      [s.electionId],
+    );
+    let changed = false;
+    if (!s.row.dealings_closed_at) {
+      if (rows.length < n && !passed(s.row.dealing_deadline, now)) return false;
+      if (rows.length < s.threshold) {
+        const missing = s.trustees.map((t) => t.index).filter((i) => !rows.some((r) => Number(r.dealer) === i));
+        await m.query(`INSERT INTO dkg_outcomes (election_id, state, qualified, reason) VALUES ($1, 'failed', $2, $3)`, [
+          s.electionId,
+          rows.map((r) => Number(r.dealer)),
+          `only ${rows.length} of ${n} trustees dealt by the deadline (${this.iso(s.row.dealing_deadline)}), the threshold is ${s.threshold}; no dealing from ${missing.join(', ')}`,
+        ]);
+        return true;
+      }
+      for (const r of rows) {
+        await this.board.append(m, s.electionId, 'trustee-commitments', { setupHash: bytesToHex(s.params.setupHash), dealing: JSON.parse(r.dealing) });
+      }
+      await m.query(`UPDATE elections SET dealings_closed_at = $2 WHERE id = $1`, [s.electionId, now]);
+      s.row.dealings_closed_at = now;
+      changed = true;
+    }
+    const dealers = rows.map((r) => Number(r.dealer));
+    const from: Array<{ trustee: number }> = await m.query(`SELECT DISTINCT trustee FROM dkg_verdicts WHERE election_id = $1`, [s.electionId]);
+    const spoken = new Set(from.map((f) => Number(f.trustee)));
+    // A lone dealer has nobody's shares to check: its dealing ends the ceremony.
+    if (dealers.length <= 1 || dealers.every((d) => spoken.has(d)) || passed(s.row.verdict_deadline, now)) {
+      await this.finish(m, s, rows.map((r) => dealingFromJSON(group, JSON.parse(r.dealing))));
+      return true;
+    }
+    return changed;
+  }
+
+  private iso(d: Date | null): string {
+    return d ? new Date(d).toISOString() : 'none';
   }
 
   /** Every trustee has spoken: qualified dealers, key set, election base hash, board entry (or a failure). */
@@ -354,16 +468,15 @@ export class KeyCeremonyService {
     return rows.length === 0 ? null : { ...rows[0], qualified: rows[0].qualified.map(Number) };
   }
 
-  private async stateIn(m: EntityManager, s: CeremonySetup): Promise<CeremonyState> {
-    const c: Array<{ c: string }> = await m.query(`SELECT count(*) AS c FROM dkg_dealings WHERE election_id = $1`, [s.electionId]);
-    return this.state(s.status, Number(c[0].c), s.trustees.length, await this.outcome(m, s.electionId));
+  private async stateIn(m: EntityManager, s: CeremonySetup & { row: ElectionRow }): Promise<CeremonyState> {
+    return this.state(s.status, s.row.dealings_closed_at !== null, await this.outcome(m, s.electionId));
   }
 
-  private state(status: string, dealt: number, n: number, outcome: { state: 'complete' | 'failed' } | null): CeremonyState {
+  private state(status: string, dealingsClosed: boolean, outcome: { state: 'complete' | 'failed' } | null): CeremonyState {
     if (outcome) return outcome.state;
     if (status === 'draft') return 'not-started';
     if (status !== 'key_ceremony') return 'complete'; // opened elections have a key (the database insists)
-    return dealt < n ? 'dealing' : 'checking';
+    return dealingsClosed ? 'checking' : 'dealing';
   }
 
   private verdictView(v: VerdictRow) {
