@@ -35,6 +35,7 @@ const INTENDED: Record<string, Role[]> = {
   'POST /elections/{id}/close': ['official'],
   'POST /elections/{id}/publish': ['official'],
   'POST /elections/{id}/archive': ['official'],
+  'POST /elections/{id}/abandon-ceremony': ['official'],
   'PUT /elections/{electionId}/roll': ['official'],
   'PUT /elections/{electionId}/roll/csv': ['official'],
   'POST /elections/{id}/tokens': LOGGED_IN,

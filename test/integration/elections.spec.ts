@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { actionHash } from '../../src/modules/identity/step-up.service';
 import { BoardService } from '../../src/modules/board/board.service';
+import { KeyCeremonyService } from '../../src/modules/key-ceremony/key-ceremony.service';
 import { ElectionsService } from '../../src/modules/elections/elections.service';
 import { describeEachBackend } from '../support/databases';
 import { electionDefinition } from '../support/election-definitions';
@@ -148,6 +149,34 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
     await confirmAction(t, official, elsewhere.id, 'archive');
     const late = await archive(official, elsewhere.id);
     expect([late.status, (await late.json()).error]).toEqual([409, 'invalid_transition']);
+  });
+
+  it('ceremony deadlines: given at the start (refused when impossible); a ceremony that failed at its deadline is abandoned with a confirmation of exactly that, and only then', async () => {
+    const e = await (await create(official, electionDefinition(trustees))).json();
+    const start = (body: unknown) => go(official, `${t.url}/elections/${e.id}/key-ceremony`, json(body, 'POST'));
+    await confirmAction(t, official, e.id, 'start_key_ceremony');
+    for (const bad of [{ dealingDeadline: '2020-01-01T00:00:00Z' }, { dealingDeadline: 'soon' }, { dealingDeadline: '2099-01-01T00:00:00Z' }, { extra: 1 }]) {
+      const r = await start(bad);
+      expect([JSON.stringify(bad), r.status]).toEqual([JSON.stringify(bad), 400]);
+    }
+    expect((await (await fetch(`${t.url}/elections/${e.id}`)).json()).status).toBe('draft'); // nothing changed, the confirmation kept
+    const dealing = new Date(Date.now() + 3_600_000);
+    const started = await start({ dealingDeadline: dealing.toISOString(), verdictDeadline: new Date(dealing.getTime() + 3_600_000).toISOString() });
+    expect(started.status).toBe(200);
+    const ceremony = await (await fetch(`${t.url}/elections/${e.id}/key-ceremony`)).json();
+    expect(ceremony.deadlines).toEqual({ dealing: dealing.toISOString(), verdicts: new Date(dealing.getTime() + 3_600_000).toISOString() });
+    const abandon = () => go(official, `${t.url}/elections/${e.id}/abandon-ceremony`, { method: 'POST' });
+    // A running ceremony cannot be abandoned, even confirmed; and nothing happens without a confirmation.
+    await confirmAction(t, official, e.id, 'abandon_ceremony');
+    const early = await abandon();
+    expect([early.status, (await early.json()).error]).toEqual([409, 'ceremony_not_failed']);
+    // Nobody deals: at the deadline the ceremony fails.
+    expect(await t.app.get(KeyCeremonyService).applyDeadlines(new Date(dealing.getTime() + 1000))).toBe(1);
+    expect((await (await fetch(`${t.url}/elections/${e.id}/key-ceremony`)).json()).state).toBe('failed');
+    expect((await abandon()).status).toBe(200); // the confirmation given above was kept by the refusal
+    expect((await (await fetch(`${t.url}/elections/${e.id}`)).json()).status).toBe('archived');
+    const again = await abandon();
+    expect([again.status, (await again.json()).error]).toEqual([409, 'invalid_transition']);
   });
 
   it('the server clock opens and closes a scheduled election', async () => {
