@@ -5,6 +5,8 @@ import { launchLocalIssuers } from './issuers-launcher';
 import { ensureDemoElectionOnce } from './modules/demo/demo-seeding';
 import { DEMO_ELECTION_ID } from './modules/eligibility/demo-election';
 import { ElectionsService } from './modules/elections/elections.service';
+import { OidcClientService } from './modules/identity/oidc-client.service';
+import { RpKeys } from './modules/identity/rp-keys';
 
 async function main(): Promise<void> {
   let config;
@@ -25,6 +27,16 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
   boundedShutdown(app.getHttpServer() as Server);
+  // The JWE alg/enc must be ones the provider advertises: refuse to run rather than fail every login.
+  try {
+    await app.get(OidcClientService).checkAtStartup();
+  } catch (e) {
+    if (!(e instanceof ConfigurationError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    await app.close();
+    process.exit(78); // EX_CONFIG
+  }
+  reloadRpKeysOnSighup(app.get(RpKeys));
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   if (config.demoElectionEnabled) await ensureDemoElectionOnce(app, config, (await app.getUrl()).replace('[::1]', '127.0.0.1'));
   const issuers = config.ISSUERS === 'separate' ? `  token issuers (separate processes): ${config.issuerUrls.join(', ')}\n` : '';
@@ -39,6 +51,19 @@ async function main(): Promise<void> {
   // With PORT=0 the public URL's port is not known before binding: print the address actually bound.
   const printed = config.PORT === 0 ? url : config.publicUrl;
   process.stdout.write(`\nevote is running at ${printed}\n  health: ${url}/health\n  API docs: ${url}/api/docs\n  database: ${database}\n${issuers}${demo}\n`);
+}
+
+/**
+ * SIGHUP re-reads the relying party's key files (OIDC_RP_JWKS_FILE): a step of a key rotation without a
+ * restart. A key set that does not validate is refused and the current keys stay.
+ */
+function reloadRpKeysOnSighup(keys: RpKeys): void {
+  process.on('SIGHUP', () => {
+    keys.reload().then(
+      () => process.stdout.write(`evote: relying party keys reloaded; published: ${keys.publicJwks.keys.map((k) => `${k.use}:${k.kid}`).join(', ')}\n`),
+      (e: unknown) => process.stderr.write(`evote: relying party keys NOT reloaded, the previous ones stay: ${e instanceof Error ? e.message : String(e)}\n`),
+    );
+  });
 }
 
 /** Requests in flight get this long to finish after SIGTERM/SIGINT; then their connections are cut. */

@@ -19,6 +19,10 @@ import {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
+/** JWE algorithms the relying party's RSA enc keys can serve (RSA-OAEP with SHA-1 is left out). */
+export const OIDC_ENCRYPTION_ALGS = ['RSA-OAEP-256', 'RSA-OAEP-384', 'RSA-OAEP-512'] as const;
+/** JWE content encryptions the relying party decrypts (jose and openid-client support all of them). */
+export const OIDC_ENCRYPTION_ENCS = ['A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512', 'A128GCM', 'A192GCM', 'A256GCM'] as const;
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -137,10 +141,30 @@ export class AppConfig {
   @IsString({ message: 'OIDC_RP_JWKS must be a JSON Web Key Set (JSON text)' })
   OIDC_RP_JWKS?: string;
 
-  /** Path of a file holding the relying party's private JWKS. In development it is generated into DATA_DIR when unset. */
+  /**
+   * Path of a file holding the relying party's private JWKS, or a comma-separated list of files (JWKS or
+   * single JWK each; merged). Re-read on SIGHUP (key rotation, docs/identity.md). In development it is
+   * generated into DATA_DIR when unset.
+   */
   @IsOptional()
-  @IsString({ message: 'OIDC_RP_JWKS_FILE must be a file path' })
+  @IsString({ message: 'OIDC_RP_JWKS_FILE must be a file path or a comma-separated list of file paths' })
   OIDC_RP_JWKS_FILE?: string;
+
+  /**
+   * The JWE key management algorithm the provider encrypts ID tokens (and userinfo) to our enc keys with;
+   * published as the enc keys' `alg`. Checked against the provider's discovery metadata.
+   */
+  @IsIn(OIDC_ENCRYPTION_ALGS, { message: `OIDC_ID_TOKEN_ENCRYPTION_ALG must be one of ${OIDC_ENCRYPTION_ALGS.join(', ')}` })
+  OIDC_ID_TOKEN_ENCRYPTION_ALG: (typeof OIDC_ENCRYPTION_ALGS)[number] = 'RSA-OAEP-256';
+
+  /**
+   * The JWE content encryption (`enc`). Unset: taken from the provider's discovery metadata
+   * (`id_token_encryption_enc_values_supported`; A128CBC-HS256 when advertised, itsme's documented
+   * value). Set: must be one the provider advertises, or the relying party refuses to start.
+   */
+  @IsOptional()
+  @IsIn(OIDC_ENCRYPTION_ENCS, { message: `OIDC_ID_TOKEN_ENCRYPTION_ENC must be one of ${OIDC_ENCRYPTION_ENCS.join(', ')}` })
+  OIDC_ID_TOKEN_ENCRYPTION_ENC?: (typeof OIDC_ENCRYPTION_ENCS)[number];
 
   /** Secret key (hex or base64, at least 32 bytes) for the keyed hash of national numbers. Generated into DATA_DIR in development. */
   @IsOptional()
@@ -328,7 +352,7 @@ export class AppConfig {
 
 /** Variables without a default (absent from `new AppConfig()`'s own keys). */
 const OPTIONAL_VARIABLES = [
-  'PUBLIC_URL', 'DATABASE_URL', 'SANDBOX_IDP_ENABLED', 'DEMO_ELECTION', 'OIDC_ISSUER', 'OIDC_RP_JWKS', 'OIDC_RP_JWKS_FILE',
+  'PUBLIC_URL', 'DATABASE_URL', 'SANDBOX_IDP_ENABLED', 'DEMO_ELECTION', 'OIDC_ISSUER', 'OIDC_RP_JWKS', 'OIDC_RP_JWKS_FILE', 'OIDC_ID_TOKEN_ENCRYPTION_ENC',
   'ROLL_HMAC_KEY', 'OFFICIAL_NATIONAL_NUMBERS', 'TRUSTEE_NATIONAL_NUMBERS', 'BOARD_SIGNING_KEY', 'ISSUER_KEYS', 'ISSUER_URLS', 'ISSUER_ADMIN_TOKEN',
 ];
 

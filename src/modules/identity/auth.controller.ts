@@ -11,6 +11,9 @@ import { CurrentUser, Roles } from './roles';
 import { RpKeys } from './rp-keys';
 import { SessionService, type SessionPrincipal } from './session.service';
 
+/** Cache lifetime of /auth/jwks.json (itsme: at least 1800 s). */
+export const RP_JWKS_MAX_AGE_SECONDS = 3600;
+
 class LoginQuery {
   @IsOptional() @IsString() @MaxLength(500) returnTo?: string;
   /** The page's language, asked of the identity provider first (nl, fr, de, en; anything else is ignored). */
@@ -53,10 +56,14 @@ export class AuthController {
     private readonly deviceKeys: DeviceKeys,
   ) {}
 
-  /** The relying party's public keys: identity providers verify our client assertions and encrypt to us with them. */
+  /**
+   * The relying party's public keys: identity providers verify our client assertions and encrypt to us
+   * with them. Cached for an hour: itsme asks for at least 30 minutes (it caches up to 24 h anyway, which
+   * is what a key rotation waits for, docs/identity.md).
+   */
   @Get('jwks.json')
   jwks(@Res() res: Response): void {
-    res.type('application/jwk-set+json').setHeader('Cache-Control', 'public, max-age=300');
+    res.type('application/jwk-set+json').setHeader('Cache-Control', `public, max-age=${RP_JWKS_MAX_AGE_SECONDS}`);
     res.send(JSON.stringify(this.keys.publicJwks));
   }
 

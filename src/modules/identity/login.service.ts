@@ -224,6 +224,12 @@ export class LoginService {
       claims = c;
     } catch (e) {
       if (e instanceof UnauthenticatedError) throw e;
+      if (namesNoDecryptionKey(e)) {
+        // Encrypted to a key this relying party does not hold (any more): a key retired before the
+        // provider's cache of our JWKS expired (docs/identity.md, rotation), or not meant for us.
+        this.logger.warn('Login refused: the ID token is encrypted to a key id this relying party does not hold');
+        throw new UnauthenticatedError('id_token_key_unknown', 'The ID token is encrypted to a key this relying party does not hold; log in again in a moment');
+      }
       const reason = describeOidcError(e);
       this.logger.warn(`Login refused: ${reason}`);
       throw new UnauthenticatedError('login_failed', `The identity provider's answer was refused: ${reason}`);
@@ -241,7 +247,11 @@ export class LoginService {
       if (claims.sub !== currentSession.subject) throw new UnauthenticatedError('token_login_subject_mismatch', 'The login for ballot tokens was made by another person than the one logged in');
       // The issuers verify the identity provider's own signature: they get the inner signed JWS, which only
       // this relying party can decrypt, as it came (openid-client already checked it and its nonce).
-      const { plaintext } = await compactDecrypt(idTokenJwe, this.rpKeys.decryption.key);
+      const { plaintext } = await compactDecrypt(idTokenJwe, (header) => {
+        const key = this.rpKeys.decryptionKey(header.kid);
+        if (!key) throw new UnauthenticatedError('id_token_key_unknown', 'The ID token is encrypted to a key this relying party does not hold; log in again in a moment');
+        return key;
+      });
       await sql(
         this.db,
         `INSERT INTO identity_token_assertions (session_id_hash, nonce, id_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))
@@ -287,6 +297,14 @@ export class LoginService {
     });
     return { kind: 'login', sessionId: id, principal, returnTo: flow.return_to };
   }
+}
+
+/** openid-client found no enc key of ours with the JWE header's kid (its code and message, anywhere in the cause chain). */
+function namesNoDecryptionKey(e: unknown): boolean {
+  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 5; c = (c as Error & { cause?: unknown }).cause, depth++) {
+    if (c.message === 'no applicable decryption key selected') return true;
+  }
+  return false;
 }
 
 /** A short reason for a refused answer: openid-client's message or the provider's error code (no token content). */

@@ -7,7 +7,7 @@ import { ADVISORY_LOCK, withAdvisoryLock } from '../../database/advisory-lock';
 import { DEMO_ELECTION_ID } from '../eligibility/demo-election';
 import { EligibilityModule } from '../eligibility/eligibility.module';
 import { RollService } from '../eligibility/roll.service';
-import { RpKeys } from '../identity/rp-keys';
+import { SandboxClientJwks } from './client-jwks';
 import { SANDBOX_IDENTITIES } from './identities';
 import { createSandboxProvider, SANDBOX_MOUNT_PATH } from './sandbox-provider';
 import { SandboxIdpController } from './sandbox-idp.controller';
@@ -23,17 +23,24 @@ import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
   providers: [
     {
       provide: SANDBOX_PROVIDER,
-      inject: [AppConfig, RpKeys],
-      useFactory: (config: AppConfig, keys: RpKeys) =>
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
         createSandboxProvider({
           issuer: `${config.publicUrl}${SANDBOX_MOUNT_PATH}`,
           clientId: config.OIDC_CLIENT_ID,
           serviceCode: config.OIDC_SERVICE_CODE,
           redirectUris: config.publicOrigins.map((o) => `${o}/auth/callback`),
-          clientJwks: keys.publicJwks,
+          // Over HTTP, like itsme: the sandbox sees a rotation of our keys only when its cache expires.
+          clientJwksUri: `${config.publicUrl}/auth/jwks.json`,
         }),
     },
+    {
+      provide: SandboxClientJwks,
+      inject: [SANDBOX_PROVIDER, AppConfig],
+      useFactory: (provider: Provider, config: AppConfig) => new SandboxClientJwks(provider, config.OIDC_CLIENT_ID),
+    },
   ],
+  exports: [SandboxClientJwks],
 })
 export class SandboxIdpModule implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('SandboxIdp');

@@ -25,8 +25,11 @@ export interface SandboxProviderOptions {
   serviceCode: string;
   /** Every origin the platform's login may return to (config.publicOrigins). */
   redirectUris: string[];
-  /** The relying party's public JWKS (its sig key verifies client assertions, its enc key receives tokens). */
-  clientJwks: { keys: JWK[] };
+  /**
+   * Where the relying party publishes its JWKS (its sig key verifies client assertions, its enc keys
+   * receive tokens). Fetched and cached like itsme does (client-jwks.ts), never given inline.
+   */
+  clientJwksUri: string;
   /** The provider's own signing keys; generated when omitted. */
   signingJwks?: { keys: JWK[] };
 }
@@ -64,7 +67,7 @@ export async function createSandboxProvider(o: SandboxProviderOptions): Promise<
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'private_key_jwt',
         token_endpoint_auth_signing_alg: 'RS256',
-        jwks: o.clientJwks as Configuration['jwks'],
+        jwks_uri: o.clientJwksUri,
         id_token_signed_response_alg: 'RS256',
         id_token_encrypted_response_alg: encryption.alg,
         id_token_encrypted_response_enc: encryption.enc,
@@ -114,6 +117,12 @@ export async function createSandboxProvider(o: SandboxProviderOptions): Promise<
     ttl: { AuthorizationCode: 60, IdToken: 600, AccessToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     issueRefreshToken: async () => false,
     adapter: memoryAdapterFactory(),
+    // oidc-provider's own fetch refuses loopback and private addresses (SSRF protection); the sandbox's
+    // only outgoing request is the relying party's JWKS, which is this server or a test's.
+    fetch: (url, options) => {
+      const { dispatcher: _d, ...rest } = options as RequestInit & { dispatcher?: unknown };
+      return fetch(url, rest);
+    },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
       ctx.body = renderErrorPage(out as unknown as Record<string, unknown>);

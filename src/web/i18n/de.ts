@@ -351,6 +351,7 @@ export const de: Messages = {
   "error.code.id_token_invalid": "Der Identitätsnachweis von itsme ist ungültig.",
   "error.code.id_token_missing": "itsme hat keinen Identitätsnachweis gesendet.",
   "error.code.id_token_not_encrypted": "Die Antwort von itsme war nicht wie vorgeschrieben verschlüsselt und wurde daher abgelehnt.",
+  "error.code.id_token_key_unknown": "Die Antwort von itsme war mit einem Schlüssel verschlüsselt, den diese Plattform nicht mehr hat, und wurde daher abgelehnt. Melden Sie sich gleich erneut an.",
   "error.code.identity_provider_unavailable": "itsme ist gerade nicht erreichbar. Versuchen Sie es gleich noch einmal.",
   "error.code.invalid_nonce": "Die Anmeldeanfrage für Stimmzettel-Token ist ungültig. Beginnen Sie erneut.",
   "error.code.nonce_mismatch": "Die itsme-Anmeldung gehört nicht zu dieser Stimmzettel-Token-Anfrage.",

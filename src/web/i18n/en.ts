@@ -350,6 +350,7 @@ export const en = {
   "error.code.id_token_invalid": "The proof of identity from itsme is not valid.",
   "error.code.id_token_missing": "itsme sent no proof of identity.",
   "error.code.id_token_not_encrypted": "itsme's answer was not encrypted as required, so it was refused.",
+  "error.code.id_token_key_unknown": "itsme's answer was encrypted to a key this platform no longer holds, so it was refused. Log in again in a moment.",
   "error.code.identity_provider_unavailable": "itsme cannot be reached right now. Try again in a moment.",
   "error.code.invalid_nonce": "The login request for ballot tokens is not valid. Start again.",
   "error.code.nonce_mismatch": "The itsme login does not belong to this ballot token request.",

@@ -351,6 +351,7 @@ export const fr: Messages = {
   "error.code.id_token_invalid": "La preuve d'identité d'itsme n'est pas valide.",
   "error.code.id_token_missing": "itsme n'a envoyé aucune preuve d'identité.",
   "error.code.id_token_not_encrypted": "La réponse d'itsme n'était pas chiffrée comme requis ; elle a donc été refusée.",
+  "error.code.id_token_key_unknown": "La réponse d'itsme était chiffrée pour une clé que cette plateforme ne détient plus ; elle a donc été refusée. Reconnectez-vous dans un instant.",
   "error.code.identity_provider_unavailable": "itsme est injoignable pour le moment. Réessayez dans un instant.",
   "error.code.invalid_nonce": "La demande de connexion pour les jetons de vote n'est pas valide. Recommencez.",
   "error.code.nonce_mismatch": "La connexion itsme ne correspond pas à cette demande de jeton de vote.",

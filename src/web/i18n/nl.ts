@@ -351,6 +351,7 @@ export const nl: Messages = {
   "error.code.id_token_invalid": "Het identiteitsbewijs van itsme is ongeldig.",
   "error.code.id_token_missing": "itsme stuurde geen identiteitsbewijs.",
   "error.code.id_token_not_encrypted": "Het antwoord van itsme was niet versleuteld zoals vereist, en werd dus geweigerd.",
+  "error.code.id_token_key_unknown": "Het antwoord van itsme was versleuteld met een sleutel die dit platform niet meer heeft, en werd dus geweigerd. Meld u over enkele ogenblikken opnieuw aan.",
   "error.code.identity_provider_unavailable": "itsme is nu niet bereikbaar. Probeer zo dadelijk opnieuw.",
   "error.code.invalid_nonce": "De aanmeldingsaanvraag voor stembiljetten is ongeldig. Begin opnieuw.",
   "error.code.nonce_mismatch": "De itsme-aanmelding hoort niet bij deze aanvraag voor een stembiljet.",
