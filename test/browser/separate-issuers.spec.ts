@@ -23,7 +23,7 @@ describeEachBackend(
       issuers = await startIssuers(db().backend, `http://127.0.0.1:${port}`);
       [t, browser] = await Promise.all([startIdentityApp(db(), { PORT: String(port), ...separateIssuersEnv(issuers) }), launch()]);
       e = await openElection(t, { issuerThreshold: 2 });
-    }, 180_000);
+    }, 360_000); // three issuer processes, the platform and a browser: slow on a loaded 2-core machine
     afterAll(async () => {
       await browser?.close();
       await t?.close();
