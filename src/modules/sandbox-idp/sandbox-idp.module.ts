@@ -7,6 +7,7 @@ import { ADVISORY_LOCK, withAdvisoryLock } from '../../database/advisory-lock';
 import { DEMO_ELECTION_ID } from '../eligibility/demo-election';
 import { EligibilityModule } from '../eligibility/eligibility.module';
 import { RollService } from '../eligibility/roll.service';
+import { CONFIRM_CALLBACK_PATH } from '../identity/oidc-client.service';
 import { RpKeys } from '../identity/rp-keys';
 import { SANDBOX_IDENTITIES } from './identities';
 import { createSandboxProvider, SANDBOX_MOUNT_PATH } from './sandbox-provider';
@@ -29,7 +30,9 @@ import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
           issuer: `${config.publicUrl}${SANDBOX_MOUNT_PATH}`,
           clientId: config.OIDC_CLIENT_ID,
           serviceCode: config.OIDC_SERVICE_CODE,
+          confirmServiceCode: config.OIDC_CONFIRM_SERVICE_CODE,
           redirectUris: config.publicOrigins.map((o) => `${o}/auth/callback`),
+          confirmRedirectUris: config.publicOrigins.map((o) => `${o}${CONFIRM_CALLBACK_PATH}`),
           clientJwks: keys.publicJwks,
         }),
     },
