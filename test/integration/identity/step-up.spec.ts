@@ -2,6 +2,10 @@ import { Controller, HttpCode, Module, Param, Post } from '@nestjs/common';
 import { CurrentUser, Roles } from '../../../src/modules/identity/roles';
 import type { SessionPrincipal } from '../../../src/modules/identity/session.service';
 import { actionHash, StepUpService } from '../../../src/modules/identity/step-up.service';
+import { CompactEncrypt, SignJWT } from 'jose';
+import { confirmationClaims } from '../../../src/modules/identity/confirmation';
+import { OidcClientService } from '../../../src/modules/identity/oidc-client.service';
+import { RpKeys } from '../../../src/modules/identity/rp-keys';
 import { sandboxIdentity } from '../../../src/modules/sandbox-idp/identities';
 import { SANDBOX_TEXTS } from '../../../src/modules/sandbox-idp/login-page';
 import { describeEachBackend } from '../../support/databases';
@@ -170,6 +174,39 @@ describeEachBackend('identity: step-up confirmation', (db) => {
     expect(back.status).toBe(401);
     expect(await countRows(t.db, 'identity_step_ups')).toBe(steps);
     expect((await open(jar, 'e12')).status).toBe(403);
+  });
+
+  it('the sandbox, like itsme, refuses a request object only signed (not encrypted to it) and one without the free_text template', async () => {
+    // Played with the relying party's own signing key: what the platform itself could get wrong.
+    const keys = t.app.get(RpKeys);
+    const jar = await official();
+    const start = await go(jar, `${t.url}/auth/step-up`, json({ action: openMessage('e16'), actionHash: actionHash(openMessage('e16')), returnTo: '/done' }));
+    const genuine = new URL(((await start.json()) as { authorizationUrl: string }).authorizationUrl);
+    const issuer = `${t.url}/sandbox-idp`;
+    const sub = sandboxIdentity('official').sub;
+    const base = {
+      client_id: 'evote', response_type: 'code', scope: 'openid service:EVOTE_CONFIRM', redirect_uri: `${t.url}/auth/confirm/callback`,
+      state: 's'.repeat(43), nonce: 'n'.repeat(43), code_challenge: 'c'.repeat(43), code_challenge_method: 'S256', acr_values: 'http://itsme.services/v2/claim/acr_advanced',
+    };
+    const signed = (claims: object) => new SignJWT({ ...base, claims }).setProtectedHeader({ alg: 'RS256', kid: keys.signing.kid }).setIssuer('evote').setAudience(issuer).setIssuedAt().setExpirationTime('5m').sign(keys.signing.key);
+    const at = (request: string) => {
+      const u = new URL(genuine.href);
+      u.searchParams.set('request', request);
+      return u.href;
+    };
+    const template = confirmationClaims(openMessage('e16'), sub);
+    const onlySigned = await refusalAt(jar, at(await signed(template)));
+    expect(onlySigned.searchParams.get('error')).toBe('invalid_request_object');
+    expect(onlySigned.searchParams.get('error_description')).toMatch(/encrypted/);
+    const encryption = await t.app.get(OidcClientService).requestObjectEncryption();
+    const encrypt = async (jws: string) => new CompactEncrypt(new TextEncoder().encode(jws)).setProtectedHeader({ alg: encryption.alg, enc: encryption.enc, cty: 'JWT', kid: encryption.kid }).encrypt(encryption.key);
+    const noTemplate = await refusalAt(jar, at(await encrypt(await signed({ userinfo: { sub: { essential: true, value: sub } }, id_token: { sub: { essential: true, value: sub } } }))));
+    expect(noTemplate.searchParams.get('error')).toBe('invalid_request');
+    expect(noTemplate.searchParams.get('error_description')).toMatch(/free_text/);
+    const curly = { ...template, userinfo: { ...template.userinfo, 'http://itsme.services/v2/claim/claim_approval_text_key': { essential: true, value: 'Open \u2018e16\u2019' } } };
+    const badText = await refusalAt(jar, at(await encrypt(await signed(curly))));
+    expect(badText.searchParams.get('error')).toBe('invalid_request');
+    expect(badText.searchParams.get('error_description')).toMatch(/ISO-8859-15/);
   });
 
   it('is refused by the provider at the login service redirect URI, and a confirmation is never completed at the login callback', async () => {
