@@ -46,6 +46,7 @@ type Bucket = 'login' | 'tokens' | 'cast';
 const LIMITED: Record<string, Bucket> = {
   'AuthController.start': 'login',
   'AuthController.callback': 'login',
+  'AuthController.confirmCallback': 'login',
   'AuthController.stepUp': 'login',
   'AuthController.tokenLogin': 'tokens',
   'AuthController.tokenAssertion': 'tokens',

@@ -123,6 +123,15 @@ export class AppConfig {
   @Matches(/^[A-Za-z0-9_.-]{1,100}$/, { message: 'OIDC_SERVICE_CODE must be 1 to 100 letters, digits, _, . or -' })
   OIDC_SERVICE_CODE = 'EVOTE';
 
+  /**
+   * itsme service code of the Confirmation service (a separate service of type Confirmation, with its
+   * own redirect URI <origin>/auth/confirm/callback): step-up confirmations go there, as scope
+   * service:<code>. Must differ from OIDC_SERVICE_CODE.
+   */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{1,100}$/, { message: 'OIDC_CONFIRM_SERVICE_CODE must be 1 to 100 letters, digits, _, . or -' })
+  OIDC_CONFIRM_SERVICE_CODE = 'EVOTE_CONFIRM';
+
   /** Assurance level asked at login (itsme acr_basic or acr_advanced). Step-up always asks advanced. */
   @IsIn(['basic', 'advanced'], { message: 'OIDC_LOGIN_ACR must be basic or advanced' })
   OIDC_LOGIN_ACR: 'basic' | 'advanced' = 'basic';
@@ -369,6 +378,7 @@ function identityProblems(c: AppConfig): string[] {
   } else if (c.ISSUER_URLS !== undefined) {
     problems.push('ISSUER_URLS is only used with ISSUERS=separate');
   }
+  if (c.OIDC_CONFIRM_SERVICE_CODE === c.OIDC_SERVICE_CODE) problems.push('OIDC_CONFIRM_SERVICE_CODE must differ from OIDC_SERVICE_CODE (itsme\'s Confirmation service is a service of its own)');
   if (c.OIDC_RP_JWKS !== undefined && c.OIDC_RP_JWKS_FILE !== undefined) problems.push('OIDC_RP_JWKS and OIDC_RP_JWKS_FILE are exclusive: set one');
   if (c.NODE_ENV === 'production') {
     if (c.OIDC_RP_JWKS === undefined && c.OIDC_RP_JWKS_FILE === undefined) problems.push('OIDC_RP_JWKS or OIDC_RP_JWKS_FILE must be set in production (the relying party keys)');

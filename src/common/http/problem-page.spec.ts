@@ -8,6 +8,7 @@ const HTML = 'text/html,application/xhtml+xml,*/*;q=0.8';
 describe('problem pages: by route and Accept', () => {
   it('only browser navigations to the routes people open get a page', () => {
     expect(wantsPage(req('/auth/callback', HTML))).toBe(true);
+    expect(wantsPage(req('/auth/confirm/callback', HTML))).toBe(true); // the Confirmation service's redirect URI
     expect(wantsPage(req('/booth/not-a-uuid', HTML))).toBe(true);
     expect(wantsPage(req('/auth/callback', '*/*'))).toBe(false); // curl, fetch
     expect(wantsPage(req('/booth/x', 'application/json'))).toBe(false);
@@ -18,6 +19,7 @@ describe('problem pages: by route and Accept', () => {
 
   it('names the reason, and the next step only as a same-origin path', () => {
     expect(problemPageUrl(req('/auth/callback', HTML, { query: { error: 'access_denied' } }), new Error(), 401, 'login_failed')).toBe('/error/?reason=login_cancelled&next=%2Fbooth%2F');
+    expect(problemPageUrl(req('/auth/confirm/callback', HTML, { query: { error: 'access_denied' } }), new Error(), 401, 'login_failed')).toBe('/error/?reason=login_cancelled&next=%2Fbooth%2F');
     const e = new Error();
     rememberNextStep(e, '/console/?election=1');
     expect(problemPageUrl(req('/auth/callback', HTML), e, 401, 'step_up_acr')).toBe(`/error/?reason=step_up_acr&next=${encodeURIComponent('/console/?election=1')}`);

@@ -7,7 +7,7 @@ import type { Request } from 'express';
  * and what to do next. Every other request (the JSON API, `fetch` from the pages, API clients) keeps
  * the JSON error body. Decided by route *and* Accept, so `curl /auth/callback` still gets JSON.
  */
-const PAGE_ROUTES = [/^\/auth\/(callback|login)$/, /^\/(booth|console|observer|error)(\/|$)/];
+const PAGE_ROUTES = [/^\/auth\/(callback|login|confirm\/callback)$/, /^\/(booth|console|observer|error)(\/|$)/];
 
 /** The reasons the error page has words for (src/web/i18n `problem.*`); anything else is `unknown`. */
 export const PROBLEM_REASONS = [
@@ -33,7 +33,7 @@ export function wantsPage(req: Request): boolean {
 export function problemPageUrl(req: Request, error: unknown, status: number, code: string): string {
   let reason: ProblemReason = (PROBLEM_REASONS as readonly string[]).includes(code) ? (code as ProblemReason) : status === 404 ? 'not_found' : status === 503 ? 'unavailable' : 'unknown';
   // The identity provider's "the person cancelled" arrives as a refused login: say it as it is.
-  if (req.path === '/auth/callback' && req.query.error === 'access_denied') reason = 'login_cancelled';
+  if ((req.path === '/auth/callback' || req.path === '/auth/confirm/callback') && req.query.error === 'access_denied') reason = 'login_cancelled';
   const remembered = typeof error === 'object' && error !== null ? nextSteps.get(error) : undefined;
   const fallback = req.path.startsWith('/console') ? '/console/' : req.path.startsWith('/observer') ? '/observer/' : '/booth/';
   const next = remembered && /^\/(?![/\\])[\x21-\x7e]*$/.test(remembered) ? remembered : fallback;

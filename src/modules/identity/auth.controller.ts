@@ -21,8 +21,11 @@ class LoginQuery {
 }
 
 class StepUpDto {
-  /** The message the user confirms, e.g. "Open the election 'Gemeenteraad 2027' (id ...)". */
-  @IsString() @MinLength(1) @MaxLength(300) action: string;
+  /**
+   * The message the user confirms, e.g. "Open the election 'Gemeenteraad 2027' (id ...)": shown by itsme's
+   * free_text template, so at most 7,500 ISO-8859-15 characters (else 400 step_up_text_invalid).
+   */
+  @IsString() @MinLength(1) @MaxLength(10_000) action: string;
   /** SHA-256 (hex) of the UTF-8 message: the later action presents the same hash. */
   @IsString() @Matches(/^[0-9a-f]{64}$/, { message: 'actionHash must be 64 lower-case hex digits (SHA-256 of action)' }) actionHash: string;
   @IsOptional() @IsString() @MaxLength(500) returnTo?: string;
@@ -84,7 +87,7 @@ export class AuthController {
     res.redirect(303, url);
   }
 
-  /** The redirect URI: completes a login (sets the session cookie) or a step-up confirmation. */
+  /** The login service's redirect URI: completes a login (sets the session cookie) or a login for ballot tokens. */
   @Get('callback')
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
     const names = cookieNames(this.config);
@@ -97,6 +100,18 @@ export class AuthController {
       if (current) await this.sessions.destroy(current.idHash);
       res.cookie(names.session, outcome.sessionId, cookieOptions(this.config, this.config.SESSION_TTL_SECONDS));
     }
+    res.redirect(303, outcome.returnTo);
+  }
+
+  /** The Confirmation service's redirect URI: completes a step-up confirmation (itsme registers redirect URIs per service). */
+  @Get('confirm/callback')
+  async confirmCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const names = cookieNames(this.config);
+    const flowId = readCookie(req, names.login);
+    clearCookie(res, this.config, names.login);
+    res.setHeader('Cache-Control', 'no-store');
+    const current = await this.sessions.fromRequest(req);
+    const outcome = await this.login.finish(flowId, req.query as Record<string, unknown>, current, requestOrigin(req), 'confirm');
     res.redirect(303, outcome.returnTo);
   }
 

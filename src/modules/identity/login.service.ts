@@ -6,7 +6,8 @@ import { AppConfig } from '../../config/app-config';
 import { InvalidInputError, UnauthenticatedError } from '../../common/errors/domain-error';
 import { rememberNextStep } from '../../common/http/problem-page';
 import { extractClaims } from './claims';
-import { ACR, acrLevel, BINDING_MESSAGE_PARAM, ESSENTIAL_CLAIMS, ID_TOKEN_CLAIMS, scopeFor, type AcrLevel } from './itsme';
+import { buildRequestObject, confirmationClaims } from './confirmation';
+import { ACR, acrLevel, ESSENTIAL_CLAIMS, ID_TOKEN_CLAIMS, scopeFor, type AcrLevel } from './itsme';
 import { NationalNumberHasher } from './national-number-hasher';
 import { OidcClientService } from './oidc-client.service';
 import { RpKeys } from './rp-keys';
@@ -88,13 +89,17 @@ export class LoginService {
   }
 
   /**
-   * Starts a step-up confirmation of `action` for this session: acr_advanced, prompt=login, max_age=0,
-   * the action's message shown by the identity provider, and the action's hash bound to the flow.
+   * Starts a step-up confirmation of `action` for this session through itsme's Confirmation API: the
+   * Confirmation service (OIDC_CONFIRM_SERVICE_CODE, its own redirect URI), acr_advanced, prompt=login,
+   * and everything in a signed-then-encrypted request object whose claims carry the free_text template
+   * with the exact action text and pin the subject to the session's. The action's hash is bound to the flow.
    */
   async startStepUp(session: SessionPrincipal, action: string, actionHashHex: string, returnTo?: string, origin?: string, lang?: unknown): Promise<{ flowId: string; url: string }> {
     if (hashAction(action) !== actionHashHex) {
       throw new InvalidInputError('action_hash_mismatch', 'actionHash must be the SHA-256 (hex) of the UTF-8 action message');
     }
+    // Refused here, before anything reaches the provider, when itsme could not show the text.
+    const claims = confirmationClaims(action, session.subject);
     return this.start({
       purpose: 'step_up',
       acr: 'advanced',
@@ -103,7 +108,8 @@ export class LoginService {
       lang,
       sessionIdHash: session.idHash,
       actionHash: Buffer.from(actionHashHex, 'hex'),
-      extra: { prompt: 'login', max_age: '0', [BINDING_MESSAGE_PARAM]: action },
+      claims,
+      extra: { prompt: 'login' },
     });
   }
 
@@ -143,6 +149,8 @@ export class LoginService {
     lang?: unknown;
     sessionIdHash?: Buffer;
     actionHash?: Buffer;
+    /** The `claims` request instead of the login's (a confirmation's). */
+    claims?: Record<string, Record<string, unknown>>;
     extra?: Record<string, string>;
   }): Promise<{ flowId: string; url: string }> {
     const configuration = await this.oidc.configuration();
@@ -154,19 +162,39 @@ export class LoginService {
     // never an error; eligibility then says what is missing.
     const idTokenClaims: Record<string, { essential: boolean } | null> = {};
     for (const c of ID_TOKEN_CLAIMS) idTokenClaims[c] = ESSENTIAL_CLAIMS.has(c) ? { essential: true } : null;
-    const url = client.buildAuthorizationUrl(configuration, {
-      redirect_uri: this.oidc.redirectUriFor(o.origin),
+    const confirm = o.purpose === 'step_up';
+    const params: Record<string, string> = {
+      redirect_uri: confirm ? this.oidc.confirmRedirectUriFor(o.origin) : this.oidc.redirectUriFor(o.origin),
       response_type: 'code',
-      scope: scopeFor(this.config.OIDC_SERVICE_CODE),
+      scope: scopeFor(confirm ? this.config.OIDC_CONFIRM_SERVICE_CODE : this.config.OIDC_SERVICE_CODE),
       state,
       nonce,
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
       acr_values: ACR[o.acr],
-      claims: JSON.stringify({ id_token: idTokenClaims }),
+      claims: JSON.stringify(o.claims ?? { id_token: idTokenClaims }),
       ui_locales: uiLocales(o.lang),
       ...o.extra,
-    });
+    };
+    let url: URL;
+    if (confirm) {
+      // itsme's Confirmation API: every parameter inside the request object; outside, only what OpenID
+      // Connect Core §6.1 wants repeated (client_id, response_type, scope) and the redirect URI.
+      const metadata = configuration.serverMetadata();
+      const request = await buildRequestObject({
+        params: { ...params, claims: o.claims },
+        clientId: this.config.OIDC_CLIENT_ID,
+        issuer: metadata.issuer,
+        signing: this.rpKeys.signing,
+        encryption: await this.oidc.requestObjectEncryption(),
+      });
+      url = new URL(metadata.authorization_endpoint!);
+      for (const [k, v] of Object.entries({ client_id: this.config.OIDC_CLIENT_ID, response_type: 'code', scope: params.scope, redirect_uri: params.redirect_uri, request })) {
+        url.searchParams.set(k, v);
+      }
+    } else {
+      url = client.buildAuthorizationUrl(configuration, params);
+    }
     await sql(
       this.db,
       `INSERT INTO identity_login_flows (flow_hash, purpose, state, nonce, code_verifier, return_to, session_id_hash, action_hash, expires_at)
@@ -180,13 +208,17 @@ export class LoginService {
    * Completes a flow at the redirect URI. The flow row is deleted first, whatever happens next, so a
    * flow (and its state) is usable once. Any refusal is a 401 naming the reason, and creates nothing.
    */
-  async finish(flowId: string | undefined, query: Record<string, unknown>, currentSession: SessionPrincipal | null, origin?: string): Promise<CallbackOutcome> {
+  async finish(flowId: string | undefined, query: Record<string, unknown>, currentSession: SessionPrincipal | null, origin?: string, at: 'login' | 'confirm' = 'login'): Promise<CallbackOutcome> {
     if (!flowId) throw new UnauthenticatedError('login_state_missing', 'No login is in progress in this browser (the login cookie is missing or expired); start again');
     const [flow] = await sql<FlowRow>(this.db, `DELETE FROM identity_login_flows WHERE flow_hash = $1 RETURNING *`, [sha256(flowId)]);
     if (!flow || flow.expires_at.getTime() <= Date.now()) {
       throw new UnauthenticatedError('login_state_missing', 'No login is in progress in this browser, or it expired; start again');
     }
     try {
+      // Each service answers at its own redirect URI: a confirmation never completes at the login's, nor the reverse.
+      if ((at === 'confirm') !== (flow.purpose === 'step_up')) {
+        throw new UnauthenticatedError('login_failed', 'This answer arrived at the redirect URI of another itsme service; start again');
+      }
       return await this.complete(flow, query, currentSession, origin);
     } catch (e) {
       // A refused login or confirmation leads back to where it started (the error page's next step).
@@ -202,7 +234,7 @@ export class LoginService {
     const configuration = await this.oidc.configuration();
     // The callback arrives where the login started (its cookie lives on that origin only): the token
     // request names the same redirect URI the authorization request did.
-    const currentUrl = new URL(this.oidc.redirectUriFor(origin));
+    const currentUrl = new URL(flow.purpose === 'step_up' ? this.oidc.confirmRedirectUriFor(origin) : this.oidc.redirectUriFor(origin));
     for (const [k, v] of Object.entries(query)) if (typeof v === 'string') currentUrl.searchParams.set(k, v);
 
     let claims: client.IDToken;

@@ -1,8 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as client from 'openid-client';
 import { AppConfig, ConfigurationError, OIDC_ENCRYPTION_ENCS } from '../../config/app-config';
+import { providerEncryptionKey, requestObjectEncryption } from './confirmation';
 import { IdentityProviderUnavailableError } from './errors';
 import { RpKeys } from './rp-keys';
+
+/** The redirect URI path of the Confirmation service (step-up). */
+export const CONFIRM_CALLBACK_PATH = '/auth/confirm/callback';
+/** How long the provider's request-object encryption key is reused before its JWKS is read again. */
+const ENCRYPTION_KEY_CACHE_MS = 10 * 60 * 1000;
 
 /**
  * The relying party's openid-client configuration, discovered from OIDC_ISSUER on first use (the
@@ -15,6 +21,8 @@ export class OidcClientService {
   private pending?: Promise<client.Configuration>;
   private chosen?: JweChoice;
   private configurationProblem?: ConfigurationError;
+  /** The provider's request-object encryption key (Confirmation API), reused for a while. */
+  private requestObjectKey?: { at: number; value: Promise<{ key: CryptoKey; kid?: string; alg: string; enc: string }> };
 
   constructor(
     private readonly config: AppConfig,
@@ -33,6 +41,38 @@ export class OidcClientService {
   /** The redirect URI at `origin` when it is one of the configured public origins, else PUBLIC_URL's. */
   redirectUriFor(origin: string | undefined): string {
     return origin && this.config.publicOrigins.includes(origin) ? `${origin}/auth/callback` : this.redirectUri;
+  }
+
+  /** The Confirmation service's redirect URI (itsme registers redirect URIs per service). */
+  confirmRedirectUriFor(origin: string | undefined): string {
+    return `${origin && this.config.publicOrigins.includes(origin) ? origin : this.config.publicUrl}${CONFIRM_CALLBACK_PATH}`;
+  }
+
+  /**
+   * The provider's request-object encryption: alg and enc from its discovery metadata, its public
+   * `enc` key from its JWKS. Kept for ENCRYPTION_KEY_CACHE_MS (a provider rotating keys keeps the old
+   * one published meanwhile); a failed fetch is not kept.
+   */
+  requestObjectEncryption(): Promise<{ key: CryptoKey; kid?: string; alg: string; enc: string }> {
+    if (this.requestObjectKey && Date.now() - this.requestObjectKey.at < ENCRYPTION_KEY_CACHE_MS) return this.requestObjectKey.value;
+    const value = this.fetchEncryption().catch((e: unknown) => {
+      this.requestObjectKey = undefined;
+      if (e instanceof IdentityProviderUnavailableError) throw e;
+      this.logger.warn(`The identity provider's JWKS could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      throw new IdentityProviderUnavailableError('identity_provider_unavailable', 'The identity provider cannot be reached; try again later');
+    });
+    this.requestObjectKey = { at: Date.now(), value };
+    return value;
+  }
+
+  private async fetchEncryption(): Promise<{ key: CryptoKey; kid?: string; alg: string; enc: string }> {
+    const metadata = (await this.configuration()).serverMetadata();
+    const { alg, enc } = requestObjectEncryption(metadata as unknown as Record<string, unknown>);
+    if (!metadata.jwks_uri) throw new Error('the issuer metadata has no jwks_uri');
+    const res = await fetch(metadata.jwks_uri, { signal: AbortSignal.timeout(10_000), headers: { accept: 'application/json, application/jwk-set+json' } });
+    if (!res.ok) throw new Error(`the JWKS answered ${res.status}`);
+    const { key, kid } = await providerEncryptionKey(await res.json(), alg);
+    return { key, kid, alg, enc };
   }
 
   configuration(): Promise<client.Configuration> {
@@ -87,7 +127,7 @@ export class OidcClientService {
     tokenEndpoint = endpoint;
     // The client metadata as registered with the provider, with the encryption decided from its metadata.
     const metadata: Partial<client.ClientMetadata> = {
-      redirect_uris: this.config.publicOrigins.map((o) => `${o}/auth/callback`),
+      redirect_uris: this.config.publicOrigins.flatMap((o) => [`${o}/auth/callback`, `${o}${CONFIRM_CALLBACK_PATH}`]),
       token_endpoint_auth_method: 'private_key_jwt',
       token_endpoint_auth_signing_alg: 'RS256',
       id_token_signed_response_alg: 'RS256',

@@ -2,7 +2,7 @@ import { SANDBOX_IDENTITIES } from './identities';
 import { pageLanguage, renderLoginPage, SANDBOX_TEXTS } from './login-page';
 
 const page = (uiLocales: string | undefined, advanced = false) =>
-  renderLoginPage({ uid: 'u1', clientId: 'evote', advanced, bindingMessage: advanced ? 'Open the election X' : null, scopes: ['openid'], identities: SANDBOX_IDENTITIES, uiLocales });
+  renderLoginPage({ uid: 'u1', clientId: 'evote', advanced, approvalText: advanced ? 'Open the election X' : null, scopes: ['openid'], identities: SANDBOX_IDENTITIES, uiLocales });
 
 describe('sandbox login page: the languages of itsme', () => {
   it('takes the first of ui_locales it has (region subtags dropped), English otherwise', () => {

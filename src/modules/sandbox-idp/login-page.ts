@@ -34,6 +34,7 @@ const TEXTS = {
     approve: 'Approve',
     cancel: 'Cancel',
     pick: 'Pick one of the test identities',
+    notYou: 'This confirmation was asked of another person (its sub): only they can approve it.',
   },
   nl: {
     title: 'Sandbox-identiteitsprovider',
@@ -52,6 +53,7 @@ const TEXTS = {
     approve: 'Goedkeuren',
     cancel: 'Annuleren',
     pick: 'Kies een van de testidentiteiten',
+    notYou: 'Deze bevestiging werd aan een andere persoon gevraagd (haar sub): alleen die kan ze goedkeuren.',
   },
   fr: {
     title: "Fournisseur d'identité de test",
@@ -70,6 +72,7 @@ const TEXTS = {
     approve: 'Approuver',
     cancel: 'Annuler',
     pick: "Choisissez l'une des identités de test",
+    notYou: "Cette confirmation a été demandée à une autre personne (son sub) : elle seule peut l'approuver.",
   },
   de: {
     title: 'Test-Identitätsanbieter',
@@ -88,6 +91,7 @@ const TEXTS = {
     approve: 'Zustimmen',
     cancel: 'Abbrechen',
     pick: 'Wählen Sie eine der Testidentitäten',
+    notYou: 'Diese Bestätigung wurde einer anderen Person abverlangt (ihr sub): nur sie kann zustimmen.',
   },
 } as const satisfies Record<SandboxLang, Record<string, string>>;
 
@@ -100,7 +104,8 @@ export interface LoginPageInput {
   uid: string;
   clientId: string;
   advanced: boolean;
-  bindingMessage: string | null;
+  /** The text of itsme's free_text template a confirmation shows (claim_approval_text_key), or null. */
+  approvalText: string | null;
   scopes: string[];
   identities: readonly SandboxIdentity[];
   /** The key of the identity to preselect (default: the first). */
@@ -129,7 +134,7 @@ export function renderLoginPage(p: LoginPageInput): string {
     .join('\n');
   const confirm = p.advanced
     ? `<fieldset class="confirm"><legend>${esc(tx.legend)}</legend>
-  <p class="msg">${esc(p.bindingMessage ?? tx.confirmDefault)}</p>
+  <p class="msg">${esc(p.approvalText ?? tx.confirmDefault)}</p>
   <label><input type="checkbox" name="confirm" value="yes"> ${esc(tx.confirm)}</label>
   <p class="hint">${esc(tx.hint)}</p></fieldset>`
     : '';

@@ -3,10 +3,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
-import { ACR, BINDING_MESSAGE_PARAM, ID_TOKEN_CLAIMS } from '../identity/itsme';
+import { ACR, ID_TOKEN_CLAIMS } from '../identity/itsme';
 import { SANDBOX_IDENTITIES, type SandboxIdentity } from './identities';
 import { CONFIRM_SCRIPT, renderLoginPage, type SandboxTextKey } from './login-page';
 import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
+import { approvalText, pinnedSubject } from './sandbox-provider';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -47,6 +48,12 @@ export class SandboxIdpController {
     const identity = SANDBOX_IDENTITIES.find((i) => i.key === dto.identity);
     if (!identity) {
       res.status(400).type('html').send(this.render(details, 'pick'));
+      return;
+    }
+    // A confirmation pinned to a subject (claims sub value) reaches that person's app only: no one else approves it.
+    const pinned = pinnedSubject((details.params as Record<string, unknown>).claims);
+    if (pinned !== null && pinned !== identity.sub) {
+      res.status(403).type('html').send(this.render(details, 'notYou'));
       return;
     }
     // A different person than the one the provider's browser session remembers: forget the previous
@@ -102,11 +109,13 @@ export class SandboxIdpController {
       uid: details.uid,
       clientId: String(params.client_id),
       advanced: (params.acr_values ?? '').split(' ').includes(ACR.advanced),
-      bindingMessage: params[BINDING_MESSAGE_PARAM] ?? null,
+      // The confirmation's free_text template, as itsme's app shows it.
+      approvalText: approvalText(params.claims),
       scopes: String(params.scope ?? '').split(' '),
       identities: SANDBOX_IDENTITIES,
       // Preselect the person this browser last approved as (a confirmation is made by the same person).
-      selected: details.session?.accountId ? SANDBOX_IDENTITIES.find((i) => i.sub === details.session?.accountId)?.key : undefined,
+      // A confirmation's pinned subject comes first.
+      selected: SANDBOX_IDENTITIES.find((i) => i.sub === (pinnedSubject(params.claims) ?? details.session?.accountId))?.key,
       error,
       // itsme's pages speak the first of the requested languages they have.
       uiLocales: params.ui_locales,

@@ -8,6 +8,7 @@ import { DEMO_ELECTION_ID } from '../eligibility/demo-election';
 import { EligibilityModule } from '../eligibility/eligibility.module';
 import { RollService } from '../eligibility/roll.service';
 import { SandboxClientJwks } from './client-jwks';
+import { CONFIRM_CALLBACK_PATH } from '../identity/oidc-client.service';
 import { SANDBOX_IDENTITIES } from './identities';
 import { createSandboxProvider, SANDBOX_MOUNT_PATH } from './sandbox-provider';
 import { SandboxIdpController } from './sandbox-idp.controller';
@@ -29,9 +30,11 @@ import { SANDBOX_PROVIDER } from './sandbox-idp.tokens';
           issuer: `${config.publicUrl}${SANDBOX_MOUNT_PATH}`,
           clientId: config.OIDC_CLIENT_ID,
           serviceCode: config.OIDC_SERVICE_CODE,
+          confirmServiceCode: config.OIDC_CONFIRM_SERVICE_CODE,
           redirectUris: config.publicOrigins.map((o) => `${o}/auth/callback`),
           // Over HTTP, like itsme: the sandbox sees a rotation of our keys only when its cache expires.
           clientJwksUri: `${config.publicUrl}/auth/jwks.json`,
+          confirmRedirectUris: config.publicOrigins.map((o) => `${o}${CONFIRM_CALLBACK_PATH}`),
         }),
     },
     {

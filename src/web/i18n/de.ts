@@ -360,6 +360,7 @@ export const de: Messages = {
   "error.code.token_login_subject_mismatch": "Die itsme-Anmeldung für Ihr Stimmzettel-Token wurde von einer anderen Person als der angemeldeten gemacht.",
   "error.code.step_up_required": "Diese Handlung erfordert eine neue Bestätigung mit itsme.",
   "error.code.step_up_acr": "Die Handlung wurde in itsme nicht bestätigt (das Bestätigungsfeld war nicht angekreuzt).",
+  "error.code.step_up_text_invalid": "itsme kann den Text dieser Handlung nicht anzeigen (zu lang oder mit Zeichen, die itsme nicht anzeigt), daher kann sie nicht bestätigt werden.",
   "error.code.step_up_not_fresh": "Die Bestätigung muss jetzt, für diese Handlung, erfolgen. Versuchen Sie es erneut.",
   "error.code.step_up_session_mismatch": "Die Bestätigung wurde in einer anderen Sitzung begonnen. Beginnen Sie erneut.",
   "error.code.step_up_subject_mismatch": "Die Bestätigung wurde von einer anderen Person als der angemeldeten gemacht.",

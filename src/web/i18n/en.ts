@@ -359,6 +359,7 @@ export const en = {
   "error.code.token_login_subject_mismatch": "The itsme login for your ballot token was made by another person than the one logged in.",
   "error.code.step_up_required": "This action needs a fresh confirmation with itsme.",
   "error.code.step_up_acr": "The action was not confirmed in itsme (the confirmation box was not ticked).",
+  "error.code.step_up_text_invalid": "This action's text cannot be shown by itsme (it is too long or has characters itsme does not show), so it cannot be confirmed.",
   "error.code.step_up_not_fresh": "The confirmation must be made just now, for this action. Try again.",
   "error.code.step_up_session_mismatch": "The confirmation was started in another session. Start again.",
   "error.code.step_up_subject_mismatch": "The confirmation was made by another person than the one logged in.",

@@ -360,6 +360,7 @@ export const fr: Messages = {
   "error.code.token_login_subject_mismatch": "La connexion itsme pour votre jeton de vote a été faite par une autre personne que celle qui est connectée.",
   "error.code.step_up_required": "Cette action nécessite une nouvelle confirmation avec itsme.",
   "error.code.step_up_acr": "L'action n'a pas été confirmée dans itsme (la case de confirmation n'était pas cochée).",
+  "error.code.step_up_text_invalid": "itsme ne peut pas afficher le texte de cette action (trop long, ou avec des caractères qu'itsme n'affiche pas) : elle ne peut donc pas être confirmée.",
   "error.code.step_up_not_fresh": "La confirmation doit être faite maintenant, pour cette action. Réessayez.",
   "error.code.step_up_session_mismatch": "La confirmation a été commencée dans une autre session. Recommencez.",
   "error.code.step_up_subject_mismatch": "La confirmation a été faite par une autre personne que celle qui est connectée.",

@@ -360,6 +360,7 @@ export const nl: Messages = {
   "error.code.token_login_subject_mismatch": "De itsme-aanmelding voor uw stembiljet werd gedaan door een andere persoon dan wie aangemeld is.",
   "error.code.step_up_required": "Deze handeling vereist een nieuwe bevestiging met itsme.",
   "error.code.step_up_acr": "De handeling werd niet bevestigd in itsme (het bevestigingsvakje was niet aangevinkt).",
+  "error.code.step_up_text_invalid": "De tekst van deze handeling kan itsme niet tonen (te lang, of met tekens die itsme niet toont), dus ze kan niet bevestigd worden.",
   "error.code.step_up_not_fresh": "De bevestiging moet nu gebeuren, voor deze handeling. Probeer opnieuw.",
   "error.code.step_up_session_mismatch": "De bevestiging werd in een andere sessie gestart. Begin opnieuw.",
   "error.code.step_up_subject_mismatch": "De bevestiging werd gedaan door een andere persoon dan wie aangemeld is.",

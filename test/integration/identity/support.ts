@@ -91,6 +91,9 @@ export async function follow(jar: CookieJar, url: string, stop: (u: string) => b
   throw new Error('too many redirects');
 }
 
+/** Our redirect URIs: the login service's and the Confirmation service's (step-up). */
+export const isOurCallback = (u: string): boolean => ['/auth/callback', '/auth/confirm/callback'].includes(new URL(u).pathname);
+
 export interface ApproveOptions {
   identity: string;
   confirm?: boolean;
@@ -110,7 +113,7 @@ export async function approveAtSandbox(jar: CookieJar, authorizationUrl: string,
   if (o.confirm) form.set('confirm', 'yes');
   const posted = await go(jar, toPage.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
   if (posted.status < 300 || posted.status >= 400) throw new Error(`approval answered ${posted.status}: ${await posted.text()}`);
-  const back = await follow(jar, location(posted, toPage.url), (u) => new URL(u).pathname === '/auth/callback');
+  const back = await follow(jar, location(posted, toPage.url), isOurCallback);
   if (back.res) throw new Error(`expected our callback, got ${back.res.status} at ${back.url}: ${await back.res.text()}`);
   return { callbackUrl: back.url, page };
 }
