@@ -178,6 +178,7 @@ export async function trusteeCeremony(o: CeremonyOptions): Promise<CeremonyResul
   const l = me.index;
   const n = view.trustees.length;
   log(`election "${manifest.title}": trustee ${l} of ${n}, threshold ${view.threshold}, setup hash ${view.setupHash}`);
+  if (view.deadlines?.dealing) log(`deal before ${view.deadlines.dealing}, check shares before ${view.deadlines.verdicts ?? '(no deadline)'}: a trustee who misses a round is out of the ceremony`);
   const signer = { electionId: o.electionId, trustee: l, secretKey: key.secretKey, setupHash: params.setupHash };
   const filePath = electionFilePath(o.keyPath, o.electionId);
   let file: ElectionFile | null = existsSync(filePath) ? (readSecretJson(filePath, log) as ElectionFile) : null;
