@@ -146,6 +146,8 @@ export class RpKeys {
       if (bits < MIN_RSA_BITS) problems.push(`${variable}: the ${k.use} key ${k.kid ?? ''} has ${bits} bits; at least ${MIN_RSA_BITS} are needed`);
       if ('published' in k && typeof (k as { published?: unknown }).published !== 'boolean') problems.push(`${variable}: "published" must be true or false`);
     }
+    // Node 24's WebCrypto refuses to import a short RSA key at all: say why before trying.
+    if (problems.length > 0) throw new ConfigurationError(problems);
     const sig = sigs[0];
     const sigKid = sig.kid ?? (await calculateJwkThumbprint(sig));
     const decryption: RpDecryptionKey[] = [];
@@ -156,7 +158,14 @@ export class RpKeys {
       if (decryption.some((d) => d.kid === kid) || kid === sigKid) problems.push(`${variable}: the kid ${JSON.stringify(kid)} is used by more than one key`);
       const published = (enc as { published?: unknown }).published !== false;
       const { published: _p, ...jwk } = enc as JWK & { published?: unknown };
-      decryption.push({ kid, key: (await importJWK({ ...jwk, alg }, alg)) as CryptoKey, published });
+      let key: CryptoKey;
+      try {
+        key = (await importJWK({ ...jwk, alg }, alg)) as CryptoKey;
+      } catch (e) {
+        problems.push(`${variable}: the enc key ${kid} cannot be used: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
+      decryption.push({ kid, key, published });
       if (published) encPublic.push({ kty: 'RSA', n: enc.n, e: enc.e, kid, use: 'enc', alg });
     }
     if (encPublic.length === 0) problems.push(`${variable}: every "use": "enc" key is marked "published": false; at least one must be published`);
