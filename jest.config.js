@@ -26,5 +26,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 60000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  setupFiles: ['<rootDir>/test/support/known-warnings.js'],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
