@@ -1,3 +1,4 @@
+import { confirmTextProblem } from '../identity/itsme';
 import type { ElectionAction } from './lifecycle';
 
 /** Changes to an election's officials; like the critical lifecycle actions, each needs a step-up. */
@@ -30,5 +31,9 @@ const VERBS: Record<ConfirmableAction, string> = {
  * request names the number (so "add" cannot serve a removal, nor one election another, nor twice).
  */
 export function electionActionMessage(action: ConfirmableAction, election: { id: string; title: string }): string {
-  return `${VERBS[action]} the election "${election.title}" (${election.id})`;
+  const full = `${VERBS[action]} the election "${election.title}" (${election.id})`;
+  // itsme shows ISO-8859-15 only, at most 7,500 characters: a title it cannot show (a Polish name, an
+  // emoji) would make the action impossible to confirm. The shorter text still names the action and,
+  // by its id, the election; being a function of them alone, it binds the confirmation just as well.
+  return confirmTextProblem(full) === null ? full : `${VERBS[action]} the election ${election.id}`;
 }
