@@ -16,6 +16,7 @@ import { SessionsWithoutNationalNumber1795631000000 } from './1795631000000-Sess
 import { SeparateIssuers1795640000000 } from './1795640000000-SeparateIssuers';
 import { ArchivedDrafts1795650000000 } from './1795650000000-ArchivedDrafts';
 import { CeremonyDeadlines1795670000000 } from './1795670000000-CeremonyDeadlines';
+import { CompulsoryVoting1795680000000 } from './1795680000000-CompulsoryVoting';
 
 export const allMigrations = [
   PlatformMetadata1764010000000,
@@ -34,4 +35,5 @@ export const allMigrations = [
   SeparateIssuers1795640000000,
   ArchivedDrafts1795650000000,
   CeremonyDeadlines1795670000000,
+  CompulsoryVoting1795680000000,
 ];

@@ -90,6 +90,8 @@ describeEachBackend(
         await page.locator(`input[name="identity"][value="${lang === 'nl' ? 'voter' : 'eighteen-on-day'}"]`).tap();
         await page.locator('button[value="approve"]').tap();
         await page.waitForSelector('#eligible');
+        // The election is compulsory (the Belgian rule, the test election's default): the booth says so.
+        expect((await page.textContent('#compulsory'))!.trim()).toBe(CATALOGS[lang]['booth.compulsory.yes']);
         const english: string[] = await englishOnPage(page, lang);
         await tapOnScreen(page, '#get-token');
         await page.waitForSelector('form#ballot');

@@ -62,10 +62,18 @@ describeEachBackend('elections: definition and lifecycle', (db) => {
     ['a schedule that closes before it opens', { opensAt: '2027-05-09T14:00:00Z', closesAt: '2027-05-09T06:00:00Z' }, 'invalid_schedule'],
     ['an unknown election kind', { kind: 'papal' }, 'validation_failed'],
     ['a bad election day', { electionDay: '2027-02-30' }, 'validation_failed'],
+    ['a compulsory-voting flag that is not true or false', { compulsoryVoting: 'yes' }, 'validation_failed'],
   ])('refuses %s with 400', async (_name, over, code) => {
     const res = await create(official, electionDefinition(trustees, over));
     expect(res.status).toBe(400);
     expect((await res.json()).error).toBe(code);
+  });
+
+  it('compulsory voting: the Belgian rule by default, off when the commission says so (a Flemish local election)', async () => {
+    const byDefault = await (await create(official, electionDefinition(trustees, { slug: 'compulsory-default' }))).json();
+    const flemish = await (await create(official, electionDefinition(trustees, { slug: 'compulsory-off', compulsoryVoting: false }))).json();
+    expect([byDefault.compulsoryVoting, flemish.compulsoryVoting]).toEqual([true, false]);
+    expect((await (await fetch(`${t.url}/elections/${flemish.id}`)).json()).compulsoryVoting).toBe(false);
   });
 
   it('refuses a second election with the same slug with 409', async () => {

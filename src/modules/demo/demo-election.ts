@@ -25,6 +25,8 @@ function demoDefinition(trusteeKeys: string[], issuerCount: number): CreateElect
     kind: 'municipal',
     electionDay: DEMO_ELECTION_DAY,
     constituency: DEMO_CONSTITUENCY,
+    // Leuven is in Flanders, where local elections are no longer compulsory (from 2024).
+    compulsoryVoting: false,
     revoting: 'last',
     trusteeThreshold: DEMO_TRUSTEE_THRESHOLD,
     trustees: trusteeKeys.map((publicKey, i) => ({ name: `Demo trustee ${i + 1}`, publicKey })),

@@ -11,6 +11,7 @@ export function toElectionView(e: ElectionRow, trustees?: Array<{ index: number;
     electionDay: e.election_day,
     constituency: e.constituency,
     revoting: e.revoting,
+    compulsoryVoting: e.compulsory_voting,
     opensAt: e.opens_at?.toISOString() ?? null,
     closesAt: e.closes_at?.toISOString() ?? null,
     manifest: JSON.parse(e.manifest) as unknown,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { NestedArray } from '../../common/validation/decorators';
 import { ELECTION_KINDS, type ElectionKind } from '../eligibility/eligibility';
 
@@ -36,6 +36,10 @@ export class CreateElectionDto {
   @ApiPropertyOptional({ description: 'Constituency (e.g. municipality) the roll entries must match' })
   @IsOptional() @IsString() @Length(1, 100)
   constituency?: string;
+
+  @ApiPropertyOptional({ description: 'Whether voting is compulsory (shown in the booth). Default true, the Belgian rule; false for Flemish local elections since 2024' })
+  @IsOptional() @IsBoolean()
+  compulsoryVoting?: boolean;
 
   @ApiProperty({ enum: ['last', 'first'], description: 'Re-voting: the last ballot of a pseudonym counts, or only the first is accepted' })
   @IsIn(['last', 'first'])

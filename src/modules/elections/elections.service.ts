@@ -42,10 +42,12 @@ export interface ElectionRow {
   setup_hash: Buffer | null;
   key_set: string | null;
   base_hash: Buffer | null;
+  /** Shown to voters in the booth; the Belgian rule is true. */
+  compulsory_voting: boolean;
 }
 
 const ELECTION_COLUMNS = `id, slug, title, status, manifest, kind, to_char(election_day, 'YYYY-MM-DD') AS election_day, constituency, revoting,
-  trustee_threshold, trustee_count, issuer_threshold, issuer_ids, opens_at, closes_at, manifest_hash, setup_hash, key_set, base_hash`;
+  trustee_threshold, trustee_count, issuer_threshold, issuer_ids, opens_at, closes_at, manifest_hash, setup_hash, key_set, base_hash, compulsory_voting`;
 
 /** How often the server clock looks for scheduled openings and closings. */
 export const SCHEDULE_TICK_MS = 5_000;
@@ -127,10 +129,10 @@ export class ElectionsService implements OnModuleInit, OnModuleDestroy {
       await this.dataSource.transaction(async (m) => {
         await m.query(
           `INSERT INTO elections (id, slug, title, status, manifest, kind, election_day, constituency, revoting, trustee_threshold, trustee_count,
-             issuer_threshold, issuer_ids, opens_at, closes_at, manifest_hash)
-           VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+             issuer_threshold, issuer_ids, opens_at, closes_at, manifest_hash, compulsory_voting)
+           VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
           [id, dto.slug, dto.title, JSON.stringify(manifest), dto.kind, dto.electionDay, dto.constituency ?? null, dto.revoting,
-            dto.trusteeThreshold, dto.trustees.length, dto.issuerThreshold, issuerIds, opensAt, closesAt, Buffer.from(mHash)],
+            dto.trusteeThreshold, dto.trustees.length, dto.issuerThreshold, issuerIds, opensAt, closesAt, Buffer.from(mHash), dto.compulsoryVoting ?? true],
         );
         for (const [i, t] of dto.trustees.entries()) {
           await m.query(`INSERT INTO election_trustees (election_id, idx, name, public_key) VALUES ($1, $2, $3, $4)`, [id, i + 1, t.name, Buffer.from(t.publicKey, 'hex')]);

@@ -273,6 +273,8 @@ async function showToken(): Promise<void> {
     h('h2', {}, view.title),
     whoAmI(),
     h('p', { class: 'eligible', id: 'eligible' }, t('booth.eligible')),
+    // What the commission said (not bound into the fingerprint: it changes no ballot).
+    h('p', { id: 'compulsory', 'data-compulsory': String(view.compulsoryVoting !== false) }, t(view.compulsoryVoting === false ? 'booth.compulsory.no' : 'booth.compulsory.yes')),
     h('p', {}, t('booth.token.explain')),
     h(
       'section',

@@ -48,6 +48,8 @@ export interface ElectionView {
   electionDay: string;
   constituency: string;
   revoting: string;
+  /** Whether voting is compulsory in this election (the Belgian rule; not for Flemish local elections since 2024). */
+  compulsoryVoting?: boolean;
   manifest: { contests: Array<{ id: string; title: string; kind: string; minSelections: number; maxSelections: number; blankAllowed: boolean; options: Array<{ id: string; title: string }> }> };
   setupHash: string | null;
   keySet: unknown;

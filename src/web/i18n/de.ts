@@ -44,6 +44,8 @@ export const de: Messages = {
   'booth.refused.title': 'Sie können an dieser Wahl nicht teilnehmen:',
   'booth.refused.help': 'Wenn Sie das für falsch halten, wenden Sie sich an Ihre Gemeinde: Sie führt das Wählerverzeichnis.',
   'booth.eligible': 'Sie dürfen an dieser Wahl teilnehmen.',
+  'booth.compulsory.yes': "Bei dieser Wahl besteht Wahlpflicht.",
+  'booth.compulsory.no': "Bei dieser Wahl besteht keine Wahlpflicht: Sie können sich entscheiden, nicht zu wählen.",
   'booth.token.explain': 'Ihr Browser erzeugt jetzt einen geheimen Pseudonymschlüssel und bittet die Aussteller um einen Stimmberechtigungsnachweis. Die Anfrage ist verblendet: Die Aussteller signieren, ohne den Nachweis zu sehen, sodass niemand Ihren Stimmzettel mit Ihnen verbinden kann.',
   'booth.token.button': 'Meinen anonymen Nachweis abholen',
   'booth.token.working': 'Ihr Nachweis wird abgeholt',

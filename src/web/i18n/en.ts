@@ -43,6 +43,8 @@ export const en = {
   'booth.refused.title': 'You cannot vote in this election:',
   'booth.refused.help': 'If you think this is wrong, contact your municipality: they keep the voter roll.',
   'booth.eligible': 'You may vote in this election.',
+  'booth.compulsory.yes': "Voting is compulsory in this election.",
+  'booth.compulsory.no': "Voting is not compulsory in this election: you may choose not to vote.",
   'booth.token.explain': 'Your browser now creates a secret pseudonym key and asks the issuers for a ballot token. The request is blinded: the issuers sign it without seeing the token, so nobody can link your ballot to you.',
   'booth.token.button': 'Get my anonymous ballot token',
   'booth.token.working': 'Getting your ballot token',

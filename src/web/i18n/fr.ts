@@ -44,6 +44,8 @@ export const fr: Messages = {
   'booth.refused.title': 'Vous ne pouvez pas voter à cette élection :',
   'booth.refused.help': "Si vous pensez que c'est une erreur, contactez votre commune : elle tient la liste des électeurs.",
   'booth.eligible': 'Vous pouvez voter à cette élection.',
+  'booth.compulsory.yes': "Le vote est obligatoire pour cette élection.",
+  'booth.compulsory.no': "Le vote n'est pas obligatoire pour cette élection : vous pouvez choisir de ne pas voter.",
   'booth.token.explain': "Votre navigateur crée maintenant une clé de pseudonyme secrète et demande un jeton de vote aux émetteurs. La demande est aveuglée : les émetteurs signent sans voir le jeton, personne ne peut donc relier votre bulletin à vous.",
   'booth.token.button': 'Obtenir mon jeton de vote anonyme',
   'booth.token.working': 'Obtention de votre jeton de vote',

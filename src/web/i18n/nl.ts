@@ -44,6 +44,8 @@ export const nl: Messages = {
   'booth.refused.title': 'U kunt niet stemmen in deze verkiezing:',
   'booth.refused.help': 'Denkt u dat dit niet klopt, neem dan contact op met uw gemeente: zij beheert de kiezerslijst.',
   'booth.eligible': 'U mag stemmen in deze verkiezing.',
+  'booth.compulsory.yes': "Stemmen is verplicht bij deze verkiezing.",
+  'booth.compulsory.no': "Stemmen is niet verplicht bij deze verkiezing: u mag ervoor kiezen niet te stemmen.",
   'booth.token.explain': 'Uw browser maakt nu een geheime pseudoniemsleutel en vraagt de uitgevers om een stembewijs. De aanvraag is verblind: de uitgevers ondertekenen zonder het bewijs te zien, zodat niemand uw stem aan u kan koppelen.',
   'booth.token.button': 'Mijn anoniem stembewijs ophalen',
   'booth.token.working': 'Uw stembewijs wordt opgehaald',
