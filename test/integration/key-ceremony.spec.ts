@@ -390,6 +390,17 @@ describeEachBackend('key ceremony', (db) => {
   });
 
   it('a dealing after the deadline is refused even before the clock closes the round; with fewer than k dealings the ceremony fails with its reason', async () => {
+    // This test is the server's clock: its own timer would close the round (the deadline is past) at any moment.
+    const service = t.app.get(KeyCeremonyService);
+    service.onModuleDestroy();
+    try {
+      await lateDealing();
+    } finally {
+      service.onModuleInit();
+    }
+  });
+
+  async function lateDealing() {
     const e = await setup(2, 3);
     await setDeadlines(e.id);
     const first = run(e.id, e.paths[0]);
@@ -406,7 +417,7 @@ describeEachBackend('key ceremony', (db) => {
     // Nothing of a failed ceremony is on the board, and it takes nothing more.
     expect((await boardEntries(e.id)).map((x) => x.kind)).toEqual(['manifest', 'issuer-keys']);
     expect((await dealAs(e, 3)).body.error).toBe('ceremony_finished');
-  });
+  }
 
   it('a dealer who never posts its verdicts does not stall it either: at the verdict deadline silence is no complaint', async () => {
     const e = await setup(2, 3);
