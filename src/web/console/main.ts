@@ -175,10 +175,54 @@ async function showHome(): Promise<void> {
   );
 }
 
-type Action = 'start_key_ceremony' | 'open' | 'close' | 'publish' | 'archive';
+type Action = 'start_key_ceremony' | 'open' | 'close' | 'publish' | 'archive' | 'abandon_ceremony';
 type OfficialAction = 'add_official' | 'remove_official';
 /** Where each confirmed lifecycle action is sent once the official is back. */
-const ACTION_PATH: Record<Action, string> = { start_key_ceremony: 'key-ceremony', open: 'open', close: 'close', publish: 'publish', archive: 'archive' };
+const ACTION_PATH: Record<Action, string> = { start_key_ceremony: 'key-ceremony', open: 'open', close: 'close', publish: 'publish', archive: 'archive', abandon_ceremony: 'abandon-ceremony' };
+/** The ceremony deadlines chosen before the step-up trip (sent with the start once the official is back). */
+const PENDING_DEADLINES = 'evote.console.pending-deadlines';
+
+/** The ceremony as GET /elections/:id/key-ceremony shows it (docs/protocol.md §35.2). */
+interface CeremonyStatus {
+  state: string;
+  trustees: Array<{ index: number; name: string }>;
+  deadlines: { dealing: string | null; verdicts: string | null };
+  progress: Array<{ index: number; dealt: boolean; verdictsPosted: boolean; disqualified: 'no_dealing' | 'faulty_dealing' | null }>;
+  dealingsClosedAt: string | null;
+  failure: string | null;
+  baseHash: string | null;
+}
+
+/** A datetime-local input's value as an ISO instant (the browser's time zone), or undefined when empty. */
+const isoFromLocal = (v: string): string | undefined => (v ? new Date(v).toISOString() : undefined);
+const shownTime = (iso: string | null): string => (iso ? new Date(iso).toLocaleString(lang()) : '–');
+
+/** One row per trustee: the dealing round, the verdict round, and whether it is out of the ceremony. */
+function ceremonyTable(kc: CeremonyStatus): HTMLElement {
+  const dealing = (p: CeremonyStatus['progress'][number]) =>
+    p.dealt ? t('console.ceremony.dealt') : kc.dealingsClosedAt || kc.state === 'failed' ? t('console.ceremony.missed') : t('console.ceremony.waiting');
+  const verdicts = (p: CeremonyStatus['progress'][number]) =>
+    p.verdictsPosted ? t('console.ceremony.verdictsPosted') : !p.dealt || !kc.dealingsClosedAt ? '–' : kc.state === 'checking' ? t('console.ceremony.waiting') : t('console.ceremony.noVerdicts');
+  return h(
+    'table',
+    { id: 'ceremony-trustees' },
+    h('thead', {}, h('tr', {}, ...(['console.ceremony.col.trustee', 'console.ceremony.col.dealing', 'console.ceremony.col.verdicts', 'console.ceremony.col.standing'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+    h(
+      'tbody',
+      {},
+      ...kc.progress.map((p) =>
+        h(
+          'tr',
+          { 'data-trustee': String(p.index), 'data-disqualified': p.disqualified ?? '' },
+          h('td', {}, kc.trustees.find((x) => x.index === p.index)?.name ?? String(p.index)),
+          h('td', {}, dealing(p)),
+          h('td', {}, verdicts(p)),
+          h('td', {}, p.disqualified ? t(`console.ceremony.out.${p.disqualified}` as MessageKey) : t('console.ceremony.in')),
+        ),
+      ),
+    ),
+  );
+}
 
 /**
  * The officials' change waiting for its confirmation: the national number must survive the trip to the
@@ -208,7 +252,10 @@ async function showElection(id: string): Promise<void> {
   if (confirmed && Object.hasOwn(ACTION_PATH, confirmed)) {
     history.replaceState(null, '', `/console/?election=${id}`);
     try {
-      await api(`/elections/${id}/${ACTION_PATH[confirmed as Action]}`, { method: 'POST' });
+      // The start carries the deadlines chosen before the trip (none: the server's defaults).
+      const deadlines = confirmed === 'start_key_ceremony' ? sessionStorage.getItem(PENDING_DEADLINES) : null;
+      sessionStorage.removeItem(PENDING_DEADLINES);
+      await api(`/elections/${id}/${ACTION_PATH[confirmed as Action]}`, { method: 'POST', ...(deadlines ? { json: JSON.parse(deadlines) as object } : {}) });
       notice.append(h('p', { class: 'ok', id: 'action-done' }, t(`console.done.${confirmed}` as MessageKey)));
     } catch (e) {
       notice.append(errorBox(e));
@@ -257,17 +304,31 @@ async function showElection(id: string): Promise<void> {
       },
       t(`console.action.${action}` as MessageKey),
     );
+  const dealingDeadline = h('input', { id: 'dealing-deadline', type: 'datetime-local' });
+  const verdictDeadline = h('input', { id: 'verdict-deadline', type: 'datetime-local' });
   const startCeremony = h(
-    'button',
-    {
-      type: 'button',
-      id: 'start-ceremony',
-      onclick: () => {
-        notice.replaceChildren(h('p', { role: 'status' }, t('console.stepUp.going')));
-        confirmAndReturn(id, 'start_key_ceremony').catch((e) => notice.replaceChildren(errorBox(e)));
+    'div',
+    { class: 'ceremony-start' },
+    field('console.ceremony.dealingDeadline', dealingDeadline),
+    field('console.ceremony.verdictDeadline', verdictDeadline),
+    h('p', { class: 'hint' }, t('console.ceremony.deadlinesHint')),
+    h(
+      'button',
+      {
+        type: 'button',
+        id: 'start-ceremony',
+        onclick: () => {
+          const deadlines = { dealingDeadline: isoFromLocal(dealingDeadline.value), verdictDeadline: isoFromLocal(verdictDeadline.value) };
+          sessionStorage.setItem(PENDING_DEADLINES, JSON.stringify(deadlines));
+          notice.replaceChildren(h('p', { role: 'status' }, t('console.stepUp.going')));
+          confirmAndReturn(id, 'start_key_ceremony').catch((e) => {
+            sessionStorage.removeItem(PENDING_DEADLINES);
+            notice.replaceChildren(errorBox(e));
+          });
+        },
       },
-    },
-    t('console.ceremony.start'),
+      t('console.ceremony.start'),
+    ),
   );
 
   const officialNn = h('input', { id: 'official-nn', inputmode: 'numeric', autocomplete: 'off', required: true });
@@ -324,7 +385,7 @@ async function showElection(id: string): Promise<void> {
   const refresh = async () => {
     try {
       const [kc, entries] = await Promise.all([
-        view.status === 'draft' ? Promise.resolve(null) : api<{ state: string; dealt: number[]; trustees: Array<{ index: number; name: string }>; failure: string | null; baseHash: string | null }>(`/elections/${id}/key-ceremony`),
+        view.status === 'draft' ? Promise.resolve(null) : api<CeremonyStatus>(`/elections/${id}/key-ceremony`),
         countBallots(id),
       ]);
       turnout.textContent = t('console.turnout.figures', entries);
@@ -336,14 +397,19 @@ async function showElection(id: string): Promise<void> {
               'div',
               {},
               h('p', { id: 'ceremony-state', 'data-state': kc.state }, t(`ceremony.${kc.state}` as MessageKey)),
-              kc.state === 'complete' ? null : h('ul', {}, ...kc.trustees.map((tr) => h('li', {}, `${tr.name}: ${kc.dealt.includes(tr.index) ? t('console.ceremony.dealt') : t('console.ceremony.waiting')}`))),
-              kc.failure ? h('p', { class: 'bad' }, kc.failure) : null,
+              kc.deadlines?.dealing
+                ? h('p', { id: 'ceremony-deadlines' }, t('console.ceremony.deadlines', { dealing: shownTime(kc.deadlines.dealing), verdicts: shownTime(kc.deadlines.verdicts) }))
+                : null,
+              kc.progress ? ceremonyTable(kc) : null,
+              kc.failure ? h('p', { class: 'bad', id: 'ceremony-failure' }, kc.failure) : null,
               kc.baseHash ? h('p', { class: 'mono' }, `${t('console.ceremony.baseHash')}: ${kc.baseHash}`) : null,
             )
           : h('p', { id: 'ceremony-state', 'data-state': 'not-started' }, t('ceremony.not-started')),
       );
       // "Open" is offered once the ceremony is complete (the key exists).
       if (kc?.state === 'complete' && view.status === 'key_ceremony' && !document.getElementById('do-open')) actions.append(act('open'));
+      // A failed ceremony is set aside; starting again with other trustees is a new election (§35.6).
+      if (kc?.state === 'failed' && view.status === 'key_ceremony' && !document.getElementById('do-abandon_ceremony')) actions.append(act('abandon_ceremony'));
     } catch (e) {
       ceremony.replaceChildren(errorBox(e));
     }
