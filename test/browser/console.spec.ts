@@ -151,6 +151,103 @@ describeEachBackend(
       await context.close();
     }, 120_000);
 
+    it('builds two contests in the form editor, with problems shown per field, previews them as the booth draws them, and creates exactly that election', async () => {
+      const trustees = makeTrustees(2);
+      const context = await browser.newContext({ locale: 'en-GB' });
+      const page = await context.newPage();
+      const failures: string[] = [];
+      page.on('pageerror', (err) => failures.push(err.message));
+      await page.goto(`${t.url}/console/`);
+      await page.click('#login');
+      await approveAtSandbox(page, 'official');
+      await page.waitForSelector('#contest-list');
+      await page.fill('#f-title', 'Two contests');
+      await page.fill('#f-slug', `editor-${Date.now()}`);
+      await page.fill('#f-day', '2027-05-09');
+      await page.fill('#f-constituency', 'Leuven');
+      await page.fill('#f-trustees', trustees.map((x) => `Trustee ${x.index} ${x.publicKey}`).join('\n'));
+
+      // Contest 1 (the form's starting contest, blank allowed): retitled, a third list added.
+      await page.fill('#c0-title', 'Municipal council');
+      await page.click('#c0-add-option');
+      await page.fill('#c0-o2-title', 'List C');
+      await page.fill('#c0-o2-id', 'list-c');
+      // Contest 2: several of three, no blank.
+      await page.click('#add-contest');
+      await page.fill('#c1-title', 'Board');
+      await page.fill('#c1-id', 'board');
+      await page.selectOption('#c1-kind', 'k-of-m');
+      await page.uncheck('#c1-blankAllowed');
+      await page.fill('#c1-maxSelections', '2');
+      await page.fill('#c1-o0-title', 'Ann');
+      await page.fill('#c1-o0-id', 'ann');
+      await page.fill('#c1-o1-title', 'Bob');
+      await page.fill('#c1-o1-id', 'Bad Id');
+      await page.click('#c1-add-option');
+      await page.fill('#c1-o2-title', 'Cy');
+      await page.fill('#c1-o2-id', 'cy');
+      await page.fill('#c1-maxSelections', '4');
+
+      // Problems beside their fields, in the core's words; nothing is sent while there are any.
+      expect(await page.textContent('#c1-o1-id-error')).toMatch(/expected an id/);
+      expect(await page.getAttribute('#c1-o1-id', 'aria-invalid')).toBe('true');
+      expect(await page.textContent('#c1-rule-error')).toMatch(/maxSelections ≤ 3/);
+      expect(await page.textContent('#c0-rule-error')).toBe('');
+      const posts: string[] = [];
+      page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/elections') posts.push(r.postData() ?? ''); });
+      await page.click('#create-button');
+      await page.waitForSelector('#contests-invalid');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('c1-o1-id');
+      // The preview waits for a valid definition.
+      await page.click('#preview-button');
+      await page.waitForSelector('#preview-blocked');
+      await page.fill('#c1-o1-id', 'bob');
+      await page.fill('#c1-maxSelections', '2');
+      expect(await page.textContent('#c1-rule-error')).toBe('');
+      expect(await page.locator('[aria-invalid="true"]').count()).toBe(0);
+
+      // The preview: the booth's fieldsets, read-only.
+      await page.waitForSelector('#preview-ballot');
+      const contests = await page.$$eval('#preview-ballot fieldset.contest', (fs) =>
+        fs.map((f) => ({
+          contest: f.getAttribute('data-contest'),
+          legend: f.querySelector('legend')?.textContent,
+          rule: f.querySelector('.hint')?.textContent,
+          options: [...f.querySelectorAll('label.option')].map((l) => ({ text: l.textContent?.trim(), type: (l.querySelector('input') as HTMLInputElement).type, disabled: (l.querySelector('input') as HTMLInputElement).disabled })),
+        })),
+      );
+      expect(contests).toEqual([
+        { contest: 'council', legend: 'Municipal council', rule: 'Choose one option, or vote blank.', options: ['List A', 'List B', 'List C', 'Blank vote'].map((text) => ({ text, type: 'radio', disabled: true })) },
+        { contest: 'board', legend: 'Board', rule: 'Choose between 1 and 2 options.', options: ['Ann', 'Bob', 'Cy'].map((text) => ({ text, type: 'checkbox', disabled: true })) },
+      ]);
+      // Nothing can be chosen in the preview.
+      await page.locator('#preview-opt-council-list-a').click({ force: true });
+      expect(await page.isChecked('#preview-opt-council-list-a')).toBe(false);
+      await shot(page, 'console-7-editor-preview');
+
+      // The raw view for experts holds the same contests, and edits there come back into the form.
+      const expected = [
+        { id: 'council', title: 'Municipal council', kind: 'one-of-m', minSelections: 1, maxSelections: 1, blankAllowed: true, options: [{ id: 'list-a', title: 'List A' }, { id: 'list-b', title: 'List B' }, { id: 'list-c', title: 'List C' }] },
+        { id: 'board', title: 'Board', kind: 'k-of-m', minSelections: 1, maxSelections: 2, blankAllowed: false, options: [{ id: 'ann', title: 'Ann' }, { id: 'bob', title: 'Bob' }, { id: 'cy', title: 'Cy' }] },
+      ];
+      await page.click('#raw-contests summary');
+      expect(JSON.parse(await page.inputValue('#f-contests'))).toEqual(expected);
+      expected[1].title = 'Supervisory board';
+      await page.fill('#f-contests', JSON.stringify(expected));
+      expect(await page.inputValue('#c1-title')).toBe('Supervisory board');
+      expect(await page.textContent('#preview-ballot fieldset[data-contest="board"] legend')).toBe('Supervisory board');
+
+      await page.click('#create-button');
+      await page.waitForSelector('#status[data-status="draft"]');
+      expect(posts.length).toBe(1);
+      expect(JSON.parse(posts[0]).contests).toEqual(expected);
+      const id = new URL(page.url()).searchParams.get('election')!;
+      const view = await (await fetch(`${t.url}/elections/${id}`)).json();
+      expect(view.manifest.contests).toEqual(expected);
+      expect(failures).toEqual([]);
+      await context.close();
+    }, 90_000);
+
     it('creates an election from the form; a non-official is turned away', async () => {
       const trustees = makeTrustees(2);
       const context = await browser.newContext({ locale: 'fr-BE' });

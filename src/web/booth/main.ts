@@ -28,6 +28,7 @@ import { downloadFile, h, render } from '../common/dom';
 import { whoAmILine } from '../common/whoami';
 import { fingerprintParam, groupedFingerprint } from '../common/fingerprint';
 import { checkInclusion } from '../common/inclusion';
+import { contestFieldsets, selectionHint } from '../common/contests';
 import { laterReceipts, onBoardVerdict, receiptButtons, trackingCodeBlock } from '../common/receipts';
 import { type ReceiptVerdict, verifyReceipt } from '../../crypto/record/receipt';
 import { type CastAnswer, receiptFile, type ReceiptFile } from '../../crypto/record/receipt-file';
@@ -39,7 +40,6 @@ import { eligibilityReasonText, refusalsOf } from '../i18n/refusal';
 /** Election ids are UUIDs (the API's ParseUUIDPipe). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type Contest = ElectionView['manifest']['contests'][number];
 type Choices = Record<string, string[]>;
 
 /** A cast receipt kept on this device: the whole receipt file (§55.7), so it can be saved and re-checked later. */
@@ -517,33 +517,12 @@ async function finishSeparateToken(pending: PendingTokenRequest): Promise<void> 
   }
 }
 
-function selectionHint(c: Contest): string {
-  const min = c.blankAllowed ? 0 : c.minSelections;
-  if (c.maxSelections === 1) return c.blankAllowed ? t('booth.rule.oneOrBlank') : t('booth.rule.one');
-  return t('booth.rule.range', { min, max: c.maxSelections });
-}
-
 function showBallot(): void {
   const view = state.view!;
   const chosen = state.choices ?? {};
   state.redraw = showBallot;
   const error = h('div', { id: 'ballot-error', role: 'alert', class: 'error-inline' });
-  const fieldsets = view.manifest.contests.map((c) => {
-    const single = c.maxSelections === 1;
-    const hintId = `hint-${c.id}`;
-    const inputs = c.options.map((o) =>
-      h(
-        'label',
-        { class: 'option' },
-        h('input', { type: single ? 'radio' : 'checkbox', name: c.id, value: o.id, id: `opt-${c.id}-${o.id}`, checked: (chosen[c.id] ?? []).includes(o.id), 'aria-describedby': hintId }),
-        ' ',
-        o.title,
-      ),
-    );
-    if (single && c.blankAllowed)
-      inputs.push(h('label', { class: 'option blank' }, h('input', { type: 'radio', name: c.id, value: '', id: `opt-${c.id}-blank`, checked: chosen[c.id]?.length === 0 }), ' ', t('booth.blank')));
-    return h('fieldset', { class: 'contest', 'data-contest': c.id }, h('legend', {}, c.title), h('p', { class: 'hint', id: hintId }, selectionHint(c)), ...inputs);
-  });
+  const fieldsets = contestFieldsets(view.manifest.contests, { chosen });
   const form = h(
     'form',
     { id: 'ballot', novalidate: true },

@@ -8,6 +8,7 @@ import { api, ApiError, type ElectionView, type Me, param } from '../common/api'
 import { h, render } from '../common/dom';
 import { whoAmILine } from '../common/whoami';
 import { refusalView } from '../common/refusal-view';
+import { contestEditor } from './contest-editor';
 import { initPage, lang, loginHref, t, type MessageKey } from '../i18n';
 
 let redraw: () => void = () => void start();
@@ -71,10 +72,6 @@ function field(label: MessageKey, input: HTMLElement) {
   return h('label', { class: 'field' }, h('span', {}, t(label)), input);
 }
 
-const SAMPLE_CONTESTS = [
-  { id: 'council', title: 'Council', kind: 'one-of-m', minSelections: 1, maxSelections: 1, blankAllowed: true, options: [{ id: 'list-a', title: 'List A' }, { id: 'list-b', title: 'List B' }] },
-];
-
 async function showHome(): Promise<void> {
   const all = await api<ElectionView[]>('/elections');
   redraw = () => void showHome();
@@ -88,8 +85,8 @@ async function showHome(): Promise<void> {
   const trusteeThreshold = h('input', { id: 'f-trustee-threshold', type: 'number', min: 1, value: 2 });
   const issuerThreshold = h('input', { id: 'f-issuer-threshold', type: 'number', min: 1, value: 2 });
   const trustees = h('textarea', { id: 'f-trustees', 'aria-describedby': 'f-trustees-hint' });
-  const contests = h('textarea', { id: 'f-contests' });
-  contests.value = JSON.stringify(SAMPLE_CONTESTS, null, 2);
+  const editor = contestEditor(() => title.value);
+  title.addEventListener('input', () => editor.refreshPreview());
   const file = h('input', { id: 'f-file', type: 'file', accept: 'application/json,.json' });
 
   const submit = async (definition: unknown) => {
@@ -114,11 +111,16 @@ async function showHome(): Promise<void> {
     field('console.f.issuerThreshold', issuerThreshold),
     field('console.f.trustees', trustees),
     h('p', { class: 'hint', id: 'f-trustees-hint' }, t('console.f.trusteesHint')),
-    field('console.f.contests', contests),
+    editor.element,
     h('button', { type: 'submit', class: 'primary', id: 'create-button' }, t('console.create')),
   );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    // The contests are checked here field by field first, with the core's own rules; the server checks again.
+    if (!editor.check()) {
+      out.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'contests-invalid' }, t('console.contests.invalid')));
+      return;
+    }
     try {
       void submit({
         slug: slug.value,
@@ -137,7 +139,7 @@ async function showHome(): Promise<void> {
             const i = l.lastIndexOf(' ');
             return { name: l.slice(0, i).trim(), publicKey: l.slice(i + 1) };
           }),
-        contests: JSON.parse(contests.value),
+        contests: editor.contests(),
       });
     } catch (e) {
       out.replaceChildren(errorBox(e));
