@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { fetchElection, obtainBallotToken, prepareBallot } from '../../src/client/voter-client';
 import { BoardService } from '../../src/modules/board/board.service';
+import { KeyCeremonyService } from '../../src/modules/key-ceremony/key-ceremony.service';
 import { SANDBOX_IDENTITIES, sandboxIdentity } from '../../src/modules/sandbox-idp/identities';
 import { describeEachBackend } from '../support/databases';
 import { electionDefinition } from '../support/election-definitions';
@@ -99,6 +100,55 @@ describeEachBackend(
       await approveAtSandbox(page, 'official', true);
       await page.waitForSelector('#status[data-status="closed"]');
       await shot(page, 'console-5-closed');
+      expect(failures).toEqual([]);
+      await context.close();
+    }, 120_000);
+
+    it('a ceremony with deadlines the official chose: per trustee and round in the console; when nobody deals it fails at the deadline and is abandoned with step-up (issue 14)', async () => {
+      const trustees = makeTrustees(3);
+      const file = join(mkdtempSync(join(tmpdir(), 'evote-console-')), 'election.json');
+      writeFileSync(file, JSON.stringify(electionDefinition(trustees)));
+      const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Brussels' });
+      const page = await context.newPage();
+      const failures: string[] = [];
+      page.on('pageerror', (err) => failures.push(err.message));
+      await page.goto(`${t.url}/console/`);
+      await page.click('#login');
+      await approveAtSandbox(page, 'official');
+      await page.waitForSelector('#upload');
+      await page.setInputFiles('#f-file', file);
+      await page.click('#upload-button');
+      await page.waitForSelector('#status[data-status="draft"]');
+      const id = new URL(page.url()).searchParams.get('election')!;
+      expect((await (await fetch(`${t.url}/elections/${id}`)).json()).compulsoryVoting).toBe(true);
+
+      // Deadlines in the official's local time (Brussels), an hour and two from now.
+      const local = (ms: number) => new Date(ms).toLocaleString('sv-SE', { timeZone: 'Europe/Brussels' }).replace(' ', 'T').slice(0, 16);
+      const dealing = Math.ceil((Date.now() + 3_600_000) / 60_000) * 60_000;
+      await page.fill('#dealing-deadline', local(dealing));
+      await page.fill('#verdict-deadline', local(dealing + 3_600_000));
+      await page.click('#start-ceremony');
+      await approveAtSandbox(page, 'official', true);
+      await page.waitForSelector('#ceremony-state[data-state="dealing"]');
+      const ceremony = await (await fetch(`${t.url}/elections/${id}/key-ceremony`)).json();
+      expect(ceremony.deadlines).toEqual({ dealing: new Date(dealing).toISOString(), verdicts: new Date(dealing + 3_600_000).toISOString() });
+      expect(await page.locator('#ceremony-trustees tbody tr').count()).toBe(3);
+      expect(await page.locator('#ceremony-trustees tbody tr').first().textContent()).toContain('waiting');
+      await page.waitForSelector('#ceremony-deadlines');
+
+      // Nobody deals. At the deadline (the server's clock, played here) the ceremony fails; the console
+      // shows who missed the round and offers to abandon it.
+      expect(await t.app.get(KeyCeremonyService).applyDeadlines(new Date(dealing + 1000))).toBe(1);
+      await page.waitForSelector('#ceremony-state[data-state="failed"]');
+      await page.waitForSelector('#ceremony-failure');
+      expect(await page.textContent('#ceremony-failure')).toMatch(/only 0 of 3 trustees dealt by the deadline/);
+      expect(await page.locator('#ceremony-trustees tbody tr td:nth-child(2)').allTextContents()).toEqual(['missed the deadline', 'missed the deadline', 'missed the deadline']);
+      await page.click('#do-abandon_ceremony');
+      await page.waitForURL(/\/sandbox-idp\/interaction\//);
+      expect(await page.textContent('body')).toContain('Abandon the failed key ceremony');
+      await approveAtSandbox(page, 'official', true);
+      await page.waitForSelector('#status[data-status="archived"]');
+      await page.waitForSelector('#action-done');
       expect(failures).toEqual([]);
       await context.close();
     }, 120_000);

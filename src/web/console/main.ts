@@ -81,6 +81,8 @@ async function showHome(): Promise<void> {
   const kind = h('select', { id: 'f-kind' }, ...['municipal', 'regional', 'federal', 'european'].map((k) => h('option', { value: k }, t(`kind.${k}` as MessageKey))));
   const day = h('input', { id: 'f-day', type: 'date', required: true });
   const constituency = h('input', { id: 'f-constituency' });
+  // The Belgian rule; the commission of a Flemish local election (not compulsory since 2024) unticks it.
+  const compulsory = h('input', { id: 'f-compulsory', type: 'checkbox', checked: true }) as HTMLInputElement;
   const revoting = h('select', { id: 'f-revoting' }, h('option', { value: 'last' }, t('console.revoting.last')), h('option', { value: 'first' }, t('console.revoting.first')));
   const trusteeThreshold = h('input', { id: 'f-trustee-threshold', type: 'number', min: 1, value: 2 });
   const issuerThreshold = h('input', { id: 'f-issuer-threshold', type: 'number', min: 1, value: 2 });
@@ -106,6 +108,7 @@ async function showHome(): Promise<void> {
     field('console.f.kind', kind),
     field('console.f.day', day),
     field('console.f.constituency', constituency),
+    field('console.f.compulsory', compulsory),
     field('console.f.revoting', revoting),
     field('console.f.trusteeThreshold', trusteeThreshold),
     field('console.f.issuerThreshold', issuerThreshold),
@@ -128,6 +131,7 @@ async function showHome(): Promise<void> {
         kind: kind.value,
         electionDay: day.value,
         ...(constituency.value ? { constituency: constituency.value } : {}),
+        compulsoryVoting: compulsory.checked,
         revoting: revoting.value,
         trusteeThreshold: Number(trusteeThreshold.value),
         issuerThreshold: Number(issuerThreshold.value),

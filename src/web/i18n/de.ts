@@ -158,6 +158,7 @@ export const de: Messages = {
   'console.f.kind': "Art der Wahl",
   'console.f.day': "Wahltag",
   'console.f.constituency': "Wahlkreis",
+  'console.f.compulsory': "Wahlpflicht (für flämische Kommunalwahlen abwählen)",
   'console.f.revoting': "Erneut wählen",
   'console.f.trusteeThreshold': "Zum Entschlüsseln nötige Treuhänder (k)",
   'console.f.issuerThreshold': "Nötige Aussteller von Nachweisen (k)",

@@ -157,6 +157,7 @@ export const en = {
   'console.f.kind': "Kind of election",
   'console.f.day': "Election day",
   'console.f.constituency': "Constituency",
+  'console.f.compulsory': "Voting is compulsory (untick for a Flemish local election)",
   'console.f.revoting': "Voting again",
   'console.f.trusteeThreshold': "Trustees needed to decrypt (k)",
   'console.f.issuerThreshold': "Token issuers needed (k)",

@@ -158,6 +158,7 @@ export const fr: Messages = {
   'console.f.kind': "Type d'élection",
   'console.f.day': "Jour de l'élection",
   'console.f.constituency': "Circonscription",
+  'console.f.compulsory': "Le vote est obligatoire (décocher pour une élection locale flamande)",
   'console.f.revoting': "Revoter",
   'console.f.trusteeThreshold': "Dépositaires requis pour déchiffrer (k)",
   'console.f.issuerThreshold': "Émetteurs de jetons requis (k)",

@@ -158,6 +158,7 @@ export const nl: Messages = {
   'console.f.kind': "Soort verkiezing",
   'console.f.day': "Verkiezingsdag",
   'console.f.constituency': "Kieskring",
+  'console.f.compulsory': "Stemmen is verplicht (uitvinken voor Vlaamse lokale verkiezingen)",
   'console.f.revoting': "Opnieuw stemmen",
   'console.f.trusteeThreshold': "Benodigde vertrouwenspersonen om te ontsleutelen (k)",
   'console.f.issuerThreshold': "Benodigde uitgevers van stembewijzen (k)",
