@@ -30,15 +30,15 @@ describeEachBackend(
       if (web) rmSync(web, { recursive: true, force: true });
     });
 
-    it('an official creates an election from a file, imports the roll, watches the ceremony, opens and closes with step-up, and sees turnout', async () => {
+    /** An official logged in to the console who has created a draft from a definition file. */
+    async function draftFromFile(options: { locale: string; timezoneId?: string }) {
       const trustees = makeTrustees(3);
       const file = join(mkdtempSync(join(tmpdir(), 'evote-console-')), 'election.json');
       writeFileSync(file, JSON.stringify(electionDefinition(trustees)));
-      const context = await browser.newContext({ locale: 'en-GB' });
+      const context = await browser.newContext(options);
       const page = await context.newPage();
       const failures: string[] = [];
       page.on('pageerror', (err) => failures.push(err.message));
-
       await page.goto(`${t.url}/console/`);
       await page.click('#login');
       await approveAtSandbox(page, 'official');
@@ -46,7 +46,11 @@ describeEachBackend(
       await page.setInputFiles('#f-file', file);
       await page.click('#upload-button');
       await page.waitForSelector('#status[data-status="draft"]');
-      const id = new URL(page.url()).searchParams.get('election')!;
+      return { context, page, failures, trustees, id: new URL(page.url()).searchParams.get('election')! };
+    }
+
+    it('an official creates an election from a file, imports the roll, watches the ceremony, opens and closes with step-up, and sees turnout', async () => {
+      const { context, page, failures, id, trustees } = await draftFromFile({ locale: 'en-GB' });
 
       // Who is logged in, with a way out, on every view.
       expect(await page.locator('.whoami #logout').count()).toBe(1);
@@ -105,21 +109,7 @@ describeEachBackend(
     }, 120_000);
 
     it('a ceremony with deadlines the official chose: per trustee and round in the console; when nobody deals it fails at the deadline and is abandoned with step-up (issue 14)', async () => {
-      const trustees = makeTrustees(3);
-      const file = join(mkdtempSync(join(tmpdir(), 'evote-console-')), 'election.json');
-      writeFileSync(file, JSON.stringify(electionDefinition(trustees)));
-      const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Brussels' });
-      const page = await context.newPage();
-      const failures: string[] = [];
-      page.on('pageerror', (err) => failures.push(err.message));
-      await page.goto(`${t.url}/console/`);
-      await page.click('#login');
-      await approveAtSandbox(page, 'official');
-      await page.waitForSelector('#upload');
-      await page.setInputFiles('#f-file', file);
-      await page.click('#upload-button');
-      await page.waitForSelector('#status[data-status="draft"]');
-      const id = new URL(page.url()).searchParams.get('election')!;
+      const { context, page, failures, id } = await draftFromFile({ locale: 'en-GB', timezoneId: 'Europe/Brussels' });
       expect((await (await fetch(`${t.url}/elections/${id}`)).json()).compulsoryVoting).toBe(true);
 
       // Deadlines in the official's local time (Brussels), an hour and two from now.
